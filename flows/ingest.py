@@ -1,0 +1,98 @@
+"""The ingest flow: load → clean → entities → quotes → write Parquet → load DuckDB.
+
+    whosaid ingest samples/            # or: python -m flows.ingest samples/
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from prefect import flow, get_run_logger  # noqa: E402
+from prefect.runtime import flow_run  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
+
+from flows import report, steps  # noqa: E402
+from flows.engine import Timings, run_batches  # noqa: E402
+from tasks import dedupe, rows, warehouse  # noqa: E402
+from tasks import settings as settings_mod  # noqa: E402
+from tasks import sources as source_io  # noqa: E402
+from tasks.ledger import Ledger  # noqa: E402
+from tasks.readers import Reader  # noqa: E402
+
+
+@flow(name="whosaid-ingest", log_prints=True, task_runner=ProcessPoolTaskRunner())
+def ingest(
+    sources: list[str] | None = None,
+    warehouse_dir: str | None = None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+) -> dict[str, Any]:
+    """Ingest news dumps (files, folders, archives, URLs) into the warehouse."""
+    log = get_run_logger()
+    settings = settings_mod.from_env().with_overrides(
+        warehouse=Path(warehouse_dir) if warehouse_dir else None, workers=workers,
+        batch_size=batch_size)
+    wh = settings.warehouse
+    srcs = list(sources or [os.environ.get("WHOSAID_SOURCES", "samples")])
+    source_io.check_sources(srcs)
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    started, t0, timings = datetime.now(UTC), time.perf_counter(), Timings()
+
+    with warehouse.run_lock(wh):
+        removed = warehouse.remove_uncommitted(wh)
+        if removed:
+            log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
+        ledger = Ledger(known_hashes=warehouse.known_content_hashes(wh),
+                        near_index=dedupe.NearDuplicateIndex())
+        progress = report.Progress(len(source_io.source_files(srcs)))
+        items = source_io.iter_items(
+            srcs, Reader(settings.limits),
+            fetcher=lambda url: steps.fetch_url(url, wh / ".cache" / "fetch", settings.limits),
+            on_file=progress.advance)
+        speakers = run_batches(items, ledger, settings, run_id, timings)   # clean, NLP, Parquet
+
+        warehouse.write_part(wh, "rejects", run_id, 0, rows.rejects_table(ledger.rejects, run_id))
+        warehouse.write_part(wh, "duplicates", run_id, 0,
+                             rows.duplicates_table(ledger.duplicates, run_id))
+        manifest = report.manifest(run_id, flow_run.get_id(), srcs, started, ledger, timings)
+        if not ledger.balanced():
+            raise RuntimeError(f"accounting broken: {manifest}")
+        warehouse.commit_run(wh, manifest)
+
+        t_load = time.perf_counter()
+        try:
+            loaded = steps.load_duckdb(wh)
+            load_status = f"loaded {len(loaded.runs_loaded)} run(s)"
+        except warehouse.WarehouseLocked as exc:
+            loaded, load_status = None, f"load deferred: {exc}"
+            log.warning(load_status)
+        timings.add("load", time.perf_counter() - t_load)
+    summary = report.summary(manifest, timings, time.perf_counter() - t0, load_status)
+    report.publish(summary, speakers, loaded)
+    log.info("run %s: %s", run_id, report.one_line(summary))
+    return summary
+
+
+def ingest_with(workers: int, dask_address: str | None = None):  # type: ignore[no-untyped-def]
+    """The flow with a task runner sized for ``workers`` (or on a Dask cluster)."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    if workers <= 1:
+        return ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    return ingest.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+
+
+if __name__ == "__main__":
+    import sys
+
+    ingest(sys.argv[1:] or None)

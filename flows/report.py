@@ -1,0 +1,110 @@
+"""What a run tells its watchers: the manifest, the summary, and the Prefect UI artifacts.
+
+Artifact keys are fixed so the Artifacts page shows each one's history across runs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.context import FlowRunContext
+
+from flows.engine import Timings
+from tasks.ledger import Ledger
+from tasks.warehouse import LoadResult
+
+SUMMARY_KEY = "whosaid-run-summary"
+REPORT_KEY = "whosaid-run-report"
+PROGRESS_KEY = "whosaid-run-progress"
+
+
+def _in_flow() -> bool:
+    return FlowRunContext.get() is not None
+
+
+class Progress:
+    """A progress artifact over the run's source files."""
+
+    def __init__(self, total_files: int) -> None:
+        self.total = max(total_files, 1)
+        self.done = 0
+        self.id = None
+        if _in_flow():
+            self.id = create_progress_artifact(progress=0.0, key=PROGRESS_KEY,
+                                               description="Source files read")
+
+    def advance(self, _source: str) -> None:
+        self.done += 1
+        if self.id is not None:
+            update_progress_artifact(self.id, progress=min(100.0, 100.0 * self.done / self.total))
+
+
+def manifest(run_id: str, flow_run_id: str | None, sources: list[str], started: datetime,
+             ledger: Ledger, timings: Timings) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "flow_run_id": flow_run_id,
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "sources": sources,
+        "records_read": ledger.records_read,
+        "articles": ledger.articles,
+        "duplicates": ledger.n_duplicates,
+        "rejects": ledger.n_rejects,
+        "quotes": ledger.quotes,
+        "mentions": ledger.mentions,
+        "rejects_by_reason": dict(Counter(_reason_class(r.reason) for r in ledger.rejects)),
+        "stage_seconds": {k: round(v, 3) for k, v in timings.seconds.items()},
+    }
+
+
+def _reason_class(reason: str) -> str:
+    return reason.split(":")[0][:60]
+
+
+def summary(manifest: dict[str, Any], timings: Timings, wall_s: float,
+            load_status: str) -> dict[str, Any]:
+    keys = ("run_id", "records_read", "articles", "duplicates", "rejects", "quotes", "mentions",
+            "rejects_by_reason", "stage_seconds")
+    return {**{k: manifest[k] for k in keys}, "seconds": round(wall_s, 2), "load": load_status}
+
+
+def one_line(s: dict[str, Any]) -> str:
+    return (f"{s['records_read']} records read = {s['articles']} articles + {s['duplicates']} "
+            f"duplicates + {s['rejects']} rejects; {s['quotes']} quotes, {s['mentions']} "
+            f"mentions in {s['seconds']}s; {s['load']}")
+
+
+def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None) -> None:
+    """The run's table and markdown artifacts, when running inside a Prefect flow run."""
+    if not _in_flow():
+        return
+    table = [{"measure": k, "value": s[k]} for k in
+             ("records_read", "articles", "duplicates", "rejects", "quotes", "mentions", "seconds")]
+    table += [{"measure": f"rejects: {k}", "value": v}
+              for k, v in sorted(s["rejects_by_reason"].items())]
+    table += [{"measure": f"seconds: {k}", "value": round(v, 2)}
+              for k, v in sorted(s["stage_seconds"].items())]
+    create_table_artifact(table, key=SUMMARY_KEY, description=f"whosaid run {s['run_id']}")
+    top = Counter(speakers).most_common(10)
+    lines = [f"# whosaid run `{s['run_id']}`", "", one_line(s), "", "## Top speakers", ""]
+    lines += ["| speaker | quotes |", "|---|---|"] + [f"| {n} | {c} |" for n, c in top]
+    if not top:
+        lines.append("| (none) | 0 |")
+    lines += ["", "## Data-quality checks", ""]
+    if loaded is None:
+        lines.append(f"Not run: {s['load']}")
+    else:
+        failed = [(n, c) for n, c in loaded.checks if c]
+        lines.append(f"{len(loaded.checks) - len(failed)} of {len(loaded.checks)} checks passed.")
+        lines += [f"- FAILED `{n}`: {c} rows" for n, c in failed]
+    create_markdown_artifact("\n".join(lines), key=REPORT_KEY,
+                             description="Top speakers and data-quality checks")

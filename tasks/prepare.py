@@ -1,0 +1,152 @@
+"""From a raw record to clean articles with identity: the cleaning stage as one pure function."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from tasks import clean, dates, html, normalize
+from tasks.model import Article, Extracted, RawRecord, Reject
+from tasks.settings import Limits
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def content_hash(body: str) -> str:
+    """SHA-256 of the body with case and whitespace folded: the exact-duplicate key."""
+    folded = _WS.sub(" ", body).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def extract(record: RawRecord) -> list[Extracted]:
+    """The articles a record holds, before identity is given."""
+    meta = record.meta
+    if record.kind == "html":
+        found = html.extract_html(record.content, meta.get("url"))
+        if found is None:
+            return []
+        # Dump metadata, where present, outranks what the page says about itself.
+        extracted = [_with_meta(found, meta)]
+    elif record.kind == "fields":
+        body = normalize.normalize_text(record.content)
+        extracted = [_with_meta(Extracted(body=body), meta)] if body.strip() else []
+    else:
+        extracted = [_with_meta(e, meta) for e in clean.clean_text_dump(
+            normalize.normalize_text(record.content))]
+    return extracted
+
+
+def _with_meta(found: Extracted, meta: dict) -> Extracted:
+    url = meta.get("url") or found.url
+    published, source = found.published_at, found.published_at_source
+    meta_date = dates.parse_date(meta.get("published"))
+    if meta_date is not None:
+        published, source = meta_date, "metadata"
+    title = meta.get("title")
+    return replace(
+        found,
+        url=url,
+        title=normalize.normalize_text(title) if title else found.title,
+        standfirst=(normalize.normalize_text(meta["description"])
+                    if meta.get("description") else found.standfirst),
+        authors=tuple(meta.get("authors") or ()) or found.authors,
+        outlet=meta.get("outlet") or found.outlet or outlet_from_url(url),
+        published_at=published,
+        published_at_source=source,
+        language=meta.get("language") or found.language,
+    )
+
+
+def _fill_dates(e: Extracted) -> Extracted:
+    if e.published_at is not None:
+        return e
+    from_url = dates.published_from_url(e.url)
+    if from_url is not None:
+        return replace(e, published_at=from_url, published_at_source="url")
+    from_text = dates.published_from_text(e.body)
+    if from_text is not None:
+        return replace(e, published_at=from_text[0], published_at_source="text")
+    return e
+
+
+def _cap(body: str, max_chars: int) -> str:
+    """Cut an oversized body at the last paragraph break before the limit."""
+    cut = body.rfind("\n\n", 0, max_chars)
+    return body[: cut if cut > max_chars // 2 else max_chars]
+
+
+def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Article | Reject]:
+    """Clean one record into articles (several when a dump holds several) or one reject."""
+    limits = limits or Limits()
+    try:
+        extracted = extract(record)
+    except Exception as exc:  # noqa: BLE001 - one bad record must not sink the batch
+        return [Reject(record.source_uri, record.source_locator, "clean",
+                       f"cleaning failed: {type(exc).__name__}: {exc}"[:300])]
+    if not extracted:
+        return [Reject(record.source_uri, record.source_locator, "clean", "no article text found")]
+    out: list[Article | Reject] = []
+    multi = len(extracted) > 1
+    for i, e in enumerate(extracted, 1):
+        loc = f"{record.source_locator}/part:{i}" if multi else record.source_locator
+        body = e.body.strip()
+        if not body:
+            out.append(Reject(record.source_uri, loc, "clean", "empty body after cleaning"))
+            continue
+        if len(body) > limits.max_article_chars:
+            body = _cap(body, limits.max_article_chars)
+        e = _fill_dates(replace(e, body=body))
+        language = e.language or normalize.detect_language(body)
+        digest = content_hash(body)
+        out.append(Article(
+            article_id=digest[:24],
+            content_hash=digest,
+            source_uri=record.source_uri,
+            source_locator=loc,
+            url=e.url,
+            outlet=e.outlet,
+            title=e.title,
+            standfirst=e.standfirst,
+            authors=tuple(e.authors),
+            published_at=e.published_at,
+            published_at_source=e.published_at_source if e.published_at else None,
+            language=language,
+            body=body,
+        ))
+    return out
+
+
+def prepare_batch(
+    records: Sequence[RawRecord], limits: Limits | None = None
+) -> list[Article | Reject]:
+    """The cleaning stage over a batch: every record becomes articles or a reject."""
+    out: list[Article | Reject] = []
+    for record in records:
+        out.extend(prepare_record(record, limits))
+    return out
+
+
+def batched(items: Iterable, size: int) -> Iterable[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,409 @@
+"""The warehouse on disk: Parquet parts written by parallel tasks, one DuckDB file loaded from them.
+
+Layout under the warehouse folder::
+
+    parquet/<table>/run=<run_id>/part-<n>.parquet   per-batch tables, written atomically
+    runs/<run_id>.json                              a run's manifest: written last, it commits the run
+    whosaid.duckdb                                  loaded from committed runs by one writer
+
+Parquet is the durable record. A run is committed when its manifest exists; parts of a run without
+one (a crash) are removed by the next run, which redoes that work. The DuckDB load takes every
+committed run not yet in ``runs``, inside one transaction, and runs the checks before committing,
+so a failed check or a kill leaves the previous good state. When another process holds the DuckDB
+file, the load is deferred (the data waits in Parquet) and the next run loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas import ddl
+from schemas.tables import BY_NAME, RUNS, TABLES, Table
+from tasks.rows import to_arrow
+
+PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
+# Parquet row groups of ~64k rows keep writer memory bounded and let DuckDB read in parallel.
+ROW_GROUP_ROWS = 65_536
+
+
+class WarehouseLocked(Exception):
+    """The DuckDB file is held by another process; the load waits for the next run."""
+
+
+class ChecksFailed(Exception):
+    """Data-quality checks failed; the load was rolled back and the previous state kept."""
+
+    def __init__(self, failures: list[tuple[str, int]]) -> None:
+        self.failures = failures
+        detail = "; ".join(f"{name}: {n} rows" for name, n in failures)
+        super().__init__(f"data-quality checks failed: {detail}")
+
+
+@dataclass
+class LoadResult:
+    runs_loaded: list[str] = field(default_factory=list)
+    checks: list[tuple[str, int]] = field(default_factory=list)
+    fts: bool = False
+
+
+# -- Parquet side ---------------------------------------------------------------------------------
+
+
+def run_dir(warehouse: Path, table: str, run_id: str) -> Path:
+    return warehouse / "parquet" / table / f"run={run_id}"
+
+
+def write_parquet(path: Path, table: pa.Table) -> None:
+    """Write atomically: a reader or a crash never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_part(warehouse: Path, table_name: str, run_id: str, part: int, table: pa.Table) -> None:
+    if table.num_rows:
+        write_parquet(run_dir(warehouse, table_name, run_id) / f"part-{part:06d}.parquet", table)
+
+
+def manifest_path(warehouse: Path, run_id: str) -> Path:
+    return warehouse / "runs" / f"{run_id}.json"
+
+
+def commit_run(warehouse: Path, manifest: dict[str, Any]) -> None:
+    """Write the run's own row and its manifest; after this the run's Parquet counts."""
+    run_id = manifest["run_id"]
+    row = {k: manifest.get(k) for k in RUNS.schema.names}
+    for k in ("started_at", "finished_at"):
+        if isinstance(row[k], str):
+            row[k] = datetime.fromisoformat(row[k])
+    row["stage_seconds"] = list((manifest.get("stage_seconds") or {}).items())
+    write_part(warehouse, "runs", run_id, 0, to_arrow(RUNS, [row]))
+    path = manifest_path(warehouse, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str))
+    os.replace(tmp, path)
+
+
+def committed_runs(warehouse: Path) -> list[dict[str, Any]]:
+    runs = []
+    for p in sorted((warehouse / "runs").glob("*.json")):
+        try:
+            runs.append(json.loads(p.read_text()))
+        except ValueError:
+            continue
+    return sorted(runs, key=lambda m: str(m.get("started_at")))
+
+
+def remove_uncommitted(warehouse: Path, keep: str | None = None) -> list[str]:
+    """Delete the Parquet of runs that never committed (killed mid-way). Call under the run lock."""
+    committed = {m["run_id"] for m in committed_runs(warehouse)}
+    removed = set()
+    base = warehouse / "parquet"
+    if not base.exists():
+        return []
+    for table_dir in base.iterdir():
+        for d in table_dir.glob("run=*"):
+            rid = d.name.removeprefix("run=")
+            if rid not in committed and rid != keep:
+                shutil.rmtree(d, ignore_errors=True)
+                removed.add(rid)
+    return sorted(removed)
+
+
+def parquet_glob(warehouse: Path, table: str, run_ids: list[str] | None = None) -> list[str]:
+    base = warehouse / "parquet" / table
+    if run_ids is None:
+        run_ids = [m["run_id"] for m in committed_runs(warehouse)]
+    files: list[str] = []
+    for rid in run_ids:
+        files.extend(str(p) for p in sorted((base / f"run={rid}").glob("part-*.parquet")))
+    return files
+
+
+def known_content_hashes(warehouse: Path) -> set[str]:
+    """Content hashes of every article in committed runs: re-ingesting them adds nothing."""
+    files = parquet_glob(warehouse, "articles")
+    if not files:
+        return set()
+    con = duckdb.connect()
+    try:
+        rows = con.execute("SELECT content_hash FROM read_parquet(?)", [files]).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+# -- run lock ---------------------------------------------------------------------------------------
+
+
+class RunLocked(Exception):
+    """Another ingest run holds the warehouse."""
+
+
+@contextmanager
+def run_lock(warehouse: Path, wait_s: float = 0.0) -> Iterator[None]:
+    """One ingest run per warehouse at a time (an OS lock: released even on kill -9)."""
+    import fcntl
+
+    warehouse.mkdir(parents=True, exist_ok=True)
+    path = warehouse / ".run.lock"
+    fh = open(path, "a+")
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                fh.close()
+                raise RunLocked(
+                    f"another whosaid run ({holder}) is writing to {warehouse}; "
+                    "try again when it finishes"
+                ) from None
+            time.sleep(0.5)
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+# -- DuckDB side --------------------------------------------------------------------------------
+
+
+def connect(path: Path, read_only: bool = False, attempts: int = 1,
+            delay_s: float = 1.0) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; a lock held by another process raises WarehouseLocked."""
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if attempt + 1 == attempts:
+                holder = re.search(r"PID (\d+)", str(exc))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise WarehouseLocked(
+                    f"{path} is open in {who}; the new data is safe in Parquet and will be "
+                    "loaded by the next run (or `whosaid load`) once it is closed"
+                ) from None
+            time.sleep(delay_s * (2**attempt))
+    raise AssertionError("unreachable")
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Load DuckDB's full-text-search extension from the duckdb-extension-fts wheel (offline),
+    falling back to an already installed copy. False when neither is there."""
+    try:
+        import duckdb_extension_fts
+
+        path = (Path(duckdb_extension_fts.__file__).parent / "extensions"
+                / f"v{duckdb.__version__}" / "fts.duckdb_extension")
+        if path.exists():
+            con.execute(f"LOAD '{path}'")
+            return True
+    except ImportError:
+        pass
+    try:
+        con.execute("LOAD fts")
+        return True
+    except duckdb.Error:
+        return False
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for t in TABLES:
+        con.execute(ddl.create_table(t))
+        existing = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [t.name]
+        ).fetchall()}
+        for f in t.schema:  # columns added to the contract since the file was made
+            if f.name not in existing:
+                con.execute(f'ALTER TABLE {t.name} ADD COLUMN "{f.name}" '
+                            f"{ddl.duckdb_type(f.type)}")
+    for stmt in (s for t in TABLES for s in ddl.comments(t)):
+        con.execute(stmt)
+
+
+def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
+    if not files:
+        return
+    cols = ", ".join(f'"{n}"' for n in table.schema.names)
+    con.execute(
+        f"INSERT OR IGNORE INTO {table.name} ({cols}) "
+        f"SELECT {cols} FROM read_parquet(?, union_by_name = true)",
+        [files],
+    )
+
+
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """entities = the roll-up of entity_occurrences over the whole warehouse."""
+    con.execute("DELETE FROM entities")
+    con.execute("""
+        INSERT INTO entities
+        SELECT entity_id,
+               mode(name) AS name,
+               any_value(label) AS label,
+               list_sort(list_distinct(flatten(list(aliases)))) AS aliases,
+               list_sort(list_distinct(flatten(list(roles)))) AS roles,
+               count(DISTINCT article_id)::INTEGER AS n_articles,
+               sum(n_mentions)::INTEGER AS n_mentions
+        FROM entity_occurrences
+        GROUP BY entity_id
+    """)
+
+
+def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> None:
+    """Re-cluster the quotes of every speaker the new runs quoted; others keep their ids."""
+    from tasks.utterances import cluster_utterances
+
+    if not run_ids:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
+                "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
+                "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
+                "(SELECT unnest(?))", [run_ids])
+    quotes = con.execute("""
+        SELECT q.quote_id, q.article_id, q.speaker_entity_id, q.speaker_name, q.quote_text,
+               q.said_on, a.published_at, a.outlet
+        FROM quotes q JOIN articles a USING (article_id)
+        WHERE coalesce(q.speaker_entity_id, lower(q.speaker_name), '') IN (SELECT k FROM touched)
+    """).arrow()
+    if hasattr(quotes, "read_all"):
+        quotes = quotes.read_all()
+    assignments, utterances = cluster_utterances(quotes)
+    con.execute("""
+        DELETE FROM utterances WHERE utterance_id IN (
+            SELECT utterance_id FROM quotes
+            WHERE coalesce(speaker_entity_id, lower(speaker_name), '') IN (SELECT k FROM touched))
+    """)
+    con.register("new_utterances", utterances)
+    con.register("new_assignments", assignments)
+    cols = ", ".join(f'"{n}"' for n in BY_NAME["utterances"].schema.names)
+    con.execute(f"INSERT OR REPLACE INTO utterances ({cols}) SELECT {cols} FROM new_utterances")
+    con.execute("""
+        UPDATE quotes SET utterance_id = n.utterance_id
+        FROM new_assignments n WHERE quotes.quote_id = n.quote_id
+    """)
+    con.unregister("new_utterances")
+    con.unregister("new_assignments")
+
+
+def check_queries() -> list[tuple[str, str]]:
+    """(name, SQL returning offending rows): generated from the declarations, then the SQL files
+    in schemas/checks/ for foreign keys and cross-table rules."""
+    out = []
+    for t in TABLES:
+        keys = ", ".join(f'"{k}"' for k in t.key)
+        out.append((f"{t.name}.unique({','.join(t.key)})",
+                    f"SELECT {keys} FROM {t.name} GROUP BY ALL HAVING count(*) > 1"))
+        for f in t.schema:
+            if not f.nullable:
+                out.append((f"{t.name}.{f.name}.not_null",
+                            f'SELECT * FROM {t.name} WHERE "{f.name}" IS NULL'))
+        for column, values in t.accepted:
+            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            out.append((f"{t.name}.{column}.accepted",
+                        f'SELECT "{column}" FROM {t.name} '
+                        f'WHERE "{column}" IS NOT NULL AND "{column}" NOT IN ({allowed})'))
+    for path in sorted((SCHEMAS_DIR / "checks").glob("*.sql")):
+        out.append((path.stem, path.read_text()))
+    return out
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Every check with its count of offending rows (0 = passed)."""
+    results = []
+    for name, sql in check_queries():
+        n = con.execute(f"SELECT count(*) FROM ({sql.strip().rstrip(';')})").fetchone()
+        results.append((name, int(n[0]) if n else 0))
+    return results
+
+
+def create_views(con: duckdb.DuckDBPyConnection, fts: bool) -> None:
+    con.execute((SCHEMAS_DIR / "views.sql").read_text())
+    search = "search_fts.sql" if fts else "search_ilike.sql"
+    con.execute((SCHEMAS_DIR / search).read_text())
+
+
+def load(warehouse: Path, attempts: int = 3) -> LoadResult:
+    """Load every committed run not yet in DuckDB, in one transaction, checks before commit."""
+    con = connect(warehouse / "whosaid.duckdb", attempts=attempts)
+    result = LoadResult()
+    try:
+        ensure_schema(con)
+        loaded = {r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()}
+        pending = [m["run_id"] for m in committed_runs(warehouse) if m["run_id"] not in loaded]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in PER_BATCH:
+                _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending))
+            _insert_parquet(con, RUNS, parquet_glob(warehouse, "runs", pending))
+            if pending:
+                rebuild_entities(con)
+                rebuild_utterances(con, pending)
+            result.checks = run_checks(con)
+            failures = [(n, c) for n, c in result.checks if c]
+            if failures:
+                raise ChecksFailed(failures)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        result.runs_loaded = pending
+        result.fts = load_fts(con)
+        if result.fts and (pending or not _has_fts_index(con)):
+            con.execute("PRAGMA create_fts_index('quotes', 'quote_id', 'quote_text', "
+                        "stemmer = 'porter', stopwords = 'english', overwrite = 1)")
+        create_views(con, result.fts)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return result
+
+
+def _has_fts_index(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_quotes'"
+                      ).fetchone()
+    return bool(row and row[0])
+
+
+def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> tuple[list[str], list]:
+    """Run a read-only query against the warehouse; (column names, rows)."""
+    con = connect(warehouse / "whosaid.duckdb", read_only=True)
+    try:
+        load_fts(con)
+        cur = con.execute(sql, params or [])
+        names = [d[0] for d in cur.description or []]
+        return names, cur.fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,175 @@
+"""The ``whosaid`` command line: ingest dumps, query the warehouse, operate the flows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option("--warehouse", "-w", help="Warehouse folder [env WHOSAID_WAREHOUSE; default "
+                 "warehouse/]"),
+]
+
+
+def _warehouse(path: Path | None) -> Path:
+    from tasks.settings import from_env
+
+    return path or from_env().warehouse
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, archives or http(s) URLs")],
+    warehouse: WarehouseOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (0 = one per core)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Articles per task run")] = None,
+    dask: Annotated[str | None, typer.Option(help="Run NLP tasks on this Dask scheduler, "
+                                             "e.g. tcp://host:8786")] = None,
+) -> None:
+    """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
+    from flows.ingest import ingest_with
+    from tasks.settings import from_env
+    from tasks.sources import SourceError, check_sources
+    from tasks.warehouse import ChecksFailed, RunLocked
+
+    try:
+        check_sources(sources)
+    except SourceError as exc:
+        _fail(str(exc))
+    n_workers = workers if workers is not None else from_env().workers
+    flow = ingest_with(n_workers if n_workers > 0 else (os.cpu_count() or 1), dask)
+    with out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
+        try:
+            summary = flow(sources=sources, warehouse_dir=str(warehouse) if warehouse else None,
+                           workers=workers, batch_size=batch_size)
+        except (SourceError, RunLocked, ChecksFailed) as exc:
+            _fail(str(exc))
+    _print_summary(summary)
+    source_rejects = {k: v for k, v in summary["rejects_by_reason"].items()
+                      if k.startswith(("http", "refused"))}
+    if summary["records_read"] == 0 and source_rejects:
+        _fail("no source could be read", 2)
+
+
+def _print_summary(s: dict) -> None:
+    t = Table(title=f"run {s['run_id']}", show_header=False)
+    for k in ("records_read", "articles", "duplicates", "rejects", "quotes", "mentions",
+              "seconds"):
+        t.add_row(k.replace("_", " "), str(s[k]))
+    for reason, n in sorted(s["rejects_by_reason"].items()):
+        t.add_row(f"  rejected: {reason}", str(n))
+    t.add_row("warehouse", s["load"])
+    out.print(t)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only)")],
+    warehouse: WarehouseOpt = None,
+    limit: Annotated[int, typer.Option(help="Rows to show at most")] = 50,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")] = False,
+) -> None:
+    """Run a SQL query (your own; read-only) and print the result."""
+    import duckdb
+
+    from tasks.warehouse import WarehouseLocked, query as run_query
+
+    wh = _warehouse(warehouse)
+    if not (wh / "whosaid.duckdb").exists():
+        _fail(f"no warehouse at {wh} (run `whosaid ingest` first)")
+    try:
+        names, rows = run_query(wh, query)
+    except WarehouseLocked as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0])
+    if csv:
+        import csv as csv_mod
+
+        w = csv_mod.writer(sys.stdout)
+        w.writerow(names)
+        w.writerows(rows)
+        return
+    t = Table(*names, show_lines=False)
+    for row in rows[:limit]:
+        t.add_row(*("" if v is None else str(v)[:200] for v in row))
+    out.print(t)
+    if len(rows) > limit:
+        out.print(f"({len(rows)} rows, {limit} shown)")
+
+
+@app.command()
+def load(warehouse: WarehouseOpt = None) -> None:
+    """Load Parquet written by earlier runs into DuckDB (after a deferred load)."""
+    from tasks.warehouse import ChecksFailed, WarehouseLocked, load as do_load, run_lock
+
+    wh = _warehouse(warehouse)
+    try:
+        with run_lock(wh):
+            result = do_load(wh)
+    except (WarehouseLocked, ChecksFailed) as exc:
+        _fail(str(exc))
+    failed = [c for c in result.checks if c[1]]
+    out.print(f"loaded {len(result.runs_loaded)} run(s); {len(result.checks) - len(failed)}/"
+              f"{len(result.checks)} checks passed; full-text search: "
+              f"{'on' if result.fts else 'off (ILIKE)'}")
+
+
+@app.command()
+def check(warehouse: WarehouseOpt = None) -> None:
+    """Run the data-quality checks against the warehouse."""
+    from tasks.warehouse import connect, run_checks
+
+    con = connect(_warehouse(warehouse) / "whosaid.duckdb", read_only=True)
+    try:
+        results = run_checks(con)
+    finally:
+        con.close()
+    failed = [(n, c) for n, c in results if c]
+    for n, c in failed:
+        err.print(f"FAILED {n}: {c} rows")
+    out.print(f"{len(results) - len(failed)}/{len(results)} checks passed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    sources: Annotated[list[str] | None, typer.Argument(help="Sources for each run")] = None,
+    cron: Annotated[str, typer.Option(help="Cron schedule")] = "0 * * * *",
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Serve the ingest flow on a schedule from this process (one-machine set-up)."""
+    from flows.ingest import ingest as flow
+
+    params = {"sources": sources or ["samples"],
+              "warehouse_dir": str(_warehouse(warehouse))}
+    flow.serve(name="whosaid-ingest-local", cron=cron, parameters=params)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
