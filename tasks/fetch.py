@@ -92,7 +92,7 @@ def fetch(url: str, cache_dir: Path, limits: Limits | None = None) -> Fetched:
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             for _ in range(limits.fetch_max_redirects + 1):
                 with client.stream("GET", current, headers=headers) as resp:
-                    if resp.is_redirect:
+                    if resp.has_redirect_location:
                         nxt = str(resp.next_request.url) if resp.next_request else ""
                         check_url(nxt)
                         current = nxt

@@ -13,17 +13,12 @@ from tasks.model import Article, Extracted, RawRecord, Reject
 from tasks.settings import Limits
 
 _WS = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 
 
 def content_hash(body: str) -> str:
     """SHA-256 of the body with case and whitespace folded: the exact-duplicate key."""
     folded = _WS.sub(" ", body).strip().casefold()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from typing import Any
@@ -19,7 +20,13 @@ from schemas.tables import (
     Table,
 )
 from tasks.model import Analysis, Article, Reject
-from tasks.prepare import word_count
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def entity_id(name: str, label: str) -> str:

@@ -15,7 +15,8 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 app = typer.Typer(help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
 out = Console()
 err = Console(stderr=True)
 

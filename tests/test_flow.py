@@ -1,0 +1,103 @@
+"""The ingest flow end to end under a throwaway Prefect API: the warehouse contents, not just success."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest_with
+from tasks.sources import SourceError
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def run(sources: list[str], wh: Path, workers: int = 1) -> dict:
+    return ingest_with(workers)(sources=sources, warehouse_dir=str(wh), workers=workers)
+
+
+def rows(wh: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(wh / "whosaid.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def samples_wh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    wh = tmp_path_factory.mktemp("wh")
+    return wh, run([str(SAMPLES)], wh, workers=2)
+
+
+def test_samples_land_with_accounting(samples_wh: tuple[Path, dict]) -> None:
+    wh, summary = samples_wh
+    assert summary["records_read"] == 9
+    assert summary["records_read"] == summary["articles"] + summary["duplicates"] + summary[
+        "rejects"]
+    assert summary["articles"] == 9 and summary["rejects"] == 0
+    [(n_articles, n_outlets)] = rows(wh, "SELECT count(*), count(DISTINCT outlet) FROM articles")
+    assert n_articles == 9 and n_outlets >= 3
+    assert rows(wh, "SELECT records_read, articles FROM runs") == [(9, 9)]
+    # Every table is there as Parquet too.
+    for table in ("articles", "mentions", "quotes", "entity_occurrences", "runs"):
+        assert list((wh / "parquet" / table).glob("run=*/part-*.parquet")), table
+
+
+def test_samples_quotes_have_speakers_and_dates(samples_wh: tuple[Path, dict]) -> None:
+    wh, _ = samples_wh
+    said = rows(wh, """SELECT speaker_name, quote_text, said_on, outlet FROM who_said_what
+                       WHERE quote_text LIKE 'Our members did not want this%'
+                       ORDER BY said_on""")
+    assert said, "Dana Whitlock's quote was not found"
+    assert {s[0] for s in said} == {"Dana Whitlock"}
+    assert any(s[2] is not None for s in said)
+    [(n,)] = rows(wh, "SELECT count(*) FROM quotes WHERE speaker_name = 'Priya Raman'")
+    assert n >= 2
+
+
+def test_views_answer(samples_wh: tuple[Path, dict]) -> None:
+    wh, _ = samples_wh
+    for view in ("who_said_what", "speaker_timeline", "most_quoted", "quotes_about",
+                 "widely_carried"):
+        assert rows(wh, f"SELECT count(*) FROM {view}")[0][0] > 0, view
+    hits = rows(wh, "SELECT speaker_name FROM search_quotes('bus money')")
+    assert ("Dana Whitlock",) in hits
+
+
+def test_reingest_adds_nothing(samples_wh: tuple[Path, dict], tmp_path: Path) -> None:
+    wh = tmp_path / "wh"
+    shutil.copytree(samples_wh[0], wh)
+    before = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
+                      "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
+    again = run([str(SAMPLES)], wh)
+    assert again["articles"] == 0 and again["duplicates"] == 9 and again["records_read"] == 9
+    after = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
+                     "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
+    assert after == before
+    assert rows(wh, "SELECT count(*) FROM runs")[0][0] == 2
+
+
+def test_broken_jsonl_line_is_one_reject(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    records = [{"title": f"Story {i}", "text": f"The mayor, Ann Lee, said on Monday that road "
+                f"number {i} would reopen. \"It is done,\" she said.", "date": "2024-05-0{i}"}
+               for i in range(1, 5)]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(2, '{"title": "broken", "text": ')
+    dump.write_text("\n".join(lines) + "\n")
+    wh = tmp_path / "wh"
+    summary = run([str(dump)], wh)
+    assert (summary["records_read"], summary["articles"], summary["rejects"]) == (5, 4, 1)
+    [(loc, stage, reason)] = rows(wh, "SELECT source_locator, stage, reason FROM rejects")
+    assert loc == "line:3" and stage == "read" and "invalid JSON" in reason
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file or folder"):
+        run([str(tmp_path / "nope")], tmp_path / "wh")
