@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+import whosaid  # noqa: F401,E402  (offline Prefect defaults)
 
 from prefect import flow, get_run_logger  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
@@ -22,6 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # 
 from flows import report, steps  # noqa: E402
 from flows.engine import Timings, run_batches  # noqa: E402
 from tasks import dedupe, rows, warehouse  # noqa: E402
+from tasks import incremental as incremental_mod  # noqa: E402
 from tasks import settings as settings_mod  # noqa: E402
 from tasks import sources as source_io  # noqa: E402
 from tasks.ledger import Ledger  # noqa: E402
@@ -34,8 +34,10 @@ def ingest(
     warehouse_dir: str | None = None,
     workers: int | None = None,
     batch_size: int | None = None,
+    full_rescan: bool = False,
 ) -> dict[str, Any]:
-    """Ingest news dumps (files, folders, archives, URLs) into the warehouse."""
+    """Ingest news dumps (files, folders, archives, URLs) into the warehouse. Sources a committed
+    run already read, unchanged since, are skipped unless ``full_rescan``."""
     log = get_run_logger()
     settings = settings_mod.from_env().with_overrides(
         warehouse=Path(warehouse_dir) if warehouse_dir else None, workers=workers,
@@ -52,20 +54,28 @@ def ingest(
             log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
         ledger = Ledger(known_hashes=warehouse.known_content_hashes(wh),
                         near_index=dedupe.NearDuplicateIndex())
+        committed = {m["run_id"] for m in warehouse.committed_runs(wh)}
+        tracker = incremental_mod.SourceTracker(
+            incremental_mod.load_state(wh, committed), run_id, full_rescan)
         progress = report.Progress(len(source_io.source_files(srcs)))
         items = source_io.iter_items(
             srcs, Reader(settings.limits),
             fetcher=lambda url: steps.fetch_url(url, wh / ".cache" / "fetch", settings.limits),
-            on_file=progress.advance)
+            on_file=progress.advance, tracker=tracker)
         speakers = run_batches(items, ledger, settings, run_id, timings)   # clean, NLP, Parquet
 
         warehouse.write_part(wh, "rejects", run_id, 0, rows.rejects_table(ledger.rejects, run_id))
         warehouse.write_part(wh, "duplicates", run_id, 0,
                              rows.duplicates_table(ledger.duplicates, run_id))
         manifest = report.manifest(run_id, flow_run.get_id(), srcs, started, ledger, timings)
+        manifest.update(tracker.summary())
         if not ledger.balanced():
             raise RuntimeError(f"accounting broken: {manifest}")
         warehouse.commit_run(wh, manifest)
+        tracker.commit(wh)  # after the manifest: the state never runs ahead of the warehouse
+        if tracker.skipped:
+            log.info("%d source file(s) unchanged since they were ingested: skipped",
+                     tracker.skipped)
 
         t_load = time.perf_counter()
         try:
@@ -74,6 +84,15 @@ def ingest(
         except warehouse.WarehouseLocked as exc:
             loaded, load_status = None, f"load deferred: {exc}"
             log.warning(load_status)
+        except warehouse.ChecksFailed as exc:
+            # The run fails (red in the UI) after its report says which checks failed; the load
+            # was rolled back, so the warehouse keeps its previous good state.
+            summary = report.summary(manifest, timings, time.perf_counter() - t0,
+                                     "rolled back: data-quality checks failed")
+            report.publish(summary, speakers, None, failed_checks=exc.failures)
+            log.error("%s; the load was rolled back and the warehouse keeps its previous state",
+                      exc)
+            raise
         timings.add("load", time.perf_counter() - t_load)
     summary = report.summary(manifest, timings, time.perf_counter() - t0, load_status)
     report.publish(summary, speakers, loaded)

@@ -74,21 +74,25 @@ def summary(manifest: dict[str, Any], timings: Timings, wall_s: float,
             load_status: str) -> dict[str, Any]:
     keys = ("run_id", "records_read", "articles", "duplicates", "rejects", "quotes", "mentions",
             "rejects_by_reason", "stage_seconds")
-    return {**{k: manifest[k] for k in keys}, "seconds": round(wall_s, 2), "load": load_status}
+    return {**{k: manifest[k] for k in keys}, "sources_unchanged": manifest.get(
+        "sources_unchanged", 0), "seconds": round(wall_s, 2), "load": load_status}
 
 
 def one_line(s: dict[str, Any]) -> str:
     return (f"{s['records_read']} records read = {s['articles']} articles + {s['duplicates']} "
             f"duplicates + {s['rejects']} rejects; {s['quotes']} quotes, {s['mentions']} "
-            f"mentions in {s['seconds']}s; {s['load']}")
+            f"mentions in {s['seconds']}s; {s.get('sources_unchanged', 0)} unchanged source "
+            f"file(s) skipped; {s['load']}")
 
 
-def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None) -> None:
+def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None,
+            failed_checks: list[tuple[str, int]] | None = None) -> None:
     """The run's table and markdown artifacts, when running inside a Prefect flow run."""
     if not _in_flow():
         return
-    table = [{"measure": k, "value": s[k]} for k in
-             ("records_read", "articles", "duplicates", "rejects", "quotes", "mentions", "seconds")]
+    table = [{"measure": k, "value": s.get(k, 0)} for k in
+             ("sources_unchanged", "records_read", "articles", "duplicates", "rejects", "quotes",
+              "mentions", "seconds")]
     table += [{"measure": f"rejects: {k}", "value": v}
               for k, v in sorted(s["rejects_by_reason"].items())]
     table += [{"measure": f"seconds: {k}", "value": round(v, 2)}
@@ -100,7 +104,10 @@ def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None) -
     if not top:
         lines.append("| (none) | 0 |")
     lines += ["", "## Data-quality checks", ""]
-    if loaded is None:
+    if failed_checks:
+        lines.append("**Failed**: load rolled back; the warehouse keeps its last good state.")
+        lines += [f"- FAILED `{n}`: {c} rows" for n, c in failed_checks]
+    elif loaded is None:
         lines.append(f"Not run: {s['load']}")
     else:
         failed = [(n, c) for n, c in loaded.checks if c]

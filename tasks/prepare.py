@@ -28,6 +28,18 @@ def outlet_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+_DOMAIN = re.compile(r"^(?:www\d?\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)$", re.IGNORECASE)
+
+
+def clean_outlet(outlet: str | None) -> str | None:
+    """A publication name as given, or a bare domain without its www."""
+    if not outlet or not outlet.strip():
+        return None
+    outlet = outlet.strip()
+    m = _DOMAIN.match(outlet)
+    return m.group(1).lower() if m else outlet
+
+
 def extract(record: RawRecord) -> list[Extracted]:
     """The articles a record holds, before identity is given."""
     meta = record.meta
@@ -60,7 +72,7 @@ def _with_meta(found: Extracted, meta: dict) -> Extracted:
         standfirst=(normalize.normalize_text(meta["description"])
                     if meta.get("description") else found.standfirst),
         authors=tuple(meta.get("authors") or ()) or found.authors,
-        outlet=meta.get("outlet") or found.outlet or outlet_from_url(url),
+        outlet=clean_outlet(meta.get("outlet") or found.outlet) or outlet_from_url(url),
         published_at=published,
         published_at_source=source,
         language=meta.get("language") or found.language,

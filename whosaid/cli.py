@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+import whosaid  # noqa: F401,E402  (offline Prefect defaults)
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -33,6 +34,24 @@ def _warehouse(path: Path | None) -> Path:
     return path or from_env().warehouse
 
 
+@contextmanager
+def _prefect_api() -> Iterator[None]:
+    """Without a configured Prefect API, start the temporary one here and hand its address to
+    the settings, so worker processes report to it instead of each starting their own."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    # Stopped at exit by Prefect itself, after its log handler has flushed to it.
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
@@ -46,6 +65,9 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="Articles per task run")] = None,
     dask: Annotated[str | None, typer.Option(help="Run NLP tasks on this Dask scheduler, "
                                              "e.g. tcp://host:8786")] = None,
+    full_rescan: Annotated[bool, typer.Option(
+        "--full-rescan", help="Re-read sources that are unchanged since a run ingested them")
+    ] = False,
 ) -> None:
     """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
     from flows.ingest import ingest_with
@@ -59,10 +81,10 @@ def ingest(
         _fail(str(exc))
     n_workers = workers if workers is not None else from_env().workers
     flow = ingest_with(n_workers if n_workers > 0 else (os.cpu_count() or 1), dask)
-    with out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
+    with _prefect_api(), out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
         try:
             summary = flow(sources=sources, warehouse_dir=str(warehouse) if warehouse else None,
-                           workers=workers, batch_size=batch_size)
+                           workers=workers, batch_size=batch_size, full_rescan=full_rescan)
         except (SourceError, RunLocked, ChecksFailed) as exc:
             _fail(str(exc))
     _print_summary(summary)
@@ -74,9 +96,9 @@ def ingest(
 
 def _print_summary(s: dict) -> None:
     t = Table(title=f"run {s['run_id']}", show_header=False)
-    for k in ("records_read", "articles", "duplicates", "rejects", "quotes", "mentions",
-              "seconds"):
-        t.add_row(k.replace("_", " "), str(s[k]))
+    for k in ("sources_unchanged", "records_read", "articles", "duplicates", "rejects", "quotes",
+              "mentions", "seconds"):
+        t.add_row(k.replace("_", " "), str(s.get(k, 0)))
     for reason, n in sorted(s["rejects_by_reason"].items()):
         t.add_row(f"  rejected: {reason}", str(n))
     t.add_row("warehouse", s["load"])
@@ -93,7 +115,8 @@ def sql(
     """Run a SQL query (your own; read-only) and print the result."""
     import duckdb
 
-    from tasks.warehouse import WarehouseLocked, query as run_query
+    from tasks.warehouse import WarehouseLocked
+    from tasks.warehouse import query as run_query
 
     wh = _warehouse(warehouse)
     if not (wh / "whosaid.duckdb").exists():
@@ -122,7 +145,8 @@ def sql(
 @app.command()
 def load(warehouse: WarehouseOpt = None) -> None:
     """Load Parquet written by earlier runs into DuckDB (after a deferred load)."""
-    from tasks.warehouse import ChecksFailed, WarehouseLocked, load as do_load, run_lock
+    from tasks.warehouse import ChecksFailed, WarehouseLocked, run_lock
+    from tasks.warehouse import load as do_load
 
     wh = _warehouse(warehouse)
     try:
@@ -166,6 +190,54 @@ def serve(
     params = {"sources": sources or ["samples"],
               "warehouse_dir": str(_warehouse(warehouse))}
     flow.serve(name="whosaid-ingest-local", cron=cron, parameters=params)
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option(help="Process work pool (created if missing)")] = "whosaid",
+) -> None:
+    """Create the work pool if missing and deploy prefect.yaml to the Prefect server.
+
+    The same as ``prefect work-pool create whosaid --type process`` (when missing) then
+    ``prefect --no-prompt deploy --all`` in the project folder; start a worker with
+    ``prefect worker start --pool whosaid``."""
+    import asyncio
+    import subprocess
+
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        _fail("no Prefect server configured: start one (`prefect server start`) and run "
+              "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api` first")
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "prefect.yaml").exists():
+        _fail(f"{root / 'prefect.yaml'} is missing: run from a whosaid checkout")
+    if asyncio.run(_ensure_process_pool(pool)):
+        out.print(f"created process work pool {pool!r}")
+    env = {**os.environ, "WHOSAID_HOME": os.environ.get("WHOSAID_HOME", str(root))}
+    done = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all",
+                           "--pool", pool], cwd=root, env=env)
+    if done.returncode != 0:
+        _fail("`prefect deploy --all` failed (see above)", done.returncode)
+    out.print(f"deployed; start a worker with: prefect worker start --pool {pool}")
+
+
+async def _ensure_process_pool(name: str) -> bool:
+    """Create a process work pool called ``name`` unless it exists; True when created."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    async with get_client() as client:
+        try:
+            await client.read_work_pool(name)
+            return False
+        except ObjectNotFound:
+            template = ProcessWorker.get_default_base_job_template()
+            await client.create_work_pool(
+                WorkPoolCreate(name=name, type="process", base_job_template=template))
+            return True
 
 
 def main() -> None:  # pragma: no cover
