@@ -43,8 +43,12 @@ eval: $(STAMP)
 	$(BIN)/python bench/eval_clean.py
 	$(BIN)/python bench/eval_dates.py
 
+## Throughput (vs spaCy's own nlp.pipe) and query-speed benchmarks; see bench/README.md.
+BENCH_ARTICLES ?= 1000
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	mkdir -p bench/out
+	$(BIN)/python bench/run.py --articles $(BENCH_ARTICLES) --out bench/out/run.md
+	$(BIN)/python bench/query_speed.py | tee bench/out/query_speed.md
 
 docs: $(STAMP)
 	$(BIN)/python -m schemas.ddl > docs/schema.md
@@ -56,4 +60,4 @@ constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^whosaid' > constraints.txt
 
 clean:
-	rm -rf warehouse/parquet warehouse/runs warehouse/whosaid.duckdb* warehouse/.cache
+	rm -rf warehouse/parquet warehouse/runs warehouse/state warehouse/whosaid.duckdb* warehouse/.cache

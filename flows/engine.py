@@ -5,13 +5,16 @@ size of the dump."""
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from prefect import get_run_logger
+from prefect.context import FlowRunContext
 
 from flows import steps
+from tasks import rows, warehouse
 from tasks.ledger import Ledger
 from tasks.model import Article, RawRecord, Reject
 from tasks.prepare import batched
@@ -27,6 +30,51 @@ class Timings:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + s
 
 
+# Duplicates and rejects are written out in Parquet parts of this many rows as the run goes, so
+# the ledger's lists stay bounded (a crawl can be a third duplicates: 300k rows per 1M records,
+# and a hostile dump all rejects); the rest is written by the flow at the end, as part 0.
+LEDGER_FLUSH_ROWS = 50_000
+
+
+def task_slots(settings: Settings) -> int:
+    """How many tasks run at once: a Dask cluster's worker threads, else the worker processes."""
+    ctx = FlowRunContext.get()
+    client = getattr(ctx.task_runner, "_client", None) if ctx else None
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - a cluster that cannot say falls back to the setting
+            pass
+    return settings.n_workers
+
+
+def flush_duplicates(ledger: Ledger, wh: Path, run_id: str, part: int,
+                     inflight: Callable[[], set[str]], min_rows: int = LEDGER_FLUSH_ROWS) -> int:
+    """Write the ledger's settled duplicates as Parquet part ``part`` once there are ``min_rows``
+    of them; returns the next part number. A duplicate whose canonical article is still in an NLP
+    batch (``inflight()``) stays in memory: if that batch fails, the duplicate becomes a reject."""
+    if len(ledger.duplicates) < min_rows:
+        return part
+    busy = inflight()
+    settled = [d for d in ledger.duplicates if d["duplicate_of"] not in busy]
+    if len(settled) < min_rows // 2:
+        return part
+    warehouse.write_part(wh, "duplicates", run_id, part, rows.duplicates_table(settled, run_id))
+    ledger.duplicates = [d for d in ledger.duplicates if d["duplicate_of"] in busy]
+    return part + 1
+
+
+def flush_rejects(ledger: Ledger, wh: Path, run_id: str, part: int,
+                  min_rows: int = LEDGER_FLUSH_ROWS) -> int:
+    """Write the ledger's rejects as Parquet part ``part`` once there are ``min_rows`` of them;
+    returns the next part number. (The ledger keeps counting them by reason.)"""
+    if len(ledger.rejects) < min_rows:
+        return part
+    warehouse.write_part(wh, "rejects", run_id, part, rows.rejects_table(ledger.rejects, run_id))
+    ledger.rejects = []
+    return part + 1
+
+
 def run_batches(
     items: Iterable[Item],
     ledger: Ledger,
@@ -34,14 +82,18 @@ def run_batches(
     run_id: str,
     timings: Timings,
     on_batch: Callable[[steps.BatchResult], None] | None = None,
-) -> list[str]:
-    """Drive every record through cleaning and NLP; returns the speakers quoted (for the report)."""
+) -> Counter[str]:
+    """Drive every record through cleaning and NLP; returns how often each speaker was quoted
+    (for the report: a count per speaker, not a list per quote, so memory stays bounded)."""
     log = get_run_logger()
-    inflight = max(1, settings.n_workers * settings.inflight_per_worker)
+    inflight = max(1, task_slots(settings) * settings.inflight_per_worker)
+    # Workers elsewhere (a Dask cluster) must find the warehouse by the same, absolute, path.
+    wh = settings.warehouse.absolute()
     cleaning: deque = deque()
     analysing: deque = deque()
-    speakers: list[str] = []
+    speakers: Counter[str] = Counter()
     part = 0
+    ledger_part = rejects_part = 1
 
     def finish_analysis() -> None:
         future, articles = analysing.popleft()
@@ -56,12 +108,12 @@ def run_batches(
         ledger.mentions += result.mentions
         for stage, s in result.seconds.items():
             timings.add(stage, s)
-        speakers.extend(result.speakers)
+        speakers.update(result.speakers)
         if on_batch:
             on_batch(result)
 
     def finish_cleaning() -> None:
-        nonlocal part
+        nonlocal part, ledger_part, rejects_part
         future, records = cleaning.popleft()
         try:
             cleaned, seconds = future.result()
@@ -75,8 +127,11 @@ def run_batches(
             part += 1
             while len(analysing) >= inflight:
                 finish_analysis()
-            analysing.append((steps.analyse_batch.submit(new, settings.warehouse, run_id, part),
-                              new))
+            analysing.append((steps.analyse_batch.submit(new, wh, run_id, part), new))
+        ledger_part = flush_duplicates(
+            ledger, wh, run_id, ledger_part,
+            lambda: {a.article_id for _, batch in analysing for a in batch})
+        rejects_part = flush_rejects(ledger, wh, run_id, rejects_part)
 
     t_read = time.perf_counter()
     for batch in batched(items, settings.batch_size):
@@ -86,6 +141,7 @@ def run_batches(
                 ledger.reject([item])
             else:
                 records.append(item)
+        rejects_part = flush_rejects(ledger, wh, run_id, rejects_part)
         if records:
             while len(cleaning) >= inflight:
                 finish_cleaning()

@@ -12,20 +12,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import whosaid  # noqa: F401,E402  (offline Prefect defaults)
+import whosaid  # noqa: F401  (offline Prefect defaults)
 
-from prefect import flow, get_run_logger  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows import report, steps  # noqa: E402
-from flows.engine import Timings, run_batches  # noqa: E402
-from tasks import dedupe, rows, warehouse  # noqa: E402
-from tasks import incremental as incremental_mod  # noqa: E402
-from tasks import settings as settings_mod  # noqa: E402
-from tasks import sources as source_io  # noqa: E402
-from tasks.ledger import Ledger  # noqa: E402
-from tasks.readers import Reader  # noqa: E402
+from flows import report, steps
+from flows.engine import Timings, run_batches
+from tasks import dedupe, rows, warehouse
+from tasks import incremental as incremental_mod
+from tasks import settings as settings_mod
+from tasks import sources as source_io
+from tasks.ledger import Ledger
+from tasks.readers import Reader
 
 
 @flow(name="whosaid-ingest", log_prints=True, task_runner=ProcessPoolTaskRunner())

@@ -18,6 +18,7 @@ from prefect.artifacts import (
 from prefect.context import FlowRunContext
 
 from flows.engine import Timings
+from tasks import fetch
 from tasks.ledger import Ledger
 from tasks.warehouse import LoadResult
 
@@ -54,20 +55,16 @@ def manifest(run_id: str, flow_run_id: str | None, sources: list[str], started: 
         "flow_run_id": flow_run_id,
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
-        "sources": sources,
+        "sources": [fetch.redact(s) if fetch.is_url(s) else s for s in sources],
         "records_read": ledger.records_read,
         "articles": ledger.articles,
         "duplicates": ledger.n_duplicates,
         "rejects": ledger.n_rejects,
         "quotes": ledger.quotes,
         "mentions": ledger.mentions,
-        "rejects_by_reason": dict(Counter(_reason_class(r.reason) for r in ledger.rejects)),
+        "rejects_by_reason": dict(ledger.reject_reasons),
         "stage_seconds": {k: round(v, 3) for k, v in timings.seconds.items()},
     }
-
-
-def _reason_class(reason: str) -> str:
-    return reason.split(":")[0][:60]
 
 
 def summary(manifest: dict[str, Any], timings: Timings, wall_s: float,

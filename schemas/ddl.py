@@ -26,6 +26,9 @@ def duckdb_type(t: pa.DataType) -> str:
         return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
     if pa.types.is_list(t):
         return f"{duckdb_type(t.value_type)}[]"
+    if pa.types.is_struct(t):
+        inner = ", ".join(f'"{f.name}" {duckdb_type(f.type)}' for f in t)
+        return f"STRUCT({inner})"
     if pa.types.is_map(t):
         return f"MAP({duckdb_type(t.key_type)}, {duckdb_type(t.item_type)})"
     raise TypeError(f"no DuckDB type for {t}")

@@ -1,4 +1,5 @@
-"""The warehouse contract: every table declared once, as an Arrow schema with a description per column.
+"""The warehouse contract: every table declared once, as an Arrow schema with a description
+per column.
 
 The Parquet writer, the DuckDB DDL (``schemas.ddl``) and the schema reference in
 ``docs/schema.md`` (``python -m schemas.docs``) are all generated from these declarations.
@@ -13,6 +14,7 @@ import pyarrow as pa
 
 UTC_TS = pa.timestamp("us", tz="UTC")
 STRINGS = pa.list_(pa.string())
+SPANS = pa.list_(pa.struct([("start", pa.int32()), ("end", pa.int32())]))
 
 
 def col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -44,7 +46,8 @@ REJECT_STAGES = ("source", "read", "clean", "nlp", "load")
 
 ARTICLES = Table(
     "articles",
-    "One row per distinct article. Exact and near duplicates are kept out and listed in `duplicates`.",
+    "One row per distinct article. Exact and near duplicates are kept out and listed in "
+    "`duplicates`.",
     pa.schema([
         col("article_id", pa.string(), "Stable id: hash of the normalised body text.", False),
         col("source_uri", pa.string(), "File path or URL the record was read from.", False),
@@ -63,6 +66,9 @@ ARTICLES = Table(
         col("body", pa.string(), "Cleaned article text; every offset in the warehouse indexes it.",
             False),
         col("word_count", pa.int32(), "Words in body.", False),
+        col("body_cut_chars", pa.int32(),
+            "Characters cut from the end of an over-long body at a paragraph break (0: whole). "
+            "The limit is `Limits.max_article_chars`, 200,000.", False),
         col("content_hash", pa.string(), "SHA-256 of the normalised body (exact-duplicate key).",
             False),
         col("run_id", pa.string(), "The run that first loaded the article.", False),
@@ -75,7 +81,8 @@ ARTICLES = Table(
 DUPLICATES = Table(
     "duplicates",
     "Records that repeated an article already kept (exactly, or nearly: the same wire story, a "
-    "re-crawl with a changed footer). Counted so that records read = articles + duplicates + rejects.",
+    "re-crawl with a changed footer). Counted so that records read = articles + duplicates + "
+    "rejects.",
     pa.schema([
         col("source_uri", pa.string(), "Where the duplicate record was read.", False),
         col("source_locator", pa.string(), "Where in the source.", False),
@@ -152,7 +159,11 @@ QUOTES = Table(
         col("quote_text", pa.string(), "What was said, without the quote marks.", False),
         col("quote_start", pa.int32(), "Start offset of quote_text in articles.body.", False),
         col("quote_end", pa.int32(), "End offset (exclusive).", False),
-        col("speaker_text", pa.string(), "The speaker as written: 'he', 'Mr Balls', 'one insider'."),
+        col("quote_segments", SPANS, "For a quote its cue splits in two or more pieces "
+            "(\"A,\" he said, \"B.\"): each piece's offsets; quote_text is the pieces joined by "
+            "a space and quote_start/quote_end span them all. Empty for a quote in one piece."),
+        col("speaker_text", pa.string(),
+            "The speaker as written: 'he', 'Mr Balls', 'one insider'."),
         col("speaker_start", pa.int32(), "Start offset of speaker_text."),
         col("speaker_end", pa.int32(), "End offset of speaker_text."),
         col("speaker_kind", pa.string(), "person, organisation, unnamed (anonymous source) or "

@@ -7,6 +7,7 @@ identity ``records_read = articles + duplicates + rejects`` is kept and checked.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +23,22 @@ class Ledger:
     articles: int = 0
     quotes: int = 0
     mentions: int = 0
+    # Not yet written out: the flow writes these lists as Parquet parts as the run goes.
     rejects: list[Reject] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     n_rejects: int = 0
     n_duplicates: int = 0
+    reject_reasons: Counter[str] = field(default_factory=Counter)
+
+    def _reject(self, r: Reject) -> None:
+        self.rejects.append(r)
+        self.n_rejects += 1
+        self.reject_reasons[reason_class(r.reason)] += 1
 
     def reject(self, items: Iterable[Reject], counted: bool = True) -> None:
         """Record rejects; ``counted=False`` for records already counted as read."""
         for r in items:
-            self.rejects.append(r)
-            self.n_rejects += 1
+            self._reject(r)
             if counted:
                 self.records_read += 1
 
@@ -42,8 +49,7 @@ class Ledger:
         for item in cleaned:
             self.records_read += 1
             if isinstance(item, Reject):
-                self.rejects.append(item)
-                self.n_rejects += 1
+                self._reject(item)
                 continue
             if item.content_hash in self.known_hashes:
                 self._duplicate(item, item.content_hash[:24], "exact", 1.0)
@@ -71,18 +77,21 @@ class Ledger:
         ids = {a.article_id for a in articles}
         for a in articles:
             self.known_hashes.discard(a.content_hash)
-            self.rejects.append(Reject(a.source_uri, a.source_locator, "nlp", reason))
-            self.n_rejects += 1
+            self._reject(Reject(a.source_uri, a.source_locator, "nlp", reason))
         kept = []
         for d in self.duplicates:
             if d["duplicate_of"] in ids:
                 self.n_duplicates -= 1
-                self.n_rejects += 1
-                self.rejects.append(Reject(d["source_uri"], d["source_locator"], "nlp",
-                                           "duplicate of an article whose NLP failed"))
+                self._reject(Reject(d["source_uri"], d["source_locator"], "nlp",
+                                    "duplicate of an article whose NLP failed"))
             else:
                 kept.append(d)
         self.duplicates = kept
 
     def balanced(self) -> bool:
         return self.records_read == self.articles + self.n_duplicates + self.n_rejects
+
+
+def reason_class(reason: str) -> str:
+    """The kind of a reject reason, for counting: its text before the first colon."""
+    return reason.split(":")[0][:60]

@@ -69,11 +69,13 @@ class Article:
     published_at_source: str | None
     language: str | None
     body: str
+    body_cut_chars: int = 0  # characters cut from the end of an over-long body
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One span of ``Article.body`` that names an entity; ``cluster`` indexes the article's entities."""
+    """One span of ``Article.body`` that names an entity; ``cluster`` indexes the article's
+    entities."""
 
     text: str
     start: int
@@ -116,6 +118,9 @@ class Quote:
     cue_start: int | None
     cue_end: int | None
     confidence: float
+    # For a quote split by its cue ("A," he said, "B."): each piece's (start, end); quote_text
+    # is the pieces joined by a space. Empty when the quote is one piece.
+    segments: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

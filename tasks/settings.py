@@ -1,4 +1,5 @@
-"""Settings: defaults in code, ``WHOSAID_*`` environment overrides, per-run values as flow parameters."""
+"""Settings: defaults in code, ``WHOSAID_*`` environment overrides, per-run values as flow
+parameters."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ class Limits:
     # any real article and still small next to the machine's memory.
     max_record_bytes: int = 20 * 1024 * 1024
     # spaCy's own default nlp.max_length is 1,000,000 characters; the longest PolNeAR article is
-    # about 30k. Longer bodies are cut at a paragraph break and the cut is noted as a reject row.
+    # about 30k. Longer bodies are cut at a paragraph break; articles.body_cut_chars says how
+    # much was cut.
     max_article_chars: int = 200_000
     # Archives: decompression-bomb guards (zip bombs reach ratios of 1000:1 and more; text
     # compresses about 3-10:1, so 200:1 leaves a wide margin for genuine dumps).

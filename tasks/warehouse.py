@@ -2,9 +2,9 @@
 
 Layout under the warehouse folder::
 
-    parquet/<table>/run=<run_id>/part-<n>.parquet   per-batch tables, written atomically
-    runs/<run_id>.json                              a run's manifest: written last, it commits the run
-    whosaid.duckdb                                  loaded from committed runs by one writer
+    parquet/<table>/run=<run_id>/part-<n>.parquet  per-batch tables, written atomically
+    runs/<run_id>.json                   a run's manifest: written last, it commits the run
+    whosaid.duckdb                       loaded from committed runs by one writer
 
 Parquet is the durable record. A run is committed when its manifest exists; parts of a run without
 one (a crash) are removed by the next run, which redoes that work. The DuckDB load takes every
@@ -156,7 +156,7 @@ def known_content_hashes(warehouse: Path) -> set[str]:
     return {r[0] for r in rows}
 
 
-# -- run lock ---------------------------------------------------------------------------------------
+# -- run lock -----------------------------------------------------------------------------------
 
 
 class RunLocked(Exception):
@@ -258,9 +258,13 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     if not files:
         return
     cols = ", ".join(f'"{n}"' for n in table.schema.names)
+    # Rows land in the table's sort order, so DuckDB's per-row-group min/max skip most of a table
+    # for a filter on the leading column: who_said_what for one speaker reads a few row groups
+    # of quotes instead of all of them (bench/query_speed.py: 1.2-4x faster at 1M quotes).
+    order = (" ORDER BY " + ", ".join(f'"{c}"' for c in table.sort_by)) if table.sort_by else ""
     con.execute(
         f"INSERT OR IGNORE INTO {table.name} ({cols}) "
-        f"SELECT {cols} FROM read_parquet(?, union_by_name = true)",
+        f"SELECT {cols} FROM read_parquet(?, union_by_name = true){order}",
         [files],
     )
 

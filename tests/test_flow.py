@@ -1,4 +1,5 @@
-"""The ingest flow end to end under a throwaway Prefect API: the warehouse contents, not just success."""
+"""The ingest flow end to end under a throwaway Prefect API: the warehouse contents, not just
+success."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
-def run(sources: list[str], wh: Path, workers: int = 1) -> dict:
-    return ingest_with(workers)(sources=sources, warehouse_dir=str(wh), workers=workers)
+def run(sources: list[str], wh: Path, workers: int = 1, full_rescan: bool = False) -> dict:
+    return ingest_with(workers)(sources=sources, warehouse_dir=str(wh), workers=workers,
+                                full_rescan=full_rescan)
 
 
 def rows(wh: Path, sql: str) -> list[tuple]:
@@ -75,12 +77,14 @@ def test_reingest_adds_nothing(samples_wh: tuple[Path, dict], tmp_path: Path) ->
     shutil.copytree(samples_wh[0], wh)
     before = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
                       "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
-    again = run([str(SAMPLES)], wh)
-    assert again["articles"] == 0 and again["duplicates"] == 9 and again["records_read"] == 9
+    again = run([str(SAMPLES)], wh)  # unchanged files are not even read again
+    assert again["records_read"] == 0 and again["sources_unchanged"] == 6
+    rescan = run([str(SAMPLES)], wh, full_rescan=True)  # read again: every record is a duplicate
+    assert rescan["articles"] == 0 and rescan["duplicates"] == 9 and rescan["records_read"] == 9
     after = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
                      "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
     assert after == before
-    assert rows(wh, "SELECT count(*) FROM runs")[0][0] == 2
+    assert rows(wh, "SELECT count(*) FROM runs")[0][0] == 3
 
 
 def test_broken_jsonl_line_is_one_reject(tmp_path: Path) -> None:

@@ -62,6 +62,9 @@ def test_same_ingest_again_adds_nothing(seeds_wh: tuple[Path, dict], seeds_dir: 
     wh, _ = seeds_wh
     before = _rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes)")
     again = ingest_with(1)(sources=[str(seeds_dir)], warehouse_dir=str(wh), workers=1)
+    assert (again["records_read"], again["sources_unchanged"]) == (0, 4)
+    again = ingest_with(1)(sources=[str(seeds_dir)], warehouse_dir=str(wh), workers=1,
+                           full_rescan=True)
     assert (again["articles"], again["duplicates"]) == (0, 5)
     assert _rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes)"
                  ) == before

@@ -1,4 +1,5 @@
-"""Loaders: every format by name and by content, provenance kept, bad records rejected not raised."""
+"""Loaders: every format by name and by content, provenance kept, bad records rejected, not
+raised."""
 
 from __future__ import annotations
 

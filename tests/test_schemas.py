@@ -92,7 +92,8 @@ def test_checks_pass_on_empty_warehouse() -> None:
 @pytest.mark.parametrize(
     ("sql", "failing"),
     [
-        ("INSERT INTO rejects VALUES ('u', 'l', 'elsewhere', 'r', 'run')", "rejects.stage.accepted"),
+        ("INSERT INTO rejects VALUES ('u', 'l', 'elsewhere', 'r', 'run')",
+         "rejects.stage.accepted"),
         ("INSERT INTO runs (run_id, started_at, records_read, articles, duplicates, rejects, "
          "quotes, mentions) VALUES ('r', now(), 5, 1, 1, 1, 0, 0)", "runs_accounting"),
         ("INSERT INTO mentions VALUES ('nope', 'e1', 'X', 0, 1, 'PERSON')", "mentions_article_fk"),

@@ -1,4 +1,5 @@
-"""The warehouse on disk: atomic parts, manifests commit runs, one writer, deferred loads, checks."""
+"""The warehouse on disk: atomic parts, manifests commit runs, one writer, deferred loads,
+checks."""
 
 from __future__ import annotations
 

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import whosaid  # noqa: F401,E402  (offline Prefect defaults)
+import whosaid  # noqa: F401  (offline Prefect defaults)
 
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+import typer
+from rich.console import Console
+from rich.table import Table
 
 app = typer.Typer(help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
                   no_args_is_help=True, add_completion=False,

@@ -1,0 +1,259 @@
+"""Quote extraction on PolNeAR: whosaid's NLP stage against textacy's baseline, with speed.
+
+Builds ``Article`` records from a PolNeAR split, runs them through ``tasks.nlp.analyse_articles``
+(the NLP stage the flow runs), and scores the quotes with ``score.quote_scores`` from
+``../shared/eval``. textacy's ``direct_quotations`` over the same spaCy docs is the baseline.
+Speed is words per second of ``analyse_articles`` relative to spaCy's own ``nlp.pipe`` over the
+same texts (a ratio, so it means the same on any machine).
+
+    .venv/bin/python bench/eval_quotes.py --split dev
+    .venv/bin/python bench/eval_quotes.py --split train --limit 200 --json /tmp/train.json
+
+Mapping to PolNeAR's attributions: every Quote becomes one prediction, except a partial quote
+whose words lie inside an indirect quote from the same cue (``he said he had "huge sympathy"
+for ...``): PolNeAR annotates that as one attribution, so only the enclosing clause is scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# Articles per timing round (one analyse_articles batch is 32 docs; 16 keeps rounds short).
+SPEED_CHUNK = 16
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+EVAL_DIR = SHARED / "eval"
+
+
+def load_articles(split: str, limit: int | None) -> tuple[list[Any], dict[str, list[dict]]]:
+    """Articles of one PolNeAR split (those with gold attributions) and their gold relations."""
+    sys.path.insert(0, str(EVAL_DIR))
+    import score  # noqa: PLC0415
+
+    from tasks.model import Article
+
+    gold = score.load_polnear(EVAL_DIR / "polnear" / split)
+    names = sorted(gold)[:limit] if limit else sorted(gold)
+    articles = []
+    for name in names:
+        body = (EVAL_DIR / "polnear" / split / "text" / f"{name}.txt").read_text()
+        articles.append(
+            Article(
+                article_id=name,
+                content_hash=hashlib.sha256(body.encode()).hexdigest(),
+                source_uri=f"polnear:{split}",
+                source_locator=name,
+                url=None,
+                outlet=name.split("_", 1)[0],
+                title=None,
+                standfirst=None,
+                authors=(),
+                published_at=None,
+                published_at_source=None,
+                language="en",
+                body=body,
+            )
+        )
+    return articles, {name: gold[name] for name in names}
+
+
+def source_phrase(quote: Any, body: str) -> str | None:
+    """The speaker as PolNeAR marks a Source: the name with its appositive role, if one follows.
+
+    whosaid keeps "Mark Serwotka" as speaker_text and "general secretary of the PCS union" as
+    speaker_role; PolNeAR's Source span is "Mark Serwotka, general secretary of the PCS union".
+    """
+    if quote.speaker_text is None or quote.speaker_end is None or not quote.speaker_role:
+        return quote.speaker_text
+    window = body[quote.speaker_end : quote.speaker_end + len(quote.speaker_role) + 12]
+    at = window.find(quote.speaker_role)
+    if at < 0 or not APPOSITIVE_GAP.fullmatch(window[:at]):
+        return quote.speaker_text
+    return body[quote.speaker_start : quote.speaker_end + at + len(quote.speaker_role)]
+
+
+APPOSITIVE_GAP = re.compile(r",\s+(?:(?:the|a|an)\s+)?")
+
+
+QUOTE_MARKS = "\"“”‘’'"
+
+
+def content_text(quote: Any, body: str) -> str:
+    """quote_text, or for a split quote its segments as PolNeAR writes a discontinuous Content:
+    each piece with its own quote marks, joined by a space ('"A," "B."')."""
+    if not quote.segments:
+        return quote.quote_text
+    pieces = []
+    for start, end in quote.segments:
+        lo, hi = start, end
+        while lo > max(0, start - 2) and body[lo - 1] in QUOTE_MARKS:
+            lo -= 1
+        while hi < min(len(body), end + 2) and body[hi] in QUOTE_MARKS:
+            hi += 1
+        pieces.append(body[lo:hi])
+    return " ".join(pieces)
+
+
+def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
+    """The predictions one article's quotes stand for (see the module docstring)."""
+    indirect = [q for q in quotes if q.kind == "indirect"]
+    out = []
+    for q in quotes:
+        if q.kind == "partial" and any(
+            i.cue_start == q.cue_start and i.quote_start <= q.quote_start < i.quote_end
+            for i in indirect
+        ):
+            continue
+        out.append(
+            {
+                "quote_text": content_text(q, body),
+                "speaker_text": source_phrase(q, body),
+                "speaker_name": q.speaker_name,
+            }
+        )
+    return out
+
+
+def _lemmatizer() -> Any:
+    """The English model's rule lemmatizer as a callable on finished docs."""
+    import importlib  # noqa: PLC0415
+
+    from tasks.nlp import MODEL_PACKAGES
+
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        full = module.load(exclude=["tok2vec", "tagger", "parser", "ner"])
+        return full.get_pipe("lemmatizer")
+    raise RuntimeError("no English spaCy model installed")
+
+
+def run(split: str, limit: int | None) -> dict[str, Any]:
+    sys.path.insert(0, str(EVAL_DIR))
+    import score  # noqa: PLC0415
+
+    from tasks.nlp import analyse_articles, load_nlp
+
+    articles, gold = load_articles(split, limit)
+    nlp = load_nlp()
+    texts = [a.body for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    list(nlp.pipe(texts[:8], batch_size=32))  # warm up: first calls allocate and load
+
+    # spaCy alone and whosaid's whole stage, interleaved chunk by chunk (the order flipping
+    # each time), so load from other processes on a shared machine falls on both alike.
+    docs: list[Any] = []
+    analyses: list[Any] = []
+    spacy_s = ours_s = 0.0
+    for n, at in enumerate(range(0, len(articles), SPEED_CHUNK)):
+        chunk = articles[at : at + SPEED_CHUNK]
+        steps = ["spacy", "ours"] if n % 2 == 0 else ["ours", "spacy"]
+        for step in steps:
+            t0 = time.perf_counter()
+            if step == "spacy":
+                docs.extend(nlp.pipe([a.body for a in chunk], batch_size=32))
+                spacy_s += time.perf_counter() - t0
+            else:
+                analyses.extend(analyse_articles(chunk))
+                ours_s += time.perf_counter() - t0
+
+    bodies = {a.article_id: a.body for a in articles}
+    ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
+    kinds: dict[str, int] = {}
+    for a in analyses:
+        for q in a.quotes:
+            kinds[q.kind] = kinds.get(q.kind, 0) + 1
+
+    baseline: dict[str, list[dict[str, Any]]] = {}
+    textacy_s = 0.0
+    try:
+        from textacy.extract import direct_quotations  # noqa: PLC0415
+
+        # textacy picks cue verbs by lemma; whosaid's pipeline skips the lemmatizer, so the
+        # model's own lemmatizer is run over the same docs first (and counted in its time).
+        lemmatize = _lemmatizer()
+        t0 = time.perf_counter()
+        for article, doc in zip(articles, docs, strict=True):
+            doc = lemmatize(doc)
+            found = []
+            try:
+                triples = list(direct_quotations(doc))
+            except Exception:  # textacy raises on some docs (e.g. unbalanced quotes)
+                triples = []
+            for speaker, _cue, content in triples:
+                found.append(
+                    {
+                        "quote_text": " ".join(s.text for s in content)
+                        if isinstance(content, list)
+                        else content.text,
+                        "speaker_text": " ".join(t.text for t in speaker),
+                        "speaker_name": None,
+                    }
+                )
+            baseline[article.article_id] = found
+        textacy_s = time.perf_counter() - t0
+    except ImportError:
+        baseline = {}
+
+    rows = {
+        "whosaid": {**score.quote_scores(gold, ours), "words_per_s_ratio": spacy_s / ours_s},
+    }
+    if baseline:
+        rows["textacy direct_quotations"] = {
+            **score.quote_scores(gold, baseline),
+            "words_per_s_ratio": spacy_s / (spacy_s + textacy_s),
+        }
+    return {
+        "split": split,
+        "articles": len(articles),
+        "words": words,
+        "spacy_words_per_s": words / spacy_s,
+        "whosaid_words_per_s": words / ours_s,
+        "quote_kinds": kinds,
+        "systems": rows,
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"PolNeAR {result['split']}: {result['articles']} articles, {result['words']} words; "
+        f"spaCy nlp.pipe {result['spacy_words_per_s']:.0f} words/s",
+        "",
+        "| system | P | R | F1 | exact F1 | source acc | words/s ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in result["systems"].items():
+        lines.append(
+            f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
+            f"{s['source_acc']:.3f} | {s['words_per_s_ratio']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=["dev", "train"], default="dev")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if not (EVAL_DIR / "polnear" / args.split).is_dir():
+        print(f"no PolNeAR data at {EVAL_DIR / 'polnear' / args.split}", file=sys.stderr)
+        return 2
+    result = run(args.split, args.limit)
+    print(table(result))
+    print(f"\nquote kinds: {result['quote_kinds']}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

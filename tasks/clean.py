@@ -1,0 +1,534 @@
+"""Plain-text dumps: find the article (or articles) in a text that has site furniture around it.
+
+The input is the text of a record as a dump or a page's visible text gives it: a title line,
+sometimes a category line above it or a standfirst below it, the body, then whatever the site
+put around the article (teasers, job ads, share prompts, newsletter plugs). The approach is
+jusText's (Pomikálek 2011), on lines instead of HTML blocks, plus one step jusText lacks:
+
+1. **Classify each line** from text features alone: length, stopword density (jusText's own
+   stoplists, chosen by the detected language), whether it ends like a sentence, and a junk
+   lexicon of furniture lines (``lexicon/junk_lines.txt``). Lines are *good*, *near-good*,
+   *short* or *bad*, with jusText's published thresholds.
+2. **Smooth by context**: short and near-good lines take the class of their neighbours, so a
+   one-line quote or a dateline between two paragraphs is kept and a long teaser among
+   navigation links is not.
+3. **Take the main run**: the article is the contiguous run of lines with the highest score
+   (good lines add their length, bad lines cost theirs, at least ``BAD_LINE_MIN_COST``), the
+   maximum-scoring-segment idea of Body Text Extraction (Finn et al. 2001). Teasers and ads far
+   below the article are cut off even when a few of them look like prose. A furniture heading
+   (``lexicon/junk_end_markers.txt``) or an author's note ends the run early.
+4. **Header and metadata**: title (the repeated page title, or the dump's first line), category
+   lines, standfirst, "By ..." bylines and closing author notes ("Jo Bloggs is political
+   correspondent for the Daily Planet." gives the author and the outlet), the outlet from the
+   site's own boilerplate ("Start your day with The Daily Planet, sign up ...").
+5. **Several articles**: a closing author note followed by another titled run of prose starts a
+   new article; the rest of the dump is cleaned again from there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.model import Extracted
+from tasks.normalize import detect_language
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+# jusText's defaults (justext.core: LENGTH_LOW_DEFAULT, LENGTH_HIGH_DEFAULT, STOPWORDS_*),
+# chosen by its author on the CleanEval data; characters per paragraph and stopword share.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+# jusText's "max_heading_distance": a short line this close (in characters) above the first good
+# paragraph may be kept as part of the article.
+# Furniture lines are short; only lines below this length are tested against the junk lexicon so
+# a real paragraph that opens with "Read more ..." survives (the longest furniture line in the
+# seeds is ~90 characters; 200 is jusText's LENGTH_HIGH, the length from which a line is prose).
+JUNK_LINE_MAX_CHARS = LENGTH_HIGH
+# Cost of a bad line in the main-run score, in characters: a navigation line of 15 characters
+# costs as much as one of 40, so twenty links separating a teaser from the article outweigh the
+# teaser. 40 is about a four-word link line with its share of separators (seeds: nav lines are
+# 10-60 characters); swept 20-80 on the seeds and ScrapingHub text mode, flat between 30 and 60.
+BAD_LINE_MIN_COST = 40
+# Near-good lines (70-200 characters of prose) count for half their length: articles of short
+# paragraphs (sports round-ups, briefs) have no good line at all, and jusText loses them whole.
+NEAR_GOOD_WEIGHT = 0.5
+# Stopword density at which a long line scores 0: between jusText's bad (< 0.30) and the density
+# of navigation text (0.0-0.15 on the seeds' furniture); 0.2 puts the ramp's zero there.
+PROSE_ZERO_DENSITY = 0.2
+# Short lines cost half of what a bad line costs: an article carries a few (subheadings, one-line
+# quotes, datelines), a menu is made of them.
+SHORT_LINE_WEIGHT = 0.5
+# A dump holds a second article only when what follows an author's note is an article in its
+# own right: at least this much good prose (the shortest seed article body is ~1.7k characters;
+# 400 is about two short news paragraphs).
+MIN_SECOND_ARTICLE_CHARS = 400
+# An article needs at least one good line; below this many body characters it is not an article
+# (a wire brief is ~300 characters; 100 keeps those and drops a stray caption).
+MIN_BODY_CHARS = 100
+# The standfirst is one sentence under this length when it ends with a full stop (seed
+# standfirsts: 58-135 characters; a news lead, which must stay in the body, is typically one
+# sentence of 25-35 words, 150-250 characters), and under STANDFIRST_MAX_CHARS when it does not
+# end like a sentence (a dek without a full stop is never a body paragraph).
+STANDFIRST_SENTENCE_MAX_CHARS = 160
+STANDFIRST_MAX_CHARS = 300
+# A title is at most this long (headlines: 40-120 characters; 250 leaves room for long ones).
+TITLE_MAX_CHARS = 250
+# Two lines repeat each other (page <title> and <h1>) above this token Jaccard similarity.
+TITLE_REPEAT_JACCARD = 0.6
+# In a dump, the header (category line, title, standfirst, byline) sits in the first lines.
+HEADER_MAX_LINES = 6
+# A link list: a block (lines between blank lines) of at least this many lines whose median line
+# is shorter than LENGTH_LOW. Dumps set paragraphs apart with blank lines and menus, teaser rails
+# and job widgets line by line (all four seeds); three lines is the smallest list that is not a
+# title with its standfirst.
+LINK_LIST_MIN_LINES = 3
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_TERMINAL = re.compile(r"[.!?…:;\"'”’»)\]]$")
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z])")
+_CATEGORY = re.compile(
+    r"^[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,3}"
+    r"(?:\s*[,|/›»>·•]\s*[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,3})+$"
+)
+_NAME = r"[A-Z][\w'’.-]+(?: (?:[A-Z][\w'’.-]+|de|da|van|von|der|le|la|bin|al))*"
+_BYLINE = re.compile(
+    r"^(?:By|BY|Words by|Written by|Reporting by)\s+"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+    r"(?:\s*(?:,|\||-|–|—|in)\s*.*)?$"
+)
+_AUTHOR_NOTE = re.compile(
+    rf"^(?P<name>{_NAME}) (?:is|was|writes as) (?:an? |the )?(?P<role>[^.]{{3,100}}?)"
+    r" (?:at|for|of|on|with|to) (?:the )?"
+    r"(?P<outlet>[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|of|and|&))*)[.,]"
+)
+
+
+@dataclass
+class _Line:
+    index: int
+    text: str
+    cls: str  # good | near | short | bad
+    junk: bool
+    in_list: bool = False
+
+
+@functools.cache
+def _lexicon_lines(name: str) -> tuple[str, ...]:
+    lines = []
+    for raw in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return tuple(lines)
+
+
+@functools.cache
+def _junk_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_lines.txt")), re.I)
+
+
+@functools.cache
+def _end_markers() -> frozenset[str]:
+    return frozenset(m.lower() for m in _lexicon_lines("junk_end_markers.txt"))
+
+
+@functools.cache
+def _outlet_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _lexicon_lines("clean_outlet_patterns.txt"))
+
+
+@functools.cache
+def _journalist_roles() -> frozenset[str]:
+    return frozenset(w.lower() for w in _lexicon_lines("clean_journalist_roles.txt"))
+
+
+@functools.cache
+def _stoplist(language: str | None) -> frozenset[str]:
+    """jusText's stoplist for an ISO 639-1 code; empty (language-independent mode) if none."""
+    if language is None:
+        return frozenset()
+    names = dict(line.split("\t") for line in _lexicon_lines("clean_stoplist_languages.txt"))
+    name = names.get(language)
+    if name is None:
+        return frozenset()
+    import justext
+
+    return frozenset(w.lower() for w in justext.get_stoplist(name))
+
+
+def is_junk_line(line: str) -> bool:
+    """A furniture line: short and matching the junk lexicon."""
+    return len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None
+
+
+def is_end_marker(line: str) -> bool:
+    return line.strip().rstrip(":").strip().lower() in _end_markers()
+
+
+def is_category_line(line: str) -> bool:
+    """"Labour Party, UK Politics": section labels separated by commas, pipes or chevrons."""
+    return len(line) <= TITLE_MAX_CHARS and _CATEGORY.match(line) is not None
+
+
+def parse_byline(line: str) -> tuple[str, ...]:
+    """Authors of a "By Jo Bloggs and Sam Smith" line, or () when it is not a byline."""
+    if len(line) > TITLE_MAX_CHARS:
+        return ()
+    m = _BYLINE.match(line)
+    if not m:
+        return ()
+    names = re.split(r"\s*(?:,|\band\b|&)\s*", m.group("names"))
+    roles = _journalist_roles()
+    # "By Jo Bloggs, Political Editor": a comma-separated part naming a role is not a person.
+    return tuple(
+        n.strip() for n in names
+        if len(n.split()) >= 2 and not {w.lower() for w in n.split()} & roles
+    )
+
+
+def parse_author_note(line: str) -> tuple[str, str | None] | None:
+    """(author, outlet) of an author's note ("Jo Bloggs is political editor for the Planet.")."""
+    m = _AUTHOR_NOTE.match(line)
+    if not m or len(m.group("name").split()) < 2:
+        return None
+    role_words = {w.lower() for w in _WORD.findall(m.group("role"))}
+    if not role_words & _journalist_roles():
+        return None
+    return m.group("name"), _outlet_name(m.group("outlet"))
+
+
+def _outlet_name(raw: str) -> str:
+    raw = raw.strip().rstrip(".,")
+    if raw.lower().startswith("the "):
+        return "The " + raw[4:]
+    return raw
+
+
+def outlet_from_boilerplate(lines: Sequence[str]) -> str | None:
+    """The outlet where the site names itself in its furniture, else None."""
+    for line in lines:
+        if len(line) > JUNK_LINE_MAX_CHARS:
+            continue
+        for pattern in _outlet_patterns():
+            m = pattern.search(line)
+            if m:
+                return _outlet_name(m.group("outlet"))
+    return None
+
+
+def _stopword_density(text: str, stopwords: frozenset[str]) -> float:
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    return sum(w in stopwords for w in words) / len(words)
+
+
+def _classify(text: str, stopwords: frozenset[str]) -> tuple[str, bool]:
+    """jusText's context-free classes for one line, plus whether the junk lexicon matched."""
+    if is_junk_line(text):
+        return "bad", True
+    if len(text) < LENGTH_LOW:
+        return "short", False
+    # Language-independent mode (no stoplist): jusText sets both stopword thresholds to 0.
+    low, high = (STOPWORDS_LOW, STOPWORDS_HIGH) if stopwords else (0.0, 0.0)
+    density = _stopword_density(text, stopwords) if stopwords else 0.0
+    sentence_like = _TERMINAL.search(text) is not None
+    if density >= high and len(text) > LENGTH_HIGH:
+        # Teaser blurbs are long but stop without a full stop; prose paragraphs end like sentences.
+        return ("good" if sentence_like else "near"), False
+    if density >= low:
+        return "near", False
+    return "bad", False
+
+
+def _neighbour(lines: list[_Line], i: int, step: int, ignore_near: bool) -> str:
+    """jusText's _get_neighbour: the nearest class that is not short (nor near-good)."""
+    j = i + step
+    while 0 <= j < len(lines):
+        cls = lines[j].cls
+        if cls in ("good", "bad") or (cls == "near" and not ignore_near):
+            return cls
+        j += step
+    return "bad"
+
+
+def _smooth(lines: list[_Line]) -> None:
+    """jusText's context-sensitive revision: short and near-good lines take their context."""
+    new = []
+    for i, line in enumerate(lines):
+        cls = line.cls
+        if cls == "short":
+            prev, nxt = _neighbour(lines, i, -1, True), _neighbour(lines, i, 1, True)
+            if prev == nxt == "good":
+                cls = "good"
+            elif prev == nxt == "bad":
+                cls = "bad"
+            elif (prev == "bad" and _neighbour(lines, i, -1, False) == "near") or (
+                nxt == "bad" and _neighbour(lines, i, 1, False) == "near"
+            ):
+                cls = "good"
+            else:
+                cls = "bad"
+        new.append(cls)
+    for line, cls in zip(lines, new, strict=True):
+        line.cls = cls
+    new = []
+    for i, line in enumerate(lines):
+        cls = line.cls
+        if cls == "near":
+            prev, nxt = _neighbour(lines, i, -1, True), _neighbour(lines, i, 1, True)
+            cls = "bad" if prev == nxt == "bad" else "good"
+        new.append(cls)
+    for line, cls in zip(lines, new, strict=True):
+        line.cls = cls
+
+
+def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
+    """A line's contribution to the main-run score: its length, weighted by how much it reads
+    like prose. A soft version of jusText's stopword thresholds: weight +1 at STOPWORDS_HIGH and
+    above, 0 at PROSE_ZERO_DENSITY, -1 at and below twice that distance under it; lines that do
+    not end like a sentence count half at most; short lines and furniture cost."""
+    size = float(len(line.text))
+    if line.junk or line.cls == "bad" and line.in_list:
+        return -max(size, BAD_LINE_MIN_COST)
+    if line.cls == "short":
+        return -SHORT_LINE_WEIGHT * max(size, BAD_LINE_MIN_COST)
+    if not stopwords:  # language-independent mode: length is all there is
+        weight = 1.0
+    else:
+        density = _stopword_density(line.text, stopwords)
+        weight = (density - PROSE_ZERO_DENSITY) / (STOPWORDS_HIGH - PROSE_ZERO_DENSITY)
+        weight = max(-1.0, min(1.0, weight))
+    if weight > 0 and not _TERMINAL.search(line.text):
+        weight *= NEAR_GOOD_WEIGHT
+    if weight > 0 and len(line.text) <= LENGTH_HIGH:
+        weight *= NEAR_GOOD_WEIGHT
+    if line.in_list and weight > 0:
+        weight *= NEAR_GOOD_WEIGHT
+    return weight * size
+
+
+def _main_run(scores: list[float]) -> tuple[int, int] | None:
+    """[start, end) of the contiguous run with the highest score (Kadane), or None."""
+    best, best_span = 0.0, None
+    running, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if running <= 0:
+            running, start = score, i
+        else:
+            running += score
+        if running > best:
+            best, best_span = running, (start, i + 1)
+    return best_span
+
+
+def _jaccard(a: str, b: str) -> float:
+    ta, tb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def _is_single_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text) is None
+
+
+@dataclass
+class _Found:
+    extracted: Extracted
+    rest: list[int]  # indexes of the lines after an author's note: a next article may start
+
+
+def _extract_one(texts: list[str], in_list: list[bool], stopwords: frozenset[str],
+                 language: str | None, dump_outlet: str | None) -> _Found | None:
+    lines = []
+    for i, text in enumerate(texts):
+        cls, junk = _classify(text, stopwords)
+        if in_list[i]:
+            # A line of a link list is one class worse than it reads on its own.
+            cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
+        lines.append(_Line(i, text, cls, junk, in_list[i]))
+    scores = [_line_score(ln, stopwords) for ln in lines]
+    span = _main_run(scores)
+    raw_class = [ln.cls for ln in lines]
+    _smooth(lines)
+    if span is None:
+        return None
+    start, end = span
+
+    # An author's note or a furniture heading ends the article; what follows a note may be
+    # another article.
+    authors: list[str] = []
+    outlet: str | None = None
+    rest: list[str] = []
+    body_chars = 0
+    for i in range(start, len(lines)):
+        text = lines[i].text
+        note = parse_author_note(text)
+        if note is not None and body_chars >= MIN_BODY_CHARS:
+            authors.append(note[0])
+            outlet = note[1]
+            end = i
+            rest = list(range(i + 1, len(lines)))
+            break
+        if i >= end:
+            break
+        if is_end_marker(text) and body_chars >= MIN_BODY_CHARS:
+            end = i
+            break
+        if scores[i] > 0:
+            body_chars += len(text)
+
+    # Header: what is above the run, plus leading lines of the run that are header-shaped.
+    header = [ln for ln in lines[:start] if not ln.junk and not is_end_marker(ln.text)]
+    body_lines = [ln for ln in lines[start:end]
+                  if not ln.junk and (scores[ln.index] > 0 or raw_class[ln.index] == "short")]
+
+    title, title_pos = _find_title(lines, header, start)
+    # A byline anywhere in the header or at the top of the body.
+    for ln in header + body_lines[:3]:
+        names = parse_byline(ln.text)
+        if names:
+            authors[:0] = [n for n in names if n not in authors]
+            if ln in body_lines:
+                body_lines.remove(ln)
+    # The run may have swallowed the title (a dump whose title line reads like prose).
+    if title is not None and body_lines and body_lines[0].text == title:
+        body_lines = body_lines[1:]
+    standfirst = None
+    if title_pos is not None:
+        after = [ln for ln in lines[title_pos + 1 : end] if not ln.junk
+                 and not parse_byline(ln.text) and not is_category_line(ln.text)]
+        if len(after) >= 2 and _standfirst_shaped(after[0].text, after[1].text):
+            standfirst = after[0].text
+            if after[0] in body_lines:
+                body_lines.remove(after[0])
+
+    body = "\n\n".join(ln.text for ln in body_lines)
+    if len(body) < MIN_BODY_CHARS:
+        return None
+    extracted = Extracted(
+        body=body,
+        title=title,
+        standfirst=standfirst,
+        authors=tuple(dict.fromkeys(authors)),
+        outlet=outlet or dump_outlet,
+        language=language,
+    )
+    return _Found(extracted, rest)
+
+
+def _keep_in_run(line: _Line, raw: str) -> bool:
+    """Inside the main run: prose stays, furniture and prose-less long lines go."""
+    if line.junk:
+        return False
+    return raw in ("good", "near", "short") or line.cls == "good"
+
+
+def _standfirst_shaped(line: str, following: str) -> bool:
+    """One sentence, not a quote or a lead-in, followed by something longer."""
+    limit = STANDFIRST_SENTENCE_MAX_CHARS if _TERMINAL.search(line) else STANDFIRST_MAX_CHARS
+    return (
+        len(line) <= limit
+        and _is_single_sentence(line)
+        and not line.endswith(":")
+        and line[:1] not in "\"'“‘"
+        and len(following) > len(line)
+    )
+
+
+def _find_title(
+    lines: list[_Line], header: list[_Line], start: int
+) -> tuple[str | None, int | None]:
+    """The title: a header line repeating the first line (page <title> then <h1>), else the first
+    title-shaped header line of a dump."""
+    candidates = [
+        ln for ln in header
+        if len(ln.text) <= TITLE_MAX_CHARS and not is_category_line(ln.text)
+        and not parse_byline(ln.text)
+    ]
+    if not candidates:
+        # A dump may open straight with its title and the run start on it.
+        if start < len(lines):
+            first = lines[start]
+            if len(first.text) <= TITLE_MAX_CHARS and not _TERMINAL.search(first.text):
+                return first.text, first.index
+        return None, None
+    first = candidates[0]
+    for ln in reversed(candidates[1:]):
+        if _jaccard(ln.text, first.text) >= TITLE_REPEAT_JACCARD or (
+            len(ln.text) >= 20 and ln.text in first.text
+        ):
+            return ln.text, ln.index
+    if first.index < HEADER_MAX_LINES:
+        return first.text, first.index
+    return candidates[-1].text, candidates[-1].index
+
+
+def clean_text_dump(text: str) -> list[Extracted]:
+    """The articles in a plain-text dump (already normalised), furniture removed; [] if none."""
+    texts, in_list = _lines_and_lists(text)
+    if not texts:
+        return []
+    language = detect_language(" ".join(t for t in texts if len(t) >= LENGTH_LOW)[:5000])
+    stopwords = _stoplist(language or "en")
+    dump_outlet = outlet_from_boilerplate(texts)
+    out: list[Extracted] = []
+    remaining = list(range(len(texts)))
+    while remaining:
+        found = _extract_one([texts[i] for i in remaining], [in_list[i] for i in remaining],
+                             stopwords, language, dump_outlet)
+        if found is None:
+            break
+        if out and len(found.extracted.body) < MIN_SECOND_ARTICLE_CHARS:
+            break
+        out.append(found.extracted)
+        remaining = [remaining[i] for i in found.rest]
+    return out
+
+
+def _lines_and_lists(text: str) -> tuple[list[str], list[bool]]:
+    """Non-empty lines, re-flowed, and for each whether it sits in a link list (see
+    LINK_LIST_MIN_LINES)."""
+    texts: list[str] = []
+    in_list: list[bool] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [t.strip() for t in block.split("\n") if t.strip()]
+        if not lines:
+            continue
+        lengths = sorted(len(t) for t in lines)
+        listy = len(lines) >= LINK_LIST_MIN_LINES and lengths[len(lengths) // 2] < LENGTH_LOW
+        for line in lines:
+            if texts and not listy and not in_list[-1] and runs_on(texts[-1], line):
+                glue = "" if line[0] in _GLUE_NO_SPACE else " "
+                texts[-1] = texts[-1] + glue + line
+            else:
+                texts.append(line)
+                in_list.append(listy)
+    return texts, in_list
+
+
+_GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
+_OPENS_CONTINUATION = re.compile(r"^(?:[a-z\u00df-\u00ff]|[,.;:!?)\]}’”%](?:\s|$))")
+
+
+@functools.cache
+def _continuation_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in _lexicon_lines("clean_continuation_words.txt"))
+
+
+def runs_on(line: str, following: str) -> bool:
+    """Whether ``following`` continues the sentence ``line`` leaves open: a paragraph cut into
+    pieces by inline markup (a link becomes its own line) or hard-wrapped at the source."""
+    if _TERMINAL.search(line) or is_junk_line(following) or is_junk_line(line):
+        return False
+    if _OPENS_CONTINUATION.match(following):
+        return True
+    last = _WORD.findall(line[-30:].lower())
+    return line.endswith((",", "(", "–", "—")) or bool(last and last[-1] in _continuation_words())

@@ -1,0 +1,876 @@
+"""Quotations and reported speech in one article, each attributed to a speaker.
+
+Three kinds come out of ``extract_quotes``:
+
+- ``direct``: words inside quote marks that make up a statement, with the cue before
+  (``X said: "..."``), after (``"...," X said`` / ``"...," said X``) or inherited from the
+  quote before (split quotes, quotes running over several paragraphs, a paragraph that opens
+  with a quote and no cue). A paragraph after ``saying:`` set off without marks is direct too.
+- ``partial``: a few quoted words inside a clause governed by a speech verb
+  (``he said he had "huge sympathy" for...``). Quoted words that no speech verb governs are
+  scare quotes ("class war") and are left alone.
+- ``indirect``: a speech verb with a complement clause (``Mr Balls argues that...``),
+  ``according to X``, and speech nouns with a that-clause (``X's warning that ...``).
+
+The cue words are data (``tasks/lexicon/speech_verbs.txt``, ``speech_nouns.txt``); speakers are
+resolved by ``tasks.speakers.SpeakerResolver``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasks.entities import lexicon_entries
+from tasks.model import EntityCluster, Mention, Quote
+from tasks.speakers import Speaker, SpeakerResolver, paragraph_spans
+
+OPEN_DOUBLE = "“„«"
+CLOSE_DOUBLE = "”»"
+OPEN_SINGLE = "‘"
+CLOSE_SINGLE = "’"
+FILLER = "\x00"
+# Characters after which a straight quote mark opens a quotation rather than closing one.
+OPENING_CONTEXT = " \t\n([{—–-/:"
+CUE_INTRO_PUNCT = frozenset({":", ",", ";", "—", "–", "-", "--"})
+SENTENCE_END_INSIDE = ".!?"
+SPLIT_END_INSIDE = ",—–-…:;"
+
+# Confidence of each way of finding a quote: its precision on the PolNeAR train split
+# (2026-11-22), rounded. PolNeAR marks whole reported clauses, not the quoted fragment, so the
+# figure for partial quotes understates them.
+CONFIDENCE = {
+    "direct_cue": 0.95,  # 3548 quotes
+    "direct_inherited": 0.75,  # 524
+    "direct_unmarked": 0.45,  # 18: a paragraph after "..., saying:"
+    "direct_uncued": 0.65,  # 333
+    "label": 0.6,  # 248: "Lynch: No outside influence ..."
+    "partial": 0.4,  # 374
+    "indirect": 0.85,  # 5165
+    "according": 0.9,  # 392
+    "noun": 0.7,  # 62
+}
+# Taken off when a speaker was found but is neither a person, organisation nor unnamed source
+# (train precision of indirect quotes: 0.86 with such a speaker resolved, 0.75 without).
+UNKNOWN_SPEAKER_PENALTY = 0.1
+# A cue verb must sit within this many tokens of the quote mark it introduces or follows:
+# "said Mr Balls, the Shadow Chancellor, in an interview with The Independent on Sunday:" is 14.
+MAX_CUE_DISTANCE = 16
+# Words allowed between a closing quote mark and the ', X said' that follows it.
+AFTER_CUE_SLACK = 4
+# A sentence-level quote with no cue and no earlier speaker is kept only from this many words on
+# (shorter ones are mostly titles and scare quotes).
+MIN_UNCUED_WORDS = 6
+# Indirect speech keeps its "that" ("said that the plan failed"): it is part of the reported
+# clause, and PolNeAR's Content includes it (2,327 of the 19,822 train contents start with it).
+KEEP_THAT = True
+# Speech verbs with an infinitive complement report it ("vowed to take the fight to ...").
+INFINITIVE_COMPLEMENTS = True
+# A speaker label before a colon ("Lynch: No outside influence ...") is a short name at the
+# very start of a line; longer lead-ins are sentences that happen to hold a colon.
+LABEL_MAX_WORDS = 5
+LABEL_MAX_CHARS = 40
+LABEL_MIN_CONTENT_WORDS = 3
+# Reported content shorter than this many words is too thin to be a statement.
+MIN_CONTENT_WORDS = 3
+# Whether a quote running into the next paragraph is one quote (True) or one per paragraph.
+MERGE_PARAGRAPHS = False
+# An inherited speaker carries over at most this many paragraphs (news quotes run one to three).
+INHERIT_PARAGRAPHS = 2
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    """Text between quote marks; ``end`` excludes the closing mark, ``closed`` says if one came."""
+
+    open_mark: int
+    start: int
+    end: int
+    closed: bool
+    paragraph: int
+
+
+@functools.cache
+def speech_verb_forms() -> frozenset[str]:
+    """Every inflected form of the speech verbs listed in the lexicon."""
+    return frozenset(f for entry in lexicon_entries("speech_verbs") for f in _inflect(entry))
+
+
+@functools.cache
+def speech_noun_forms() -> frozenset[str]:
+    return frozenset(
+        f for entry in lexicon_entries("speech_nouns") for base in entry for f in (base, base + "s")
+    )
+
+
+@functools.cache
+def object_verb_forms() -> frozenset[str]:
+    """Speech verbs whose object noun phrase is what was said ("announced the arrest")."""
+    return frozenset(f for entry in lexicon_entries("object_speech_verbs") for f in _inflect(entry))
+
+
+def _inflect(entry: tuple[str, ...]) -> set[str]:
+    base, irregular = entry[0], entry[1:]
+    forms = {base, *irregular}
+    if base.endswith("e"):
+        forms |= {base + "s", base + "d", base[:-1] + "ing"}
+    elif base.endswith("y") and base[-2:-1] not in ("a", "e", "o", "u"):
+        forms |= {base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    elif base.endswith(("s", "sh", "ch", "x")):
+        forms |= {base + "es", base + "ed", base + "ing"}
+    else:
+        forms |= {base + "s", base + "ed", base + "ing"}
+    return forms
+
+
+def is_speech_verb(token: Any) -> bool:
+    return token.lower_ in speech_verb_forms() and token.pos_ in ("VERB", "AUX")
+
+
+# -- quote marks ---------------------------------------------------------------------------
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """Spans between quote marks, paragraph by paragraph; unclosed spans end with the paragraph."""
+    spans: list[QuotedSpan] = []
+    for paragraph, (start, end) in enumerate(paragraph_spans(text)):
+        spans.extend(_spans_in_paragraph(text[start:end], start, paragraph))
+    return spans
+
+
+def _spans_in_paragraph(line: str, offset: int, paragraph: int) -> list[QuotedSpan]:
+    # Two apostrophes are a double quote mark in some wire copy (''Like this,'' she said);
+    # masking them as '"' plus a filler keeps every offset where it was.
+    line = line.replace("''", '"' + FILLER)
+    found: list[QuotedSpan] = []
+    doubles = _pair_marks(line, double=True)
+    for open_at, close_at in doubles:
+        found.append(_span(line, offset, paragraph, open_at, close_at))
+    covered = [(o, c if c is not None else len(line)) for o, c in doubles]
+    for open_at, close_at in _pair_marks(line, double=False):
+        if close_at is None:
+            continue
+        if any(o <= open_at < c for o, c in covered):
+            continue
+        found.append(_span(line, offset, paragraph, open_at, close_at))
+    found = [s for s in found if s.end > s.start]
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+def _span(line: str, offset: int, paragraph: int, open_at: int, close_at: int | None) -> QuotedSpan:
+    end = close_at if close_at is not None else len(line)
+    start = open_at + 1
+    while start < end and (line[start].isspace() or line[start] == FILLER):
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return QuotedSpan(
+        offset + open_at, offset + start, offset + end, close_at is not None, paragraph
+    )
+
+
+def _pair_marks(line: str, double: bool) -> list[tuple[int, int | None]]:
+    pairs: list[tuple[int, int | None]] = []
+    open_at: int | None = None
+    for i, ch in enumerate(line):
+        if ch == FILLER:
+            continue
+        prev = line[i - 1] if i else " "
+        j = i + 2 if i + 1 < len(line) and line[i + 1] == FILLER else i + 1
+        nxt = line[j] if j < len(line) else " "
+        if double:
+            if ch in OPEN_DOUBLE:
+                role = "open"
+            elif ch in CLOSE_DOUBLE:
+                role = "close"
+            elif ch == '"':
+                if prev in OPENING_CONTEXT and not nxt.isspace():
+                    role = "open"
+                elif not prev.isspace():
+                    role = "close"
+                else:
+                    role = "close" if open_at is not None else "open"
+            else:
+                continue
+        else:
+            if ch == OPEN_SINGLE or (ch == "'" and prev in OPENING_CONTEXT and nxt.isalnum()):
+                if ch == OPEN_SINGLE or open_at is None:
+                    role = "open"
+                else:
+                    continue
+            elif ch in (CLOSE_SINGLE, "'") and open_at is not None and not nxt.isalnum():
+                if prev.isspace():
+                    continue
+                role = "close"
+            else:
+                continue
+        if role == "open":
+            if open_at is not None and double:
+                pairs.append((open_at, _trim_back(line, i)))
+            open_at = i
+        elif open_at is not None:
+            pairs.append((open_at, i))
+            open_at = None
+    if open_at is not None:
+        pairs.append((open_at, None))
+    return pairs
+
+
+def _trim_back(line: str, i: int) -> int:
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return i
+
+
+# -- extraction ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    kind: str
+    start: int
+    end: int
+    speaker: Speaker | None
+    cue: Any  # spaCy Token or None
+    confidence: float
+    paragraph: int
+    # Pieces of a split quote ('"A," he said, "B."'): (start, end) of each; empty for one piece.
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _Article:
+    def __init__(self, doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.resolver = SpeakerResolver(doc, clusters, mentions)
+        self.token_starts = [t.idx for t in doc]
+
+    def token_index(self, char: int) -> int:
+        """Index of the token that contains or starts after ``char``."""
+        i = bisect.bisect_right(self.token_starts, char) - 1
+        if i < 0:
+            return 0
+        token = self.doc[i]
+        if char >= token.idx + len(token.text) and i + 1 < len(self.doc):
+            return i + 1
+        return i
+
+    def speaker_of(self, verb: Any) -> Speaker | None:
+        """The subject of a speech verb as a resolved speaker, following conjunctions."""
+        subject = _subject(verb)
+        if subject is None:
+            return None
+        if subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+            subject = verb.head
+        start, end = speaker_extent(subject)
+        return self.resolver.resolve(start, end, subject)
+
+    def speaker_near(self, verb: Any, lo: int, hi: int) -> Speaker | None:
+        """A speaker for a cue verb: its subject, else a noun phrase next to it in [lo, hi)."""
+        speaker = self.speaker_of(verb)
+        if speaker is not None:
+            return speaker
+        doc = self.doc
+        for i in list(range(verb.i + 1, hi)) + list(range(verb.i - 1, lo - 1, -1)):
+            token = doc[i]
+            if token.pos_ in ("PROPN", "PRON", "NOUN") and not token.is_punct:
+                head = token
+                while head.dep_ in ("compound", "amod", "det", "poss") and lo <= head.head.i < hi:
+                    head = head.head
+                start, end = speaker_extent(head)
+                return self.resolver.resolve(start, end, head)
+        return None
+
+
+def _subject(verb: Any) -> Any | None:
+    """The subject of ``verb``; participles and conjuncts borrow the subject of their clause."""
+    node, climbed = verb, False
+    for _ in range(5):
+        if climbed and node.dep_ == "ccomp" and is_speech_verb(node.head):
+            # "X suggested that troops could be drafted in, insisting ...": X insists.
+            node = node.head
+            continue
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("there",):
+                return child
+        if node.dep_ in ("conj", "advcl", "xcomp", "acl") and node.head.i != node.i:
+            node, climbed = node.head, True
+            continue
+        return None
+    return None
+
+
+def speaker_extent(head: Any) -> tuple[int, int]:
+    """Token range of the speaker phrase headed by ``head``, without appositives or clauses."""
+    end = head.right_edge.i + 1
+    doc = head.doc
+    for child in head.rights:
+        after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+        if (
+            child.dep_ in ("appos", "punct", "advcl")
+            or (child.dep_ in ("relcl", "acl") and after_comma)
+            or child.text in (",", "(")
+        ):
+            end = min(end, child.left_edge.i)
+    start = head.left_edge.i
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].dep_ in ("cc", "preconj")):
+        start += 1
+    while end - 1 > head.i and doc[end - 1].is_punct:
+        end -= 1
+    # Very long subjects are parse errors more often than speakers; keep the head's own words.
+    if end - start > 14:
+        start, end = head.i, head.i + 1
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head is head:
+            start -= 1
+    return start, end
+
+
+def _direct_quotes(art: _Article, spans: list[QuotedSpan]) -> list[_Found]:
+    doc, text = art.doc, art.text
+    found: list[_Found] = []
+    previous: _Found | None = None
+    for n, span in enumerate(spans):
+        content = text[span.start : span.end]
+        first_tok = art.token_index(span.start)
+        last_tok = art.token_index(max(span.start, span.end - 1))
+        open_tok = art.token_index(span.open_mark)
+        close_tok = last_tok + 1  # the closing mark (or whatever follows)
+        para_start = art.resolver.paragraphs[span.paragraph][0]
+        at_para_start = text[para_start : span.open_mark].strip() == ""
+        prev_span = spans[n - 1] if n else None
+        next_span = spans[n + 1] if n + 1 < len(spans) else None
+        sent = doc[first_tok].sent
+        starts_sentence = (
+            at_para_start
+            or text[sent.start_char : span.open_mark].strip() == ""
+            or text[: span.open_mark].rstrip()[-1:] in (":", ";", "—", "–", ".")
+        )
+        last_char = content.rstrip()[-1:]
+
+        cue, speaker, how = None, None, ""
+        # 1. cue after the quote: '"...," X said.' / '"...," said X, the ... .'
+        if span.closed and (last_char in SPLIT_END_INSIDE + "?!" or _lower_next(text, span)):
+            hi = min(len(doc), close_tok + MAX_CUE_DISTANCE)
+            if next_span is not None and next_span.paragraph == span.paragraph:
+                hi = min(hi, art.token_index(next_span.open_mark))
+            hi = min(hi, _sentence_end(doc, close_tok))
+            for i in range(close_tok, hi):
+                token = doc[i]
+                if token.text in (".", "\n") or "\n" in token.text:
+                    break
+                if is_speech_verb(token):
+                    if _only_speaker_between(doc, close_tok, token):
+                        cue = token
+                        speaker = art.speaker_near(token, close_tok, hi)
+                        how = "direct_cue"
+                    break
+        # 2. cue before the quote: 'X said: "..."', 'X writes; "..."', 'X said – "..."'.
+        if cue is None:
+            lo = doc[open_tok].sent.start if open_tok < len(doc) else 0
+            if prev_span is not None and prev_span.paragraph == span.paragraph:
+                lo = max(lo, art.token_index(prev_span.end) + 1)
+            lo = max(lo, open_tok - MAX_CUE_DISTANCE, art.token_index(para_start))
+            before = text[: span.open_mark].rstrip()
+            intro = before[-1:] in CUE_INTRO_PUNCT or before.endswith(("--",))
+            for i in range(open_tok - 1, lo - 1, -1):
+                token = doc[i]
+                if is_speech_verb(token):
+                    tail = doc[token.i + 1 : open_tok]
+                    tail_ok = (
+                        intro
+                        or not any(t.pos_ == "VERB" for t in tail)
+                        and (len(tail) == 0 or tail[-1].lower_ in ("that", ":", ","))
+                    )
+                    if intro or tail_ok:
+                        cue = token
+                        speaker = art.speaker_near(token, lo, open_tok)
+                        how = "direct_cue"
+                    break
+            # The cue ends the paragraph before: 'He said:' then a paragraph in quote marks.
+            if cue is None and at_para_start and span.paragraph > 0:
+                cue = _colon_cue(art, span.paragraph - 1)
+                if cue is not None:
+                    speaker = art.speaker_near(cue, cue.sent.start, cue.sent.end)
+                    how = "direct_cue"
+        # A quote with a cue inside a sentence that is not quote-led is a partial quote.
+        kind = "direct"
+        if (
+            cue is not None
+            and not starts_sentence
+            and how == "direct_cue"
+            and not _is_statement(content, last_char)
+            and not _cue_introduces(text, span)
+        ):
+            kind = "partial"
+        # 3. no cue: a partial quote inside a clause governed by a speech verb, or a scare quote.
+        if cue is None and not starts_sentence:
+            verb = _governing_speech_verb(doc, first_tok, last_tok)
+            if verb is not None:
+                speaker = art.speaker_of(verb)
+                # "The memoir describes the "donorgate" affair": a partial quote needs someone
+                # (a person, organisation or source) to have said the words.
+                if speaker is not None and speaker.kind != "unknown":
+                    cue, how, kind = verb, "partial", "partial"
+                else:
+                    speaker = None
+            if cue is None and not _is_statement(content, last_char):
+                continue
+        # 4. no cue at the start of a sentence: the quote goes on from the one before.
+        if cue is None and previous is not None and previous.speaker is not None:
+            reach = INHERIT_PARAGRAPHS if previous.kind == "direct" else 0
+            if span.paragraph - previous.paragraph <= reach and starts_sentence:
+                speaker, how = previous.speaker, "direct_inherited"
+                cue = previous.cue
+        if cue is None and speaker is None:
+            if len(content.split()) < MIN_UNCUED_WORDS or not starts_sentence:
+                continue
+            how = "direct_uncued"
+        confidence = CONFIDENCE[how]
+        if speaker is not None and speaker.kind == "unknown":
+            confidence -= UNKNOWN_SPEAKER_PENALTY
+        if (
+            kind == "direct"
+            and previous is not None
+            and previous.kind == "direct"
+            and previous.speaker == speaker
+            and span.paragraph - previous.paragraph <= (1 if MERGE_PARAGRAPHS else 0)
+            and (how == "direct_inherited" or (cue is not None and _same(cue, previous.cue)))
+        ):
+            # The next piece of a split quote, or the same quote going on: one quote, as
+            # PolNeAR and readers count it.
+            if not previous.parts:
+                previous.parts.append((previous.start, previous.end))
+            previous.parts.append((span.start, span.end))
+            previous.end = span.end
+            previous.paragraph = span.paragraph
+            continue
+        item = _Found(kind, span.start, span.end, speaker, cue, confidence, span.paragraph)
+        found.append(item)
+        previous = item
+    return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two tokens are the same token (spaCy makes a new Token object on each access)."""
+    return a is not None and b is not None and a.i == b.i
+
+
+def _only_speaker_between(doc: Any, start: int, verb: Any) -> bool:
+    """True when tokens ``[start, verb)`` are only punctuation and the verb's subject phrase."""
+    subject = _subject(verb)
+    lo, hi = (subject.left_edge.i, subject.right_edge.i) if subject is not None else (-1, -1)
+    others = [t for t in doc[start : verb.i] if not (t.is_punct or t.is_space or lo <= t.i <= hi)]
+    if not others:
+        return True
+    # '"... worked so hard" for the victory, Sanders said.': a few words finishing the
+    # sentence the quote began, then a comma, then the speaker and the cue.
+    last_other = others[-1].i
+    return (
+        len(others) <= AFTER_CUE_SLACK
+        and last_other + 1 < verb.i
+        and doc[last_other + 1].text == ","
+        and not any(t.pos_ in ("VERB", "AUX") for t in others)
+    )
+
+
+def _lower_next(text: str, span: QuotedSpan) -> bool:
+    """True when the words right after the closing mark go on in lower case ('"..." he said')."""
+    rest = text[span.end + 1 : span.end + 40].lstrip(" ,")
+    return bool(rest) and rest[0].islower()
+
+
+def _sentence_end(doc: Any, i: int) -> int:
+    if i >= len(doc):
+        return len(doc)
+    return int(doc[i].sent.end)
+
+
+def _is_statement(content: str, last_char: str) -> bool:
+    """Quoted words that read as a whole statement: a clause that starts capitalised or ends."""
+    words = content.split()
+    if len(words) >= 8:
+        return True
+    return bool(words) and words[0][:1].isupper() and last_char in SENTENCE_END_INSIDE + ",!?"
+
+
+def _cue_introduces(text: str, span: QuotedSpan) -> bool:
+    before = text[: span.open_mark].rstrip()
+    return before[-1:] in (":", ";", "—", "–") or before.endswith(",")
+
+
+def _colon_cue(art: _Article, paragraph: int) -> Any | None:
+    """The speech verb of a paragraph that ends in a colon ('..., saying:'), if any."""
+    start, end = art.resolver.paragraphs[paragraph]
+    block = art.text[start:end].rstrip()
+    if not block.endswith(":"):
+        return None
+    last = art.token_index(start + len(block) - 1)
+    for i in range(last - 1, max(art.token_index(start) - 1, last - MAX_CUE_DISTANCE), -1):
+        if is_speech_verb(art.doc[i]):
+            return art.doc[i]
+    return None
+
+
+# Dependencies a partial quote may climb through on its way up to the speech verb governing it:
+# complements and objects, not relative or adverbial clauses ("the charge that he is waging a
+# "class war"" is a scare quote, not speech).
+PARTIAL_CLIMB_DEPS = frozenset(
+    {
+        "dobj",
+        "pobj",
+        "attr",
+        "acomp",
+        "oprd",
+        "prep",
+        "pcomp",
+        "ccomp",
+        "xcomp",
+        "conj",
+        "amod",
+        "compound",
+        "nsubj",
+        "nsubjpass",
+        "npadvmod",
+        "advmod",
+        "dative",
+        "appos",
+        "nmod",
+        "cc",
+    }
+)
+# At most this many non-speech verbs between the quoted words and the speech verb.
+PARTIAL_MAX_CLAUSES = 2
+
+
+def _governing_speech_verb(doc: Any, first: int, last: int) -> Any | None:
+    """The speech verb whose complement holds quoted tokens ``[first, last]``, if any."""
+    inside = range(first, last + 1)
+    node = next((doc[i] for i in inside if not first <= doc[i].head.i <= last), doc[first])
+    clauses = 0
+    while node.head.i != node.i:
+        if node.dep_ not in PARTIAL_CLIMB_DEPS:
+            return None
+        node = node.head
+        if is_speech_verb(node) and not first <= node.i <= last:
+            return node
+        if node.pos_ in ("VERB", "AUX"):
+            clauses += 1
+            if clauses > PARTIAL_MAX_CLAUSES:
+                return None
+    return None
+
+
+def _unmarked_paragraph_quotes(art: _Article, spans: list[QuotedSpan]) -> list[_Found]:
+    """A paragraph without quote marks after one that ends '..., saying:' is the quote."""
+    found: list[_Found] = []
+    paragraphs = art.resolver.paragraphs
+    marked = {s.paragraph for s in spans}
+    for paragraph in range(len(paragraphs) - 1):
+        cue = _colon_cue(art, paragraph)
+        if cue is None or paragraph + 1 in marked:
+            continue
+        start, end = paragraphs[paragraph + 1]
+        while start < end and art.text[start].isspace():
+            start += 1
+        while end > start and art.text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        speaker = art.speaker_near(cue, cue.sent.start, cue.sent.end)
+        confidence = CONFIDENCE["direct_unmarked"]
+        found.append(_Found("direct", start, end, speaker, cue, confidence, paragraph + 1))
+    return found
+
+
+def _speaker_label_lines(art: _Article) -> list[_Found]:
+    """Headlines and transcripts that name the speaker before a colon: "Lynch: No outside
+    influence on FBI probe", "Chris Matthews: Seriously, ..."."""
+    found: list[_Found] = []
+    doc, text = art.doc, art.text
+    for paragraph, (start, end) in enumerate(art.resolver.paragraphs):
+        colon = text.find(":", start, min(end, start + LABEL_MAX_CHARS))
+        if colon < 0 or colon + 2 >= end:
+            continue
+        label = text[start:colon]
+        if not label.strip() or len(label.split()) > LABEL_MAX_WORDS:
+            continue
+        first, last = art.token_index(start), art.token_index(colon) - 1
+        words = [t for t in doc[first : last + 1] if t.is_alpha]
+        if not words or not all(t.text[:1].isupper() or t.is_stop for t in words):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for t in doc[first : last + 1]):
+            continue  # 'He said: ...' is a cue, handled with the quote marks
+        content_start, content_end = colon + 1, end
+        while content_start < content_end and text[content_start] in " \t\"“‘'":
+            content_start += 1
+        while content_end > content_start and text[content_end - 1] in " \t\"”’'":
+            content_end -= 1
+        if len(text[content_start:content_end].split()) < LABEL_MIN_CONTENT_WORDS:
+            continue
+        head = doc[last]
+        while head.head.i != head.i and first <= head.head.i <= last:
+            head = head.head
+        speaker = art.resolver.resolve(first, last + 1, head)
+        found.append(
+            _Found(
+                "direct", content_start, content_end, speaker, None, CONFIDENCE["label"], paragraph
+            )
+        )
+    return found
+
+
+def _indirect_quotes(art: _Article) -> list[_Found]:
+    doc = art.doc
+    found: list[_Found] = []
+    nouns = speech_noun_forms()
+    for token in doc:
+        lower = token.lower_
+        if lower == "according":
+            item = _according_to(art, token)
+            if item is not None:
+                found.append(item)
+            continue
+        if token.pos_ == "NOUN" and lower in nouns:
+            item = _noun_cue(art, token)
+            if item is not None:
+                found.append(item)
+            continue
+        if not is_speech_verb(token):
+            continue
+        extent = _complement_extent(token)
+        parts: list[tuple[int, int]] = []
+        if extent is not None:
+            start_i, end_i, need_verb = extent
+            span = _trim(doc, start_i, end_i, need_verb=need_verb)
+        elif (around := _clause_around(token)) is not None:
+            # "The plan, he said, is dead." / "The road is shut, he said, because ...": the
+            # clause the verb interrupts, without the verb's own words.
+            clause, own_lo, own_hi = around
+            pieces = [
+                _trim(doc, clause.left_edge.i, own_lo, need_verb=False, min_words=1),
+                _trim(doc, own_hi + 1, clause.right_edge.i + 1, need_verb=False, min_words=1),
+            ]
+            parts = [p for p in pieces if p is not None]
+            span = (parts[0][0], parts[-1][1]) if parts else None
+            if len(parts) < 2:
+                parts = []
+            if span is not None and not any(
+                t.pos_ in ("VERB", "AUX") for t in clause.subtree if not own_lo <= t.i <= own_hi
+            ):
+                span = None
+        else:
+            continue
+        if span is None:
+            continue
+        speaker = art.speaker_of(token)
+        if speaker is None:
+            continue
+        start, end = span
+        paragraph = art.resolver.paragraph_of(start)
+        confidence = CONFIDENCE["indirect"]
+        if speaker.kind == "unknown":
+            confidence -= UNKNOWN_SPEAKER_PENALTY
+        found.append(_Found("indirect", start, end, speaker, token, confidence, paragraph, parts))
+    return found
+
+
+def _clause_around(verb: Any) -> tuple[Any, int, int] | None:
+    """The clause a speech verb interrupts or follows, and the token range of the verb's words.
+
+    "The plan, he said, is dead": the verb hangs off the clause (parataxis), or the parse has
+    the clause as a complement that contains the verb.
+    """
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        own = [t.i for t in verb.subtree]
+        return verb.head, min(own), max(own)
+    for clause in verb.children:
+        if clause.dep_ == "ccomp" and clause.left_edge.i <= verb.i <= clause.right_edge.i:
+            own = [verb.i] + [t.i for c in verb.children if c.i != clause.i for t in c.subtree]
+            return clause, min(own), max(own)
+    return None
+
+
+def _before_trailing_participle(clause: Any, end: int) -> int:
+    """End of a reported clause before ", calling ..." / ", adding ...": a participle after a
+    comma says what the speaker did next, not what they said."""
+    doc = clause.doc
+    for child in clause.rights:
+        if (
+            child.dep_ == "advcl"
+            and child.tag_ == "VBG"
+            and child.left_edge.i == child.i
+            and doc[child.i - 1].text == ","
+        ):
+            return min(end, child.i - 1)
+    return end
+
+
+def _complement_extent(verb: Any) -> tuple[int, int, bool] | None:
+    """Token range of what a speech verb reports, and whether that range must hold a verb.
+
+    A that-clause or clause complement ("argues that ...", "..., X said"); else an infinitive
+    ("vowed to take the fight to ..."); else, for verbs whose object is what was said, the
+    object with its predicate ("called him a fraud", "announced the arrest of ...").
+    """
+    children = list(verb.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    # The complement after the verb ("X argues that ..."); one before it is the reported
+    # clause of '..., X said.'.
+    clause = next((c for c in clauses if c.i > verb.i), None) or next(iter(clauses), None)
+    if clause is not None:
+        start, end = clause.left_edge.i, clause.right_edge.i + 1
+        if start <= verb.i < end:
+            return None
+        return start, _before_trailing_participle(clause, end), True
+    infinitive = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
+    if infinitive is not None and INFINITIVE_COMPLEMENTS:
+        return infinitive.left_edge.i, infinitive.right_edge.i + 1, True
+    if verb.lower_ in object_verb_forms():
+        objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
+        if objects:
+            return objects[0].left_edge.i, objects[-1].right_edge.i + 1, False
+    return None
+
+
+def _trim(
+    doc: Any, start_i: int, end_i: int, need_verb: bool = True, min_words: int = 0
+) -> tuple[int, int] | None:
+    """Character range of tokens [start_i, end_i) without edge punctuation or leading 'that'."""
+    while start_i < end_i and (doc[start_i].is_punct or doc[start_i].is_space):
+        start_i += 1
+    if (
+        not KEEP_THAT
+        and start_i < end_i
+        and doc[start_i].lower_ == "that"
+        and doc[start_i].dep_ == "mark"
+    ):
+        start_i += 1
+    while end_i > start_i and (doc[end_i - 1].is_punct or doc[end_i - 1].is_space):
+        end_i -= 1
+    words = [t for t in doc[start_i:end_i] if not t.is_punct]
+    if len(words) < (min_words or MIN_CONTENT_WORDS) or (
+        need_verb and not any(t.pos_ in ("VERB", "AUX") for t in words)
+    ):
+        return None
+    return doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
+
+
+def _according_to(art: _Article, token: Any) -> _Found | None:
+    doc = art.doc
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if obj is None:
+        return None
+    phrase_start, phrase_end = token.i, obj.right_edge.i + 1
+    sent = token.sent
+    left = (sent.start, phrase_start)
+    right = (phrase_end, sent.end)
+    side = left if left[1] - left[0] >= right[1] - right[0] else right
+    span = _trim(doc, *side)
+    if span is None:
+        return None
+    start, end = speaker_extent(obj)
+    speaker = art.resolver.resolve(start, end, obj)
+    return _Found(
+        "indirect",
+        span[0],
+        span[1],
+        speaker,
+        token,
+        CONFIDENCE["according"],
+        art.resolver.paragraph_of(span[0]),
+    )
+
+
+def _noun_cue(art: _Article, noun: Any) -> _Found | None:
+    doc = art.doc
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp", "relcl")
+            and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        by = next((c for c in noun.children if c.lower_ in ("by", "from")), None)
+        owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by else None
+    if owner is None:
+        return None
+    span = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if span is None:
+        return None
+    start, end = speaker_extent(owner)
+    speaker = art.resolver.resolve(start, end, owner)
+    return _Found(
+        "indirect",
+        span[0],
+        span[1],
+        speaker,
+        noun,
+        CONFIDENCE["noun"],
+        art.resolver.paragraph_of(span[0]),
+    )
+
+
+def _overlap(a: _Found, b: _Found) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def extract_quotes(doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> list[Quote]:
+    """Direct, partial and indirect quotes of one article, in text order."""
+    art = _Article(doc, clusters, mentions)
+    spans = find_quoted_spans(doc.text)
+    direct = _direct_quotes(art, spans) + _unmarked_paragraph_quotes(art, spans)
+    labelled = _speaker_label_lines(art)
+    direct = [d for d in direct if not any(lb.start <= d.start < lb.end for lb in labelled)]
+    direct += labelled
+    direct_full = [d for d in direct if d.kind == "direct"]
+    indirect = []
+    for item in _indirect_quotes(art):
+        # An indirect clause that is really the direct quote (or sits inside it) is dropped.
+        if any(_overlap(item, d) > 0.5 * (item.end - item.start) for d in direct_full):
+            continue
+        if any(d.start <= item.cue.idx < d.end for d in direct_full):
+            continue
+        indirect.append(item)
+    results = sorted(direct + indirect, key=lambda f: (f.start, f.end))
+    text = doc.text
+    quotes: list[Quote] = []
+    for item in results:
+        speaker = item.speaker
+        cue = item.cue
+        quotes.append(
+            Quote(
+                kind=item.kind,
+                quote_text=" ".join(text[s:e] for s, e in item.parts)
+                if item.parts
+                else text[item.start : item.end],
+                quote_start=item.start,
+                quote_end=item.end,
+                speaker_text=speaker.text if speaker else None,
+                speaker_start=speaker.start if speaker else None,
+                speaker_end=speaker.end if speaker else None,
+                speaker_kind=speaker.kind if speaker else "unknown",
+                speaker_cluster=speaker.cluster if speaker else None,
+                speaker_name=speaker.name if speaker else None,
+                speaker_role=speaker.role if speaker else None,
+                cue=cue.text if cue is not None else None,
+                cue_start=cue.idx if cue is not None else None,
+                cue_end=cue.idx + len(cue.text) if cue is not None else None,
+                confidence=round(max(0.0, min(1.0, item.confidence)), 3),
+                segments=tuple(item.parts) if len(item.parts) > 1 else (),
+            )
+        )
+    return quotes
+
+
+__all__ = ["QuotedSpan", "extract_quotes", "find_quoted_spans"]

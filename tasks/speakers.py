@@ -1,0 +1,346 @@
+"""Who a speaker phrase refers to: a named person, an organisation, an unnamed source, or unknown.
+
+``SpeakerResolver`` is built once per article from its entity clusters and mentions and answers
+for any speaker phrase found by ``tasks.quotes``: pronouns go to the person they most plausibly
+point back to, "Mr Balls" and "Balls" to the cluster of "Ed Balls", definite titles ("the Shadow
+Chancellor") to the person who holds them in that article, and phrases like "one insider" or "the
+union" stay unnamed sources or organisations.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from tasks.entities import lexicon, role_text
+from tasks.model import EntityCluster, Mention
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
+# Honorifics that give a person's gender, for pronoun agreement.
+MALE_HONORIFICS = frozenset({"mr", "mr.", "sir", "lord", "father", "fr", "fr.", "king", "prince"})
+FEMALE_HONORIFICS = frozenset(
+    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "baroness", "queen", "princess"}
+)
+ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+# A pronoun looks back at most this many paragraphs for its person (news paragraphs are one to
+# three sentences; beyond three the antecedent is usually re-named).
+PRONOUN_PARAGRAPH_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker phrase."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # person | organisation | unnamed | unknown
+    cluster: int | None
+    name: str | None
+    role: str | None
+
+
+def plural_stem(word: str) -> str:
+    """ "sources" -> "source", "allies" -> "ally"; other words unchanged."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+class SpeakerResolver:
+    """Resolves speaker phrases of one article against its entity clusters."""
+
+    def __init__(self, doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
+        self.doc = doc
+        self.clusters = clusters
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.token_mention: dict[int, Mention] = {}
+        for mention in self.mentions:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span:
+                self.token_mention.setdefault(token.i, mention)
+        self.text = doc.text
+        self.paragraphs = paragraph_spans(self.text)
+        self.paragraph_starts = [start for start, _ in self.paragraphs]
+        self.gender = self._genders()
+        self.person_refs = self._person_references()
+        self.ref_starts = [r[0] for r in self.person_refs]
+
+    # -- article-level facts -------------------------------------------------------------
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraph_starts, char) - 1)
+
+    def _genders(self) -> dict[int, str]:
+        gender: dict[int, str] = {}
+        text = self.text
+        for mention in self.mentions:
+            if mention.label != "PERSON":
+                continue
+            before = text[max(0, mention.start - 12) : mention.start].split()
+            words = mention.text.lower().split()
+            honorific = words[0] if len(words) > 1 else (before[-1].lower() if before else "")
+            if honorific in MALE_HONORIFICS:
+                gender.setdefault(mention.cluster, "m")
+            elif honorific in FEMALE_HONORIFICS:
+                gender.setdefault(mention.cluster, "f")
+        return gender
+
+    def _person_references(self) -> list[tuple[int, int, int]]:
+        """(char offset, cluster, subject rank) for every person mention and resolved title."""
+        refs: list[tuple[int, int, int]] = []
+        for mention in self.mentions:
+            if mention.label == "PERSON":
+                token = self._token_at(mention.start)
+                refs.append((mention.start, mention.cluster, _is_subject(token)))
+        title_holder: dict[str, int] = {}
+        role_owner = self._role_owners()
+        titles = lexicon("titles")
+        for chunk in self.doc.noun_chunks:
+            root = chunk.root
+            if root.lower_ not in titles or root.ent_type_ == "PERSON":
+                continue
+            first = chunk[0].lower_
+            if first not in ("the",) and chunk[0].dep_ != "poss":
+                continue
+            if any(t.ent_type_ == "PERSON" for t in chunk):
+                continue
+            key = title_key(chunk.text)
+            cluster = self._title_cluster(key, chunk.start_char, role_owner, title_holder)
+            if cluster is not None:
+                title_holder.setdefault(key, cluster)
+                refs.append((chunk.start_char, cluster, _is_subject(root)))
+        refs.sort()
+        self.title_holder = title_holder
+        return refs
+
+    def _role_owners(self) -> dict[str, list[int]]:
+        owners: dict[str, list[int]] = {}
+        for index, cluster in enumerate(self.clusters):
+            if cluster.label != "PERSON":
+                continue
+            for role in cluster.roles:
+                owners.setdefault(title_key(role), []).append(index)
+        return owners
+
+    def _title_cluster(
+        self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
+    ) -> int | None:
+        """The person a definite title names: by role, by earlier use, or the last person named."""
+        if key in holder:
+            return holder[key]
+        owners = role_owner.get(key) or [
+            c
+            for role, cs in role_owner.items()
+            for c in cs
+            if role.startswith(key + " ") or key.startswith(role + " ")
+        ]
+        if owners:
+            return owners[-1]
+        taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
+        index = bisect.bisect_left(self.mention_starts, at) - 1
+        paragraph = self.paragraph_of(at)
+        while index >= 0:
+            mention = self.mentions[index]
+            if paragraph - self.paragraph_of(mention.start) > PRONOUN_PARAGRAPH_WINDOW:
+                break
+            if mention.label == "PERSON" and mention.cluster not in taken:
+                return mention.cluster
+            index -= 1
+        return None
+
+    def _token_at(self, char: int) -> Any:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else self.doc[0]
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def resolve(self, start_token: int, end_token: int, head: Any) -> Speaker:
+        """The speaker named by tokens ``[start_token, end_token)`` with syntactic head ``head``."""
+        doc = self.doc
+        span = doc[start_token:end_token]
+        text, start, end = span.text, span.start_char, span.end_char
+        lower = head.lower_
+        role = None
+        appos = [c for c in head.rights if c.dep_ == "appos"]
+        if appos:
+            role = role_text(doc, appos[0])
+
+        mention = self.token_mention.get(head.i)
+        if mention is None and appos:
+            # "his leader, Ed Miliband": the appositive names the person.
+            named = self.token_mention.get(appos[0].i)
+            if named is not None and named.label == "PERSON":
+                mention, role = named, title_text(span.text)
+        if mention is None and head.pos_ == "PROPN":
+            mention = next(
+                (
+                    self.token_mention[t.i]
+                    for t in span
+                    if t.i in self.token_mention and self.token_mention[t.i].label == "PERSON"
+                ),
+                None,
+            )
+        if mention is not None:
+            cluster = self.clusters[mention.cluster]
+            if mention.label == "PERSON":
+                role = role or _premodifier_role(span, head) or next(iter(cluster.roles), None)
+                return Speaker(text, start, end, "person", mention.cluster, cluster.name, role)
+            if mention.label in ORG_LABELS:
+                return Speaker(
+                    text, start, end, "organisation", mention.cluster, cluster.name, role
+                )
+
+        if appos and plural_stem(appos[0].lower_) in lexicon("org_nouns"):
+            # "Unite, Britain's biggest union, said": the appositive says what the name is.
+            return Speaker(text, start, end, "organisation", None, None, role)
+        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS:
+            if lower in PERSON_PRONOUNS:
+                cluster_index = self.resolve_pronoun(head)
+                if cluster_index is not None:
+                    cluster = self.clusters[cluster_index]
+                    return Speaker(
+                        text,
+                        start,
+                        end,
+                        "person",
+                        cluster_index,
+                        cluster.name,
+                        role or next(iter(cluster.roles), None),
+                    )
+                return Speaker(text, start, end, "person", None, None, role)
+            return Speaker(text, start, end, "unknown", None, None, role)
+
+        stem = plural_stem(lower)
+        first = span[0].lower_
+        definite = first == "the" or span[0].dep_ == "poss"
+        if lower in lexicon("titles") and definite and stem == lower:
+            key = title_key(span.text)
+            cluster_index = self.title_holder.get(key)
+            if cluster_index is None:
+                cluster_index = self._title_cluster(
+                    key, start, self._role_owners(), self.title_holder
+                )
+            role = role or title_text(span.text)
+            if cluster_index is not None:
+                return Speaker(
+                    text,
+                    start,
+                    end,
+                    "person",
+                    cluster_index,
+                    self.clusters[cluster_index].name,
+                    role,
+                )
+            return Speaker(text, start, end, "person", None, None, role)
+        if stem in lexicon("unnamed_sources") or lower in lexicon("unnamed_sources"):
+            return Speaker(text, start, end, "unnamed", None, None, role)
+        if stem in lexicon("org_nouns"):
+            return Speaker(text, start, end, "organisation", None, None, role)
+        if lower in lexicon("titles"):
+            return Speaker(text, start, end, "unnamed", None, None, role)
+        return Speaker(text, start, end, "unknown", None, None, role)
+
+    def resolve_pronoun(self, pronoun: Any) -> int | None:
+        """The person cluster a he/she pronoun points back to, or None.
+
+        Looks back sentence by sentence: the subject of a main clause wins, then any subject,
+        then the last person named; people of the other gender (from honorifics or earlier
+        pronouns) are skipped.
+        """
+        lower = pronoun.lower_
+        want = "m" if lower in MALE_PRONOUNS else "f" if lower in FEMALE_PRONOUNS else None
+        at = pronoun.idx
+        paragraph = self.paragraph_of(at)
+        index = bisect.bisect_left(self.ref_starts, at) - 1
+        candidates: list[tuple[int, int, int]] = []  # (char, cluster, rank)
+        while index >= 0:
+            char, cluster, rank = self.person_refs[index]
+            index -= 1
+            if paragraph - self.paragraph_of(char) > PRONOUN_PARAGRAPH_WINDOW:
+                break
+            gender = self.gender.get(cluster)
+            if want and gender and gender != want:
+                continue
+            candidates.append((char, cluster, rank))
+        chosen: int | None = None
+        if candidates:
+            sentence_of = self._sentence_start
+            # Sentences from the pronoun's own backwards; within one, the best-ranked reference.
+            by_sentence: dict[int, list[tuple[int, int, int]]] = {}
+            for cand in candidates:
+                by_sentence.setdefault(sentence_of(cand[0]), []).append(cand)
+            for sentence in sorted(by_sentence, reverse=True):
+                group = by_sentence[sentence]
+                best = max(group, key=lambda c: (c[2], c[0]))
+                if best[2] > 0:
+                    chosen = best[1]
+                    break
+            if chosen is None:
+                chosen = candidates[0][1]
+        if chosen is not None and want:
+            self.gender.setdefault(chosen, want)
+        return chosen
+
+    def _sentence_start(self, char: int) -> int:
+        return int(self._token_at(char).sent.start_char)
+
+
+def title_key(text: str) -> str:
+    """A title phrase normalised for matching: lowercased, without determiner or possessive."""
+    words = text.lower().replace("’", "'").split()
+    while words and words[0] in DETERMINERS:
+        words = words[1:]
+    if words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    return " ".join(words)
+
+
+def title_text(text: str) -> str:
+    """A title phrase as written, without its leading determiner."""
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _premodifier_role(span: Any, head: Any) -> str | None:
+    titles = lexicon("titles")
+    words = [t for t in span if t.i < head.i and t.ent_type_ != "PERSON" and not t.is_punct]
+    if words and any(t.lower_ in titles for t in words):
+        while words and words[0].lower_ in DETERMINERS:
+            words = words[1:]
+        return " ".join(t.text for t in words) or None
+    return None
+
+
+def _is_subject(token: Any) -> int:
+    """2 for the subject of a main clause, 1 for another subject, 0 otherwise."""
+    while token.dep_ in ("compound", "appos") and token.head.i != token.i:
+        token = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    verb = token.head
+    while verb.dep_ in ("conj",) and verb.head.i != verb.i:
+        verb = verb.head
+    return 2 if verb.dep_ == "ROOT" else 1
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line: a paragraph, in news text."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans or [(0, len(text))]

@@ -1,0 +1,121 @@
+"""The benchmark still runs: a 20-article corpus from bench/corpus.py, bench/run.py on it in quick
+mode, and the report has its columns. No timing is asserted (the machine is shared)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+
+pytestmark = pytest.mark.slow
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "WHOSAID_"))}
+    env.update(
+        PREFECT_HOME=str(tmp / "prefect-home"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_LOGGING_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.mark.parametrize("fmt", ["jsonl.gz", "txt", "warc.gz"])
+def test_corpus_formats(tmp_path: Path, fmt: str) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(BENCH))
+    from tasks.model import Reject
+    from tasks.readers import Reader
+
+    info = corpus.build(tmp_path / "c", fmt, articles=12, per_file=5)
+    assert info["articles"] == 12 and info["disk_bytes"] > 0
+    items = list(Reader().read_path(tmp_path / "c", str(tmp_path / "c")))
+    records = [i for i in items if not isinstance(i, Reject)]
+    assert len(records) == 12, [i for i in items if isinstance(i, Reject)]
+    # The same article index always gives the same article; different ones differ.
+    docs = corpus.load_sources()
+    assert corpus.make_article(docs, 1, 3) == corpus.make_article(docs, 1, 3)
+    assert corpus.make_article(docs, 1, 3).body != corpus.make_article(docs, 1, 4).body
+
+
+def test_bench_quick_report(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    made = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "corpus.py"),
+            "--articles",
+            "20",
+            "--format",
+            "jsonl.gz",
+            "--out",
+            str(tmp_path / "c20"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr[-2000:]
+    assert json.loads(made.stdout)["articles"] == 20
+
+    report = tmp_path / "report.md"
+    runs = tmp_path / "runs.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--quick",
+            "--corpus",
+            str(tmp_path / "c20"),
+            "--out",
+            str(report),
+            "--json",
+            str(runs),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    text = report.read_text()
+    header = next(line for line in text.splitlines() if line.startswith("| run |"))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "run",
+        "articles",
+        "words",
+        "wall s",
+        "articles/s",
+        "words/s",
+        "words/s vs floor",
+        "peak RSS MB",
+        "outside NLP",
+    ]
+    for name in (
+        "spaCy full en_core_web_sm nlp.pipe (floor)",
+        "spaCy NER only",
+        "spaCy tok2vec+tagger+parser",
+        "whosaid stages, serial",
+        "whosaid flow, 1 worker",
+    ):
+        assert f"| {name}" in text, name
+    stages = next(line for line in text.splitlines() if line.startswith("| stage |"))
+    assert "whosaid flow, 1 worker" in stages
+    for stage in ("read", "clean", "dedupe", "nlp", "write", "load", "wall"):
+        assert f"\n| {stage} |" in text, stage
+    assert "nproc" in text and "RAM" in text
+    flow = next(r for r in json.loads(runs.read_text()) if r["name"].startswith("whosaid flow"))
+    assert flow["articles"] > 0 and flow["words"] > 0 and flow["peak_rss"] > 0

@@ -1,0 +1,365 @@
+"""clean_text_dump on literal dumps written for these tests, and on the four shared seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.clean import (
+    clean_text_dump,
+    is_category_line,
+    is_junk_line,
+    outlet_from_boilerplate,
+    parse_author_note,
+    parse_byline,
+    runs_on,
+)
+from tasks.normalize import normalize_text
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "seeds"
+
+# Body paragraphs of an invented article, long enough to read as prose.
+P1 = ("The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
+      "meeting in which several members said the town had not been asked what it wanted.")
+P2 = ("Ruth Abernathy, who chairs the board, said the decision was not a retreat but a chance to "
+      "listen to residents before anything was signed, and that a public meeting would follow.")
+P3 = ("The terminal has been empty since the last crossing stopped running four years ago, and "
+      "the building has been on the market twice without finding a buyer willing to restore it.")
+P4 = ("A developer who had offered to turn it into flats told the board that his offer would "
+      "stand until the end of the year, but that he could not wait for ever while costs rose.")
+TITLE = "Harbour board puts ferry terminal sale on hold"
+STANDFIRST = "Members want residents consulted before the building is sold"
+
+
+def dump(*parts: str) -> str:
+    return normalize_text("\n\n".join(parts))
+
+
+def only(text: str):  # type: ignore[no-untyped-def]
+    found = clean_text_dump(text)
+    assert len(found) == 1, [f.title for f in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Getty",
+        "Photograph: Staff photographer",
+        "Image credit: Press Association",
+        "Show Hide image",
+        "Advertisement",
+        "Share this article",
+        "Share on Facebook",
+        "Follow us on Twitter",
+        "Sign up for our morning newsletter",
+        "Start your day with The Weekly Planet, sign up for daily news emails",
+        "Have you tried the new Weekly Planet app?",
+        "Subscribe now",
+        "Click here to read more",
+        "Read more: council tax rises again",
+        "Related stories",
+        "Most read",
+        "By clicking 'Search' you are agreeing to our Terms of Use.",
+        "Copyright 2024 The Weekly Planet. All rights reserved.",
+        "© Weekly Planet Ltd",
+        "We use cookies to improve your experience",
+        "Comments",
+        "Skip to main content",
+    ],
+)
+def test_junk_lines(line: str) -> None:
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"I will not resign," she said.',
+        "LONDON, March 3 (Planet) -",
+        "Photographers were kept outside the building.",
+        "Shares in the company fell by a third.",
+        "Follow-up checks found no fault.",
+        "More than 200 people were evacuated from the flats on Sunday night.",
+        "Subscribers to the scheme will be refunded.",
+        "The comments were made at a rally in Leeds.",
+        P1,
+    ],
+)
+def test_genuine_lines_are_not_junk(line: str) -> None:
+    assert not is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Labour Party, UK Politics", True),
+        ("News | World | Europe", True),
+        ("Sport › Football", True),
+        (TITLE, False),
+        ("Brexit, Trump and the future of trade", False),
+        ("Smith, 45, was arrested on Friday.", False),
+    ],
+)
+def test_category_line(line: str, expected: bool) -> None:
+    assert is_category_line(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Ruth Abernathy", ("Ruth Abernathy",)),
+        ("By Ruth Abernathy and Tom Oduya", ("Ruth Abernathy", "Tom Oduya")),
+        ("By Ruth Abernathy, Political Editor", ("Ruth Abernathy",)),
+        ("Words by Tom Oduya", ("Tom Oduya",)),
+        ("By the time the ferry arrived, the crowd had gone.", ()),
+        ("Bypass plans go to a vote", ()),
+    ],
+)
+def test_parse_byline(line: str, authors: tuple[str, ...]) -> None:
+    assert parse_byline(line) == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("James Okafor is political correspondent for the Weekly Planet.",
+         ("James Okafor", "Weekly Planet")),
+        ("Mary-Jane Pike is special correspondent at the Weekly Planet. Her briefing is daily.",
+         ("Mary-Jane Pike", "Weekly Planet")),
+        ("Tom Oduya is a freelance writer for Harbour News.", ("Tom Oduya", "Harbour News")),
+        # a sentence of the article, not a note: no journalist role
+        ("Ruth Abernathy is chair of the Harbour Board.", None),
+        ("The terminal is one of the oldest buildings in the town.", None),
+    ],
+)
+def test_parse_author_note(line: str, expected: tuple[str, str] | None) -> None:
+    assert parse_author_note(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "outlet"),
+    [
+        (["Start your day with The Weekly Planet, sign up for daily news emails"],
+         "The Weekly Planet"),
+        (["Have you tried new the Weekly Planet Digital Edition apps?"], "The Weekly Planet"),
+        (["Copyright 2023 Harbour News"], "Harbour News"),
+        ([P1, "Most read"], None),
+    ],
+)
+def test_outlet_from_boilerplate(lines: list[str], outlet: str | None) -> None:
+    assert outlet_from_boilerplate(lines) == outlet
+
+
+@pytest.mark.parametrize(
+    ("line", "following", "expected"),
+    [
+        ("The board met in", "Harbour House", True),  # a link cut out of a sentence
+        ("according to", "the Planet", True),
+        ("Ruth Abernathy", ", who chairs the board, said", True),
+        ("a decision taken on Monday,", "after a long meeting", True),
+        ("The board met on Monday.", "It voted to wait.", False),
+        ("Harbour board puts sale on hold", "Members want residents consulted", False),
+        ("Home", "News", False),
+    ],
+)
+def test_runs_on(line: str, following: str, expected: bool) -> None:
+    assert runs_on(line, following) is expected
+
+
+def test_title_standfirst_body() -> None:
+    found = only(dump(TITLE, STANDFIRST, P1, P2, P3, P4))
+    assert found.title == TITLE
+    assert found.standfirst == STANDFIRST
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_category_line_is_not_the_title() -> None:
+    found = only(dump("Local News, Harbour Affairs", TITLE, P1, P2, P3))
+    assert found.title == TITLE
+    assert "Local News" not in found.body
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["Photo: Getty", "Show Hide image", "Advertisement", "Share this article",
+     "Sign up for our morning newsletter"],
+)
+def test_junk_inside_the_article_is_dropped(junk: str) -> None:
+    found = only(dump(TITLE, STANDFIRST, P1, junk, P2, P3, P4))
+    assert junk not in found.body
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+@pytest.mark.parametrize(
+    "short",
+    [
+        '"We are not for sale," she said.',
+        "HARBOURTON, May 2 -",
+        "The vote was 7-2.",
+        "Nobody objected.",
+    ],
+)
+def test_short_genuine_paragraphs_are_kept(short: str) -> None:
+    found = only(dump(TITLE, STANDFIRST, P1, short, P2, P3, P4))
+    assert short in found.body.split("\n\n")
+
+
+def test_furniture_after_the_article_is_cut() -> None:
+    teasers = "\n".join([
+        "Most read",
+        "Seaside cafe wins national award",
+        "Council tax to rise again",
+        "Ten walks for a rainy weekend",
+        "A retired teacher has spent thirty years mapping every footpath in the county, and now "
+        "she is handing the maps to the library",
+        "Jobs",
+        "Harbour master - part time",
+    ])
+    found = only(dump(TITLE, P1, P2, P3, P4, "Share this article", teasers))
+    assert found.body.endswith(P4)
+    assert "thirty years" not in found.body
+
+
+def test_byline_becomes_author() -> None:
+    found = only(dump(TITLE, "By Ruth Abernathy and Tom Oduya", P1, P2, P3))
+    assert found.authors == ("Ruth Abernathy", "Tom Oduya")
+    assert "By Ruth" not in found.body
+
+
+def test_author_note_ends_the_article_and_names_author_and_outlet() -> None:
+    note = "James Okafor is political correspondent for the Weekly Planet."
+    found = only(dump(TITLE, P1, P2, P3, note, "Photo: Getty"))
+    assert found.authors == ("James Okafor",)
+    assert found.outlet == "Weekly Planet"
+    assert found.body.endswith(P3)
+
+
+def test_two_articles_in_one_dump() -> None:
+    second_title = "Lighthouse keeper's cottage to become a museum"
+    second = [
+        "The cottage beside the north lighthouse will open to visitors next spring, the trust "
+        "that owns it said on Friday, after a grant covered the cost of repairs to its roof.",
+        "Volunteers have already catalogued the keeper's logbooks, which record every ship that "
+        "passed the point between the two world wars, and they will be shown in the front room.",
+        "The trust said entry would be free for the first year and that it hoped schools in the "
+        "county would use the museum to teach the history of the coast and its shipping.",
+    ]
+    text = dump(TITLE, STANDFIRST, P1, P2, P3,
+                "James Okafor is political correspondent for the Weekly Planet.",
+                "Photo: Getty\nShow Hide image", second_title, *second,
+                "Mary-Jane Pike is arts editor at the Weekly Planet.")
+    found = clean_text_dump(text)
+    assert [f.title for f in found] == [TITLE, second_title]
+    assert [f.authors for f in found] == [("James Okafor",), ("Mary-Jane Pike",)]
+    assert found[0].body.endswith(P3)
+    assert found[1].body == "\n\n".join(second)
+    assert all("Photo: Getty" not in f.body for f in found)
+
+
+def test_paragraph_cut_by_links_is_reflowed() -> None:
+    pieces = ["The harbour board agreed on Monday to delay the sale of the", "old ferry terminal",
+              ", after a meeting in which several members said the town had not been asked what "
+              "it wanted."]
+    found = only(dump(TITLE, *pieces, P2, P3))
+    assert found.body.split("\n\n")[0] == (
+        "The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
+        "meeting in which several members said the town had not been asked what it wanted.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Home\nNews\nSport\nWeather", "Photo: Getty\n\nShare this article", "Just a title"],
+)
+def test_no_article(text: str) -> None:
+    assert clean_text_dump(normalize_text(text)) == []
+
+
+# --- the shared seeds ------------------------------------------------------------------------
+
+SEED_JUNK = [
+    "Day In a Page", "Harrington Starr", "Recruitment Genius", "Show Hide image", "Photo: Getty",
+    "Latest stories from i100", "Independent Digital Edition", "iJobs", "By clicking",
+    "Start your day with", "Emma Watson", "Stolen youth", "Katie Hopkins", "Labour Party, UK",
+    "Have you tried",
+]
+
+
+@pytest.fixture(scope="module")
+def seed_articles():  # type: ignore[no-untyped-def]
+    if not SEEDS.exists():
+        pytest.skip(f"{SEEDS} is absent: the seed tests read the shared seeds")
+    return {p.name[:3]: clean_text_dump(normalize_text(p.read_text(encoding="utf-8")))
+            for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.mark.shared
+def test_seeds_give_five_articles(seed_articles) -> None:  # type: ignore[no-untyped-def]
+    assert {k: len(v) for k, v in seed_articles.items()} == {
+        "000": 1, "001": 1, "002": 2, "003": 1}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("seed", "part", "title"),
+    [
+        ("000", 0, "Balls goes on attack, but Brown and Miliband now in 'cold war'"),
+        ("001", 0, "Balls aims to redraw battle lines by wooing Lib Dems and Tories"),
+        ("002", 0, "Mystery over Ed Balls\u2019s claim that the Miliband brothers are briefing "
+                   "against one another"),
+        ("002", 1, "It's not WhatsApp that was at fault in the Westminster attacks. It's our "
+                   "prisons"),
+        ("003", 0, "Balls to drop leadership bid as Unite backs Ed Miliband"),
+    ],
+)
+def test_seed_titles(seed_articles, seed: str, part: int, title: str) -> None:  # type: ignore[no-untyped-def]
+    assert seed_articles[seed][part].title == title
+
+
+@pytest.mark.shared
+def test_seed_bodies_hold_no_junk(seed_articles) -> None:  # type: ignore[no-untyped-def]
+    for seed, articles in seed_articles.items():
+        for article in articles:
+            for junk in SEED_JUNK:
+                assert junk not in article.body, (seed, junk)
+            assert article.title not in article.body
+            if article.standfirst:
+                assert article.standfirst not in article.body
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("seed", "part", "first", "last"),
+    [
+        ("000", 0, "Tensions in the Cabinet", "insisting it was \"not an issue\"."),
+        ("001", 0, "Ed Balls last night fuelled", None),
+        ("002", 0, "Earlier, I mentioned that Ed Balls", None),
+        ("002", 1, "The dust has settled", None),
+        ("003", 0, "The Sunday Mirror reports", "ready and able to lead the party in opposition."),
+    ],
+)
+def test_seed_bodies_start_and_end_with_the_article(  # type: ignore[no-untyped-def]
+    seed_articles, seed: str, part: int, first: str, last: str | None
+) -> None:
+    body = seed_articles[seed][part].body
+    assert body.startswith(first)
+    last_paragraph = body.split("\n\n")[-1]
+    assert last_paragraph.endswith((".", '"', "\u201d", "?", "!")), last_paragraph[-80:]
+    if last is not None:
+        assert body.endswith(last)
+
+
+@pytest.mark.shared
+def test_seed_metadata(seed_articles) -> None:  # type: ignore[no-untyped-def]
+    first, second = seed_articles["002"]
+    assert first.authors == ("James Macintyre",)
+    assert first.outlet == "New Statesman"
+    assert second.authors == ("Stephen Bush",)
+    assert "James Macintyre" not in first.body
+    assert "Stephen Bush is" not in second.body
+    assert seed_articles["000"][0].outlet == "The Independent"
+    assert seed_articles["000"][0].standfirst is not None
+    assert seed_articles["003"][0].standfirst is None
+    assert all(a.language == "en" for v in seed_articles.values() for a in v)

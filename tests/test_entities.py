@@ -1,0 +1,147 @@
+"""extract_entities: spaCy mentions merged into one cluster per entity within an article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.entities import canonical_words, strip_honorifics
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from tasks.nlp import load_nlp
+
+    return load_nlp()
+
+
+def entities(nlp, text: str):  # type: ignore[no-untyped-def]
+    from tasks.entities import extract_entities
+
+    return extract_entities(nlp(text))
+
+
+def cluster_of(clusters, mentions, surface: str):  # type: ignore[no-untyped-def]
+    for mention in mentions:
+        if mention.text == surface:
+            return clusters[mention.cluster]
+    raise AssertionError(f"no mention {surface!r} in {[m.text for m in mentions]}")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["Mr", "Balls"], ["Balls"]),
+        (["Dr.", "Jane", "Okafor"], ["Jane", "Okafor"]),
+        (["Sir", "Keir", "Starmer"], ["Keir", "Starmer"]),
+        (["Mr"], ["Mr"]),
+        (["Peter", "Watt"], ["Peter", "Watt"]),
+    ],
+)
+def test_strip_honorifics(words: list[str], expected: list[str]) -> None:
+    assert strip_honorifics(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ed Balls's", ["Ed", "Balls"]),
+        ("the Treasury", ["Treasury"]),
+        ("Mrs Hewitt’s", ["Hewitt"]),
+        ("The", ["The"]),
+    ],
+)
+def test_canonical_words(text: str, expected: list[str]) -> None:
+    assert canonical_words(text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "surface", "name"),
+    [
+        ("Ed Balls spoke on Monday. Later Mr Balls went home.", "Mr Balls", "Ed Balls"),
+        ("Ed Balls spoke on Monday. On Tuesday Balls went home.", "Balls", "Ed Balls"),
+        (
+            "Harriet Quinlan arrived in Leeds. Ms Quinlan then left.",
+            "Ms Quinlan",
+            "Harriet Quinlan",
+        ),
+        (
+            "Amira Haddad runs the clinic in Bristol. Dr Haddad said so.",
+            "Dr Haddad",
+            "Amira Haddad",
+        ),
+        ("Dr Amira Haddad runs the clinic in Bristol.", "Dr Amira Haddad", "Amira Haddad"),
+    ],
+)
+def test_short_forms_join_the_full_name(nlp, text: str, surface: str, name: str) -> None:
+    clusters, mentions = entities(nlp, text)
+    assert cluster_of(clusters, mentions, surface).name == name
+
+
+@pytest.mark.slow
+def test_namesakes_stay_apart(nlp) -> None:
+    clusters, mentions = entities(
+        nlp, "Ed Miliband met David Miliband in London. David Miliband said little."
+    )
+    ed = cluster_of(clusters, mentions, "Ed Miliband")
+    david = cluster_of(clusters, mentions, "David Miliband")
+    assert ed is not david
+    assert {ed.name, david.name} == {"Ed Miliband", "David Miliband"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "surface", "role"),
+    [
+        (
+            "Mark Serwotka, general secretary of the PCS union whose members are striking, said "
+            "the offer was poor.",
+            "Mark Serwotka",
+            "general secretary of the PCS union",
+        ),
+        (
+            "Damian Green, the immigration minister, said the ports would stay open.",
+            "Damian Green",
+            "immigration minister",
+        ),
+        ("Chancellor George Osborne will speak today.", "George Osborne", "Chancellor"),
+    ],
+)
+def test_roles(nlp, text: str, surface: str, role: str) -> None:
+    clusters, mentions = entities(nlp, text)
+    assert role in cluster_of(clusters, mentions, surface).roles
+
+
+@pytest.mark.slow
+def test_mentions_index_clusters_and_body(nlp) -> None:
+    text = "Ed Balls met Unite officials in Leeds. Mr Balls said Unite was right."
+    clusters, mentions = entities(nlp, text)
+    assert mentions
+    for mention in mentions:
+        assert 0 <= mention.cluster < len(clusters)
+        assert text[mention.start : mention.end] == mention.text
+    labels = {c.name: c.label for c in clusters}
+    assert labels.get("Ed Balls") == "PERSON"
+    balls = cluster_of(clusters, mentions, "Ed Balls")
+    assert "Mr Balls" in balls.aliases
+
+
+@pytest.mark.slow
+def test_no_entities(nlp) -> None:
+    assert entities(nlp, "it rained all day and nobody came.") == ([], [])
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_seed_clusters(nlp) -> None:
+    path = SHARED / "seeds" / "000_039f3d89b3b5069f.txt"
+    if not path.exists():
+        pytest.skip(f"shared seeds absent: {path}")
+    clusters, mentions = entities(nlp, path.read_text(encoding="utf-8"))
+    names = {c.name for c in clusters if c.label == "PERSON"}
+    assert {"Ed Balls", "Alistair Darling", "David Miliband", "Gordon Brown"} <= names
+    assert cluster_of(clusters, mentions, "Mr Darling").name == "Alistair Darling"

@@ -1,0 +1,61 @@
+"""Accuracy gate: quote extraction on PolNeAR dev must not fall below the measured floors.
+
+Floors sit just below the figures measured with bench/eval_quotes.py; they only ever move up
+(raise one when a change lifts the measurement, never lower one to let a change through).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+POLNEAR_DEV = SHARED / "eval" / "polnear" / "dev"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+FLOORS = {
+    "P": 0.82,  # measured 0.839 and 0.838 on 2026-11-22
+    "R": 0.52,  # measured 0.538 and 0.537 on 2026-11-22
+    "F1": 0.64,  # measured 0.655 on 2026-11-22
+    "exact_F1": 0.49,  # measured 0.504 on 2026-11-22
+    "source_acc": 0.84,  # measured 0.858 and 0.859 on 2026-11-22
+}
+# whosaid's stage must run at least at half of spaCy's own nlp.pipe words/s (the 2x budget);
+# measured 0.76-1.12 on 2026-11-22 on a shared, busy machine (noise; see docs/quotes.md).
+MIN_SPEED_RATIO = 0.5
+
+
+@pytest.fixture(scope="module")
+def dev_result() -> dict:
+    if not POLNEAR_DEV.is_dir():
+        pytest.skip(f"PolNeAR dev split absent: {POLNEAR_DEV}")
+    sys.path.insert(0, str(BENCH))
+    import eval_quotes
+
+    return eval_quotes.run("dev", None)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_quote_floor(dev_result: dict, metric: str) -> None:
+    measured = dev_result["systems"]["whosaid"][metric]
+    assert measured >= FLOORS[metric], f"{metric} {measured:.3f} below floor {FLOORS[metric]}"
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_speed_within_budget(dev_result: dict) -> None:
+    ratio = dev_result["systems"]["whosaid"]["words_per_s_ratio"]
+    assert ratio >= MIN_SPEED_RATIO, f"whosaid at {ratio:.2f}x spaCy's words/s"
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_beats_textacy_baseline(dev_result: dict) -> None:
+    systems = dev_result["systems"]
+    if "textacy direct_quotations" not in systems:
+        pytest.skip("textacy not installed (pip install -e '.[bench]')")
+    assert systems["whosaid"]["F1"] > systems["textacy direct_quotations"]["F1"]
