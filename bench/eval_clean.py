@@ -100,8 +100,14 @@ def load_scrapinghub(limit: int | None) -> list[tuple[str, str, str, str]]:
     rows = []
     for doc_id in sorted(gold)[:limit]:
         raw = gzip.decompress((folder / "html" / f"{doc_id}.html.gz").read_bytes())
-        rows.append((doc_id, gold[doc_id]["url"], raw.decode("utf-8", "replace"),
-                     gold[doc_id]["articleBody"]))
+        rows.append(
+            (
+                doc_id,
+                gold[doc_id]["url"],
+                raw.decode("utf-8", "replace"),
+                gold[doc_id]["articleBody"],
+            )
+        )
     return rows
 
 
@@ -118,8 +124,10 @@ def bodies_table(limit: int | None = None, compare: bool = False) -> dict[str, d
     }
     if compare:
         systems["jusText (English stoplist)"] = _justext
-        for name, fn, module in (("readability-lxml", _readability, "readability"),
-                                 ("newspaper4k", _newspaper, "newspaper")):
+        for name, fn, module in (
+            ("readability-lxml", _readability, "readability"),
+            ("newspaper4k", _newspaper, "newspaper"),
+        ):
             try:
                 __import__(module)
             except ImportError:
@@ -148,10 +156,12 @@ def dates_table(limit: int | None = None) -> dict[str, dict[str, float]]:
     folder = EVAL / "htmldate-mediacloud-2020"
     gold = json.loads((folder / "eval_mediacloud_2020.json").read_text())
     items = sorted(gold.items())
-    skipped = sum(1 for _, v in items if not isinstance(v.get("date"), str)
-                  or v["date"].lower() == "nan")
-    items = [(u, v) for u, v in items if isinstance(v.get("date"), str)
-             and v["date"].lower() != "nan"][:limit]
+    skipped = sum(
+        1 for _, v in items if not isinstance(v.get("date"), str) or v["date"].lower() == "nan"
+    )
+    items = [
+        (u, v) for u, v in items if isinstance(v.get("date"), str) and v["date"].lower() != "nan"
+    ][:limit]
     ours = alone = 0
     for url, entry in items:
         html = (folder / "test_set" / entry["file"]).read_bytes().decode("utf-8", "replace")
@@ -167,7 +177,10 @@ def dates_table(limit: int | None = None) -> dict[str, dict[str, float]]:
     return {
         "whosaid extract_html": {"accuracy": ours / n, "n": len(items), "skipped_nan": skipped},
         "htmldate.find_date (original_date, extensive)": {
-            "accuracy": alone / n, "n": len(items), "skipped_nan": skipped},
+            "accuracy": alone / n,
+            "n": len(items),
+            "skipped_nan": skipped,
+        },
     }
 
 
@@ -175,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    parser.add_argument("--compare", action="store_true",
-                        help="add jusText, readability-lxml and newspaper4k (if installed)")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="add jusText, readability-lxml and newspaper4k (if installed)",
+    )
     parser.add_argument("--only", choices=["bodies", "dates"], default=None)
     args = parser.parse_args(argv)
     if not EVAL.exists():
@@ -191,14 +207,17 @@ def main(argv: list[str] | None = None) -> int:
         print("| extractor | P | R | F1 | s/page |")
         print("|---|---|---|---|---|")
         for name, s in bodies.items():
-            print(f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | "
-                  f"{s['s_per_page']:.3f} |")
+            print(
+                f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['s_per_page']:.3f} |"
+            )
     if args.only in (None, "dates"):
         found = dates_table(args.limit)
         out["mediacloud_dates"] = found
         first = next(iter(found.values()))
-        print(f"\n### htmldate MediaCloud 2020 publication dates ({first['n']} pages, "
-              f"{first['skipped_nan']} NaN gold entries skipped)\n")
+        print(
+            f"\n### htmldate MediaCloud 2020 publication dates ({first['n']} pages, "
+            f"{first['skipped_nan']} NaN gold entries skipped)\n"
+        )
         print("| system | day accuracy |")
         print("|---|---|")
         for name, s in found.items():

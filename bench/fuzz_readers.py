@@ -36,8 +36,9 @@ def read_all(data: bytes, name: str) -> None:
 
 
 def fuzz_hypothesis(name: str, examples: int, save: Path | None) -> bool:
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(st.one_of(st.binary(max_size=8192), mutated(VALID[name])))
     def check(data: bytes) -> None:
         try:

@@ -48,8 +48,14 @@ def task_slots(settings: Settings) -> int:
     return settings.n_workers
 
 
-def flush_duplicates(ledger: Ledger, wh: Path, run_id: str, part: int,
-                     inflight: Callable[[], set[str]], min_rows: int = LEDGER_FLUSH_ROWS) -> int:
+def flush_duplicates(
+    ledger: Ledger,
+    wh: Path,
+    run_id: str,
+    part: int,
+    inflight: Callable[[], set[str]],
+    min_rows: int = LEDGER_FLUSH_ROWS,
+) -> int:
     """Write the ledger's settled duplicates as Parquet part ``part`` once there are ``min_rows``
     of them; returns the next part number. A duplicate whose canonical article is still in an NLP
     batch (``inflight()``) stays in memory: if that batch fails, the duplicate becomes a reject."""
@@ -64,8 +70,9 @@ def flush_duplicates(ledger: Ledger, wh: Path, run_id: str, part: int,
     return part + 1
 
 
-def flush_rejects(ledger: Ledger, wh: Path, run_id: str, part: int,
-                  min_rows: int = LEDGER_FLUSH_ROWS) -> int:
+def flush_rejects(
+    ledger: Ledger, wh: Path, run_id: str, part: int, min_rows: int = LEDGER_FLUSH_ROWS
+) -> int:
     """Write the ledger's rejects as Parquet part ``part`` once there are ``min_rows`` of them;
     returns the next part number. (The ledger keeps counting them by reason.)"""
     if len(ledger.rejects) < min_rows:
@@ -119,8 +126,13 @@ def run_batches(
             cleaned, seconds = future.result()
         except Exception as exc:  # noqa: BLE001
             log.error("cleaning batch failed, %d records rejected: %s", len(records), exc)
-            cleaned, seconds = [Reject(r.source_uri, r.source_locator, "clean",
-                                       f"cleaning failed: {exc}"[:300]) for r in records], 0.0
+            cleaned, seconds = (
+                [
+                    Reject(r.source_uri, r.source_locator, "clean", f"cleaning failed: {exc}"[:300])
+                    for r in records
+                ],
+                0.0,
+            )
         timings.add("clean", seconds)
         new: list[Article] = ledger.admit(cleaned)
         if new:
@@ -129,8 +141,12 @@ def run_batches(
                 finish_analysis()
             analysing.append((steps.analyse_batch.submit(new, wh, run_id, part), new))
         ledger_part = flush_duplicates(
-            ledger, wh, run_id, ledger_part,
-            lambda: {a.article_id for _, batch in analysing for a in batch})
+            ledger,
+            wh,
+            run_id,
+            ledger_part,
+            lambda: {a.article_id for _, batch in analysing for a in batch},
+        )
         rejects_part = flush_rejects(ledger, wh, run_id, rejects_part)
 
     t_read = time.perf_counter()
@@ -152,4 +168,3 @@ def run_batches(
     while analysing:
         finish_analysis()
     return speakers
-

@@ -1,6 +1,6 @@
 """The ingest flow: load → clean → entities → quotes → write Parquet → load DuckDB.
 
-    whosaid ingest samples/            # or: python -m flows.ingest samples/
+whosaid ingest samples/            # or: python -m flows.ingest samples/
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ def ingest(
     run already read, unchanged since, are skipped unless ``full_rescan``."""
     log = get_run_logger()
     settings = settings_mod.from_env().with_overrides(
-        warehouse=Path(warehouse_dir) if warehouse_dir else None, workers=workers,
-        batch_size=batch_size)
+        warehouse=Path(warehouse_dir) if warehouse_dir else None,
+        workers=workers,
+        batch_size=batch_size,
+    )
     wh = settings.warehouse
     srcs = list(sources or [os.environ.get("WHOSAID_SOURCES", "samples")])
     source_io.check_sources(srcs)
@@ -52,21 +54,27 @@ def ingest(
         removed = warehouse.remove_uncommitted(wh)
         if removed:
             log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
-        ledger = Ledger(known_hashes=warehouse.known_content_hashes(wh),
-                        near_index=dedupe.NearDuplicateIndex())
+        ledger = Ledger(
+            known_hashes=warehouse.known_content_hashes(wh), near_index=dedupe.NearDuplicateIndex()
+        )
         committed = {m["run_id"] for m in warehouse.committed_runs(wh)}
         tracker = incremental_mod.SourceTracker(
-            incremental_mod.load_state(wh, committed), run_id, full_rescan)
+            incremental_mod.load_state(wh, committed), run_id, full_rescan
+        )
         progress = report.Progress(len(source_io.source_files(srcs)))
         items = source_io.iter_items(
-            srcs, Reader(settings.limits),
+            srcs,
+            Reader(settings.limits),
             fetcher=lambda url: steps.fetch_url(url, wh / ".cache" / "fetch", settings.limits),
-            on_file=progress.advance, tracker=tracker)
-        speakers = run_batches(items, ledger, settings, run_id, timings)   # clean, NLP, Parquet
+            on_file=progress.advance,
+            tracker=tracker,
+        )
+        speakers = run_batches(items, ledger, settings, run_id, timings)  # clean, NLP, Parquet
 
         warehouse.write_part(wh, "rejects", run_id, 0, rows.rejects_table(ledger.rejects, run_id))
-        warehouse.write_part(wh, "duplicates", run_id, 0,
-                             rows.duplicates_table(ledger.duplicates, run_id))
+        warehouse.write_part(
+            wh, "duplicates", run_id, 0, rows.duplicates_table(ledger.duplicates, run_id)
+        )
         manifest = report.manifest(run_id, flow_run.get_id(), srcs, started, ledger, timings)
         manifest.update(tracker.summary())
         if not ledger.balanced():
@@ -74,8 +82,9 @@ def ingest(
         warehouse.commit_run(wh, manifest)
         tracker.commit(wh)  # after the manifest: the state never runs ahead of the warehouse
         if tracker.skipped:
-            log.info("%d source file(s) unchanged since they were ingested: skipped",
-                     tracker.skipped)
+            log.info(
+                "%d source file(s) unchanged since they were ingested: skipped", tracker.skipped
+            )
 
         t_load = time.perf_counter()
         try:
@@ -87,11 +96,16 @@ def ingest(
         except warehouse.ChecksFailed as exc:
             # The run fails (red in the UI) after its report says which checks failed; the load
             # was rolled back, so the warehouse keeps its previous good state.
-            summary = report.summary(manifest, timings, time.perf_counter() - t0,
-                                     "rolled back: data-quality checks failed")
+            summary = report.summary(
+                manifest,
+                timings,
+                time.perf_counter() - t0,
+                "rolled back: data-quality checks failed",
+            )
             report.publish(summary, speakers, None, failed_checks=exc.failures)
-            log.error("%s; the load was rolled back and the warehouse keeps its previous state",
-                      exc)
+            log.error(
+                "%s; the load was rolled back and the warehouse keeps its previous state", exc
+            )
             raise
         timings.add("load", time.perf_counter() - t_load)
     summary = report.summary(manifest, timings, time.perf_counter() - t0, load_status)

@@ -39,8 +39,9 @@ class Progress:
         self.done = 0
         self.id = None
         if _in_flow():
-            self.id = create_progress_artifact(progress=0.0, key=PROGRESS_KEY,
-                                               description="Source files read")
+            self.id = create_progress_artifact(
+                progress=0.0, key=PROGRESS_KEY, description="Source files read"
+            )
 
     def advance(self, _source: str) -> None:
         self.done += 1
@@ -48,8 +49,14 @@ class Progress:
             update_progress_artifact(self.id, progress=min(100.0, 100.0 * self.done / self.total))
 
 
-def manifest(run_id: str, flow_run_id: str | None, sources: list[str], started: datetime,
-             ledger: Ledger, timings: Timings) -> dict[str, Any]:
+def manifest(
+    run_id: str,
+    flow_run_id: str | None,
+    sources: list[str],
+    started: datetime,
+    ledger: Ledger,
+    timings: Timings,
+) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "flow_run_id": flow_run_id,
@@ -67,33 +74,66 @@ def manifest(run_id: str, flow_run_id: str | None, sources: list[str], started: 
     }
 
 
-def summary(manifest: dict[str, Any], timings: Timings, wall_s: float,
-            load_status: str) -> dict[str, Any]:
-    keys = ("run_id", "records_read", "articles", "duplicates", "rejects", "quotes", "mentions",
-            "rejects_by_reason", "stage_seconds")
-    return {**{k: manifest[k] for k in keys}, "sources_unchanged": manifest.get(
-        "sources_unchanged", 0), "seconds": round(wall_s, 2), "load": load_status}
+def summary(
+    manifest: dict[str, Any], timings: Timings, wall_s: float, load_status: str
+) -> dict[str, Any]:
+    keys = (
+        "run_id",
+        "records_read",
+        "articles",
+        "duplicates",
+        "rejects",
+        "quotes",
+        "mentions",
+        "rejects_by_reason",
+        "stage_seconds",
+    )
+    return {
+        **{k: manifest[k] for k in keys},
+        "sources_unchanged": manifest.get("sources_unchanged", 0),
+        "seconds": round(wall_s, 2),
+        "load": load_status,
+    }
 
 
 def one_line(s: dict[str, Any]) -> str:
-    return (f"{s['records_read']} records read = {s['articles']} articles + {s['duplicates']} "
-            f"duplicates + {s['rejects']} rejects; {s['quotes']} quotes, {s['mentions']} "
-            f"mentions in {s['seconds']}s; {s.get('sources_unchanged', 0)} unchanged source "
-            f"file(s) skipped; {s['load']}")
+    return (
+        f"{s['records_read']} records read = {s['articles']} articles + {s['duplicates']} "
+        f"duplicates + {s['rejects']} rejects; {s['quotes']} quotes, {s['mentions']} "
+        f"mentions in {s['seconds']}s; {s.get('sources_unchanged', 0)} unchanged source "
+        f"file(s) skipped; {s['load']}"
+    )
 
 
-def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None,
-            failed_checks: list[tuple[str, int]] | None = None) -> None:
+def publish(
+    s: dict[str, Any],
+    speakers: list[str],
+    loaded: LoadResult | None,
+    failed_checks: list[tuple[str, int]] | None = None,
+) -> None:
     """The run's table and markdown artifacts, when running inside a Prefect flow run."""
     if not _in_flow():
         return
-    table = [{"measure": k, "value": s.get(k, 0)} for k in
-             ("sources_unchanged", "records_read", "articles", "duplicates", "rejects", "quotes",
-              "mentions", "seconds")]
-    table += [{"measure": f"rejects: {k}", "value": v}
-              for k, v in sorted(s["rejects_by_reason"].items())]
-    table += [{"measure": f"seconds: {k}", "value": round(v, 2)}
-              for k, v in sorted(s["stage_seconds"].items())]
+    table = [
+        {"measure": k, "value": s.get(k, 0)}
+        for k in (
+            "sources_unchanged",
+            "records_read",
+            "articles",
+            "duplicates",
+            "rejects",
+            "quotes",
+            "mentions",
+            "seconds",
+        )
+    ]
+    table += [
+        {"measure": f"rejects: {k}", "value": v} for k, v in sorted(s["rejects_by_reason"].items())
+    ]
+    table += [
+        {"measure": f"seconds: {k}", "value": round(v, 2)}
+        for k, v in sorted(s["stage_seconds"].items())
+    ]
     create_table_artifact(table, key=SUMMARY_KEY, description=f"whosaid run {s['run_id']}")
     top = Counter(speakers).most_common(10)
     lines = [f"# whosaid run `{s['run_id']}`", "", one_line(s), "", "## Top speakers", ""]
@@ -110,5 +150,6 @@ def publish(s: dict[str, Any], speakers: list[str], loaded: LoadResult | None,
         failed = [(n, c) for n, c in loaded.checks if c]
         lines.append(f"{len(loaded.checks) - len(failed)} of {len(loaded.checks)} checks passed.")
         lines += [f"- FAILED `{n}`: {c} rows" for n, c in failed]
-    create_markdown_artifact("\n".join(lines), key=REPORT_KEY,
-                             description="Top speakers and data-quality checks")
+    create_markdown_artifact(
+        "\n".join(lines), key=REPORT_KEY, description="Top speakers and data-quality checks"
+    )

@@ -18,7 +18,14 @@ from tasks.model import Article, RawRecord, Reject
 from tasks.settings import Limits
 
 
-@task(name="fetch-url", retries=3, retry_delay_seconds=[2, 10, 30])
+def _worth_retrying(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry network trouble and 5xx; a 4xx, a refused URL or an oversized body is final."""
+    return not isinstance(state.result(raise_on_failure=False), fetch.PermanentFetchError)
+
+
+@task(
+    name="fetch-url", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_worth_retrying
+)
 def fetch_url(url: str, cache_dir: Path, limits: Limits) -> fetch.Fetched:
     return fetch.fetch(url, cache_dir, limits)
 
@@ -41,8 +48,9 @@ class BatchResult:
 
 
 @task(name="entities-quotes-write-batch")
-def analyse_batch(articles: list[Article], warehouse_dir: Path, run_id: str,
-                  part: int) -> BatchResult:
+def analyse_batch(
+    articles: list[Article], warehouse_dir: Path, run_id: str, part: int
+) -> BatchResult:
     """Entities and quotes for a batch of new articles, written as this batch's Parquet parts."""
     t0 = time.perf_counter()
     analyses = nlp.analyse_articles(articles)
@@ -53,8 +61,14 @@ def analyse_batch(articles: list[Article], warehouse_dir: Path, run_id: str,
         warehouse.write_part(warehouse_dir, name, run_id, part, table)
     t2 = time.perf_counter()
     speakers = tuple(q.speaker_name for a in analyses for q in a.quotes if q.speaker_name)
-    return BatchResult(part, len(articles), tables["mentions"].num_rows,
-                       tables["quotes"].num_rows, {"nlp": t1 - t0, "write": t2 - t1}, speakers)
+    return BatchResult(
+        part,
+        len(articles),
+        tables["mentions"].num_rows,
+        tables["quotes"].num_rows,
+        {"nlp": t1 - t0, "write": t2 - t1},
+        speakers,
+    )
 
 
 def _locked(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]

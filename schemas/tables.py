@@ -37,7 +37,16 @@ class Table:
 QUOTE_KINDS = ("direct", "indirect", "partial")
 SPEAKER_KINDS = ("person", "organisation", "unnamed", "unknown")
 ENTITY_LABELS = (
-    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
     "LANGUAGE",
 )
 PRECISIONS = ("day", "week", "month", "year", "unknown")
@@ -48,31 +57,54 @@ ARTICLES = Table(
     "articles",
     "One row per distinct article. Exact and near duplicates are kept out and listed in "
     "`duplicates`.",
-    pa.schema([
-        col("article_id", pa.string(), "Stable id: hash of the normalised body text.", False),
-        col("source_uri", pa.string(), "File path or URL the record was read from.", False),
-        col("source_locator", pa.string(),
-            "Where in the source: `line:N`, `member:NAME`, `warc:<WARC-Record-ID>`, `file`, "
-            "`part:N` for the Nth article of a multi-article dump; nested as `a/b`.", False),
-        col("url", pa.string(), "The article's own URL, when known."),
-        col("outlet", pa.string(), "Publication name or domain, from metadata or the URL host."),
-        col("title", pa.string(), "Headline."),
-        col("standfirst", pa.string(), "Standfirst / description line under the headline."),
-        col("authors", STRINGS, "Bylined authors, as written."),
-        col("published_at", UTC_TS, "Publication time (UTC). NULL when no source gives it."),
-        col("published_at_source", pa.string(),
-            "Where published_at came from: metadata, html, url, text."),
-        col("language", pa.string(), "ISO 639-1 code detected from the body."),
-        col("body", pa.string(), "Cleaned article text; every offset in the warehouse indexes it.",
-            False),
-        col("word_count", pa.int32(), "Words in body.", False),
-        col("body_cut_chars", pa.int32(),
-            "Characters cut from the end of an over-long body at a paragraph break (0: whole). "
-            "The limit is `Limits.max_article_chars`, 200,000.", False),
-        col("content_hash", pa.string(), "SHA-256 of the normalised body (exact-duplicate key).",
-            False),
-        col("run_id", pa.string(), "The run that first loaded the article.", False),
-    ]),
+    pa.schema(
+        [
+            col("article_id", pa.string(), "Stable id: hash of the normalised body text.", False),
+            col("source_uri", pa.string(), "File path or URL the record was read from.", False),
+            col(
+                "source_locator",
+                pa.string(),
+                "Where in the source: `line:N`, `member:NAME`, `warc:<WARC-Record-ID>`, `file`, "
+                "`part:N` for the Nth article of a multi-article dump; nested as `a/b`.",
+                False,
+            ),
+            col("url", pa.string(), "The article's own URL, when known."),
+            col(
+                "outlet", pa.string(), "Publication name or domain, from metadata or the URL host."
+            ),
+            col("title", pa.string(), "Headline."),
+            col("standfirst", pa.string(), "Standfirst / description line under the headline."),
+            col("authors", STRINGS, "Bylined authors, as written."),
+            col("published_at", UTC_TS, "Publication time (UTC). NULL when no source gives it."),
+            col(
+                "published_at_source",
+                pa.string(),
+                "Where published_at came from: metadata, html, url, text.",
+            ),
+            col("language", pa.string(), "ISO 639-1 code detected from the body."),
+            col(
+                "body",
+                pa.string(),
+                "Cleaned article text; every offset in the warehouse indexes it.",
+                False,
+            ),
+            col("word_count", pa.int32(), "Words in body.", False),
+            col(
+                "body_cut_chars",
+                pa.int32(),
+                "Characters cut from the end of an over-long body at a paragraph break (0: whole). "
+                "The limit is `Limits.max_article_chars`, 200,000.",
+                False,
+            ),
+            col(
+                "content_hash",
+                pa.string(),
+                "SHA-256 of the normalised body (exact-duplicate key).",
+                False,
+            ),
+            col("run_id", pa.string(), "The run that first loaded the article.", False),
+        ]
+    ),
     key=("article_id",),
     accepted=(("published_at_source", ("metadata", "html", "url", "text")),),
     sort_by=("published_at", "article_id"),
@@ -83,16 +115,20 @@ DUPLICATES = Table(
     "Records that repeated an article already kept (exactly, or nearly: the same wire story, a "
     "re-crawl with a changed footer). Counted so that records read = articles + duplicates + "
     "rejects.",
-    pa.schema([
-        col("source_uri", pa.string(), "Where the duplicate record was read.", False),
-        col("source_locator", pa.string(), "Where in the source.", False),
-        col("duplicate_of", pa.string(), "article_id of the canonical article.", False),
-        col("method", pa.string(), "exact (same content hash) or near (MinHash).", False),
-        col("similarity", pa.float32(), "Estimated Jaccard similarity to the canonical article."),
-        col("url", pa.string(), "The duplicate's own URL, when known."),
-        col("outlet", pa.string(), "The duplicate's outlet, when known."),
-        col("run_id", pa.string(), "The run that read it.", False),
-    ]),
+    pa.schema(
+        [
+            col("source_uri", pa.string(), "Where the duplicate record was read.", False),
+            col("source_locator", pa.string(), "Where in the source.", False),
+            col("duplicate_of", pa.string(), "article_id of the canonical article.", False),
+            col("method", pa.string(), "exact (same content hash) or near (MinHash).", False),
+            col(
+                "similarity", pa.float32(), "Estimated Jaccard similarity to the canonical article."
+            ),
+            col("url", pa.string(), "The duplicate's own URL, when known."),
+            col("outlet", pa.string(), "The duplicate's outlet, when known."),
+            col("run_id", pa.string(), "The run that read it.", False),
+        ]
+    ),
     key=("source_uri", "source_locator", "run_id"),
     accepted=(("method", ("exact", "near")),),
 )
@@ -101,15 +137,17 @@ ENTITIES = Table(
     "entities",
     "One row per real-world entity across the whole warehouse (people, organisations, places, "
     "groups), with every name it goes by.",
-    pa.schema([
-        col("entity_id", pa.string(), "Stable id: hash of label and canonical name.", False),
-        col("name", pa.string(), "Canonical (fullest) name, e.g. 'Ed Balls'.", False),
-        col("label", pa.string(), "spaCy entity label: PERSON, ORG, GPE, NORP, ...", False),
-        col("aliases", STRINGS, "Other surface forms seen: 'Mr Balls', 'Balls'."),
-        col("roles", STRINGS, "Roles seen in appositives: 'Shadow Chancellor'."),
-        col("n_articles", pa.int32(), "Articles mentioning it.", False),
-        col("n_mentions", pa.int32(), "Mentions across all articles.", False),
-    ]),
+    pa.schema(
+        [
+            col("entity_id", pa.string(), "Stable id: hash of label and canonical name.", False),
+            col("name", pa.string(), "Canonical (fullest) name, e.g. 'Ed Balls'.", False),
+            col("label", pa.string(), "spaCy entity label: PERSON, ORG, GPE, NORP, ...", False),
+            col("aliases", STRINGS, "Other surface forms seen: 'Mr Balls', 'Balls'."),
+            col("roles", STRINGS, "Roles seen in appositives: 'Shadow Chancellor'."),
+            col("n_articles", pa.int32(), "Articles mentioning it.", False),
+            col("n_mentions", pa.int32(), "Mentions across all articles.", False),
+        ]
+    ),
     key=("entity_id",),
     accepted=(("label", ENTITY_LABELS),),
     per_batch=False,
@@ -118,14 +156,16 @@ ENTITIES = Table(
 MENTIONS = Table(
     "mentions",
     "Each span of an article body that names an entity.",
-    pa.schema([
-        col("article_id", pa.string(), "Article whose body the offsets index.", False),
-        col("entity_id", pa.string(), "The entity it names.", False),
-        col("text", pa.string(), "The span as written.", False),
-        col("start", pa.int32(), "Start character offset into articles.body.", False),
-        col("end", pa.int32(), "End character offset (exclusive).", False),
-        col("label", pa.string(), "spaCy entity label.", False),
-    ]),
+    pa.schema(
+        [
+            col("article_id", pa.string(), "Article whose body the offsets index.", False),
+            col("entity_id", pa.string(), "The entity it names.", False),
+            col("text", pa.string(), "The span as written.", False),
+            col("start", pa.int32(), "Start character offset into articles.body.", False),
+            col("end", pa.int32(), "End character offset (exclusive).", False),
+            col("label", pa.string(), "spaCy entity label.", False),
+        ]
+    ),
     key=("article_id", "start", "end"),
     accepted=(("label", ENTITY_LABELS),),
     sort_by=("entity_id", "article_id"),
@@ -135,15 +175,17 @@ ENTITY_OCCURRENCES = Table(
     "entity_occurrences",
     "Each entity as it appears in one article: the per-article half of `entities`, written by the "
     "parallel NLP tasks and rolled up into `entities` at every load.",
-    pa.schema([
-        col("entity_id", pa.string(), "The entity.", False),
-        col("article_id", pa.string(), "The article it appears in.", False),
-        col("name", pa.string(), "Its fullest name in this article.", False),
-        col("label", pa.string(), "spaCy entity label.", False),
-        col("aliases", STRINGS, "Other surface forms in this article."),
-        col("roles", STRINGS, "Roles given to it in this article."),
-        col("n_mentions", pa.int32(), "Mentions in this article.", False),
-    ]),
+    pa.schema(
+        [
+            col("entity_id", pa.string(), "The entity.", False),
+            col("article_id", pa.string(), "The article it appears in.", False),
+            col("name", pa.string(), "Its fullest name in this article.", False),
+            col("label", pa.string(), "spaCy entity label.", False),
+            col("aliases", STRINGS, "Other surface forms in this article."),
+            col("roles", STRINGS, "Roles given to it in this article."),
+            col("n_mentions", pa.int32(), "Mentions in this article.", False),
+        ]
+    ),
     key=("entity_id", "article_id"),
     accepted=(("label", ENTITY_LABELS),),
 )
@@ -151,39 +193,73 @@ ENTITY_OCCURRENCES = Table(
 QUOTES = Table(
     "quotes",
     "Things people said, one row per occurrence in an article.",
-    pa.schema([
-        col("quote_id", pa.string(), "Stable id: hash of article_id and offsets.", False),
-        col("article_id", pa.string(), "Article the quote was found in.", False),
-        col("kind", pa.string(), "direct (in quote marks), indirect (reported), partial "
-            "(a quoted fragment inside reported speech).", False),
-        col("quote_text", pa.string(), "What was said, without the quote marks.", False),
-        col("quote_start", pa.int32(), "Start offset of quote_text in articles.body.", False),
-        col("quote_end", pa.int32(), "End offset (exclusive).", False),
-        col("quote_segments", SPANS, "For a quote its cue splits in two or more pieces "
-            "(\"A,\" he said, \"B.\"): each piece's offsets; quote_text is the pieces joined by "
-            "a space and quote_start/quote_end span them all. Empty for a quote in one piece."),
-        col("speaker_text", pa.string(),
-            "The speaker as written: 'he', 'Mr Balls', 'one insider'."),
-        col("speaker_start", pa.int32(), "Start offset of speaker_text."),
-        col("speaker_end", pa.int32(), "End offset of speaker_text."),
-        col("speaker_kind", pa.string(), "person, organisation, unnamed (anonymous source) or "
-            "unknown.", False),
-        col("speaker_entity_id", pa.string(), "The entity the speaker resolves to."),
-        col("speaker_name", pa.string(), "Canonical speaker name, e.g. 'Ed Balls'."),
-        col("speaker_role", pa.string(), "The speaker's role in this article, e.g. "
-            "'general secretary of the PCS union'."),
-        col("cue", pa.string(), "The cue word as written: 'said', 'argues', 'warning'."),
-        col("cue_start", pa.int32(), "Start offset of the cue."),
-        col("cue_end", pa.int32(), "End offset of the cue."),
-        col("said_on", pa.date32(), "When it was said, as far as the text tells."),
-        col("said_on_text", pa.string(), "The words said_on came from: 'yesterday', 'on Friday'."),
-        col("said_on_precision", pa.string(), "day, week, month, year or unknown.", False),
-        col("said_on_source", pa.string(), "expression (from the text), published (the "
-            "publication date, no expression found) or unknown.", False),
-        col("confidence", pa.float32(), "0-1: how sure the extractor is of quote and speaker.",
-            False),
-        col("utterance_id", pa.string(), "The utterance this quote reports (set at load)."),
-    ]),
+    pa.schema(
+        [
+            col("quote_id", pa.string(), "Stable id: hash of article_id and offsets.", False),
+            col("article_id", pa.string(), "Article the quote was found in.", False),
+            col(
+                "kind",
+                pa.string(),
+                "direct (in quote marks), indirect (reported), partial "
+                "(a quoted fragment inside reported speech).",
+                False,
+            ),
+            col("quote_text", pa.string(), "What was said, without the quote marks.", False),
+            col("quote_start", pa.int32(), "Start offset of quote_text in articles.body.", False),
+            col("quote_end", pa.int32(), "End offset (exclusive).", False),
+            col(
+                "quote_segments",
+                SPANS,
+                "For a quote its cue splits in two or more pieces "
+                '("A," he said, "B."): each piece\'s offsets; quote_text is the pieces joined by '
+                "a space and quote_start/quote_end span them all. Empty for a quote in one piece.",
+            ),
+            col(
+                "speaker_text",
+                pa.string(),
+                "The speaker as written: 'he', 'Mr Balls', 'one insider'.",
+            ),
+            col("speaker_start", pa.int32(), "Start offset of speaker_text."),
+            col("speaker_end", pa.int32(), "End offset of speaker_text."),
+            col(
+                "speaker_kind",
+                pa.string(),
+                "person, organisation, unnamed (anonymous source) or unknown.",
+                False,
+            ),
+            col("speaker_entity_id", pa.string(), "The entity the speaker resolves to."),
+            col("speaker_name", pa.string(), "Canonical speaker name, e.g. 'Ed Balls'."),
+            col(
+                "speaker_role",
+                pa.string(),
+                "The speaker's role in this article, e.g. 'general secretary of the PCS union'.",
+            ),
+            col("cue", pa.string(), "The cue word as written: 'said', 'argues', 'warning'."),
+            col("cue_start", pa.int32(), "Start offset of the cue."),
+            col("cue_end", pa.int32(), "End offset of the cue."),
+            col("said_on", pa.date32(), "When it was said, as far as the text tells."),
+            col(
+                "said_on_text",
+                pa.string(),
+                "The words said_on came from: 'yesterday', 'on Friday'.",
+            ),
+            col("said_on_precision", pa.string(), "day, week, month, year or unknown.", False),
+            col(
+                "said_on_source",
+                pa.string(),
+                "expression (from the text), published (the "
+                "publication date, no expression found) or unknown.",
+                False,
+            ),
+            col(
+                "confidence",
+                pa.float32(),
+                "0-1: how sure the extractor is of quote and speaker.",
+                False,
+            ),
+            col("utterance_id", pa.string(), "The utterance this quote reports (set at load)."),
+        ]
+    ),
     key=("quote_id",),
     accepted=(
         ("kind", QUOTE_KINDS),
@@ -197,17 +273,21 @@ QUOTES = Table(
 UTTERANCES = Table(
     "utterances",
     "One row per thing said, however many articles and outlets reported it.",
-    pa.schema([
-        col("utterance_id", pa.string(), "Stable id: hash of speaker and canonical text.", False),
-        col("speaker_entity_id", pa.string(), "The speaker's entity, when resolved."),
-        col("speaker_name", pa.string(), "Canonical speaker name."),
-        col("canonical_text", pa.string(), "The words, as in the earliest report.", False),
-        col("first_said_on", pa.date32(), "Earliest said_on among its quotes."),
-        col("first_published_at", UTC_TS, "Earliest publication among the reporting articles."),
-        col("n_quotes", pa.int32(), "Quotes reporting it.", False),
-        col("n_articles", pa.int32(), "Articles reporting it.", False),
-        col("n_outlets", pa.int32(), "Distinct outlets reporting it.", False),
-    ]),
+    pa.schema(
+        [
+            col(
+                "utterance_id", pa.string(), "Stable id: hash of speaker and canonical text.", False
+            ),
+            col("speaker_entity_id", pa.string(), "The speaker's entity, when resolved."),
+            col("speaker_name", pa.string(), "Canonical speaker name."),
+            col("canonical_text", pa.string(), "The words, as in the earliest report.", False),
+            col("first_said_on", pa.date32(), "Earliest said_on among its quotes."),
+            col("first_published_at", UTC_TS, "Earliest publication among the reporting articles."),
+            col("n_quotes", pa.int32(), "Quotes reporting it.", False),
+            col("n_articles", pa.int32(), "Articles reporting it.", False),
+            col("n_outlets", pa.int32(), "Distinct outlets reporting it.", False),
+        ]
+    ),
     key=("utterance_id",),
     per_batch=False,
 )
@@ -215,13 +295,15 @@ UTTERANCES = Table(
 REJECTS = Table(
     "rejects",
     "Records (or whole sources) that could not become articles, with the reason.",
-    pa.schema([
-        col("source_uri", pa.string(), "File path or URL.", False),
-        col("source_locator", pa.string(), "Where in the source.", False),
-        col("stage", pa.string(), "source, read, clean, nlp or load.", False),
-        col("reason", pa.string(), "Why, in one line.", False),
-        col("run_id", pa.string(), "The run that met it.", False),
-    ]),
+    pa.schema(
+        [
+            col("source_uri", pa.string(), "File path or URL.", False),
+            col("source_locator", pa.string(), "Where in the source.", False),
+            col("stage", pa.string(), "source, read, clean, nlp or load.", False),
+            col("reason", pa.string(), "Why, in one line.", False),
+            col("run_id", pa.string(), "The run that met it.", False),
+        ]
+    ),
     key=("source_uri", "source_locator", "stage", "run_id"),
     accepted=(("stage", REJECT_STAGES),),
 )
@@ -229,26 +311,35 @@ REJECTS = Table(
 RUNS = Table(
     "runs",
     "One row per ingest run, with its accounting: records_read = articles + duplicates + rejects.",
-    pa.schema([
-        col("run_id", pa.string(), "whosaid's run id.", False),
-        col("flow_run_id", pa.string(), "Prefect flow run id."),
-        col("started_at", UTC_TS, "Start time.", False),
-        col("finished_at", UTC_TS, "End time."),
-        col("sources", STRINGS, "Sources given to the run."),
-        col("records_read", pa.int64(), "Records read from all sources.", False),
-        col("articles", pa.int64(), "New articles kept.", False),
-        col("duplicates", pa.int64(), "Records that repeated a kept article.", False),
-        col("rejects", pa.int64(), "Records rejected.", False),
-        col("quotes", pa.int64(), "Quotes found in the new articles.", False),
-        col("mentions", pa.int64(), "Entity mentions in the new articles.", False),
-        col("stage_seconds", pa.map_(pa.string(), pa.float64()), "Wall time per stage."),
-    ]),
+    pa.schema(
+        [
+            col("run_id", pa.string(), "whosaid's run id.", False),
+            col("flow_run_id", pa.string(), "Prefect flow run id."),
+            col("started_at", UTC_TS, "Start time.", False),
+            col("finished_at", UTC_TS, "End time."),
+            col("sources", STRINGS, "Sources given to the run."),
+            col("records_read", pa.int64(), "Records read from all sources.", False),
+            col("articles", pa.int64(), "New articles kept.", False),
+            col("duplicates", pa.int64(), "Records that repeated a kept article.", False),
+            col("rejects", pa.int64(), "Records rejected.", False),
+            col("quotes", pa.int64(), "Quotes found in the new articles.", False),
+            col("mentions", pa.int64(), "Entity mentions in the new articles.", False),
+            col("stage_seconds", pa.map_(pa.string(), pa.float64()), "Wall time per stage."),
+        ]
+    ),
     key=("run_id",),
     per_batch=False,
 )
 
 TABLES: tuple[Table, ...] = (
-    ARTICLES, DUPLICATES, ENTITIES, ENTITY_OCCURRENCES, MENTIONS, QUOTES, UTTERANCES, REJECTS,
+    ARTICLES,
+    DUPLICATES,
+    ENTITIES,
+    ENTITY_OCCURRENCES,
+    MENTIONS,
+    QUOTES,
+    UTTERANCES,
+    REJECTS,
     RUNS,
 )
 BY_NAME = {t.name: t for t in TABLES}

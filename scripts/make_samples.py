@@ -55,12 +55,12 @@ JSONL_RECORDS = [
         "maintext": (
             "Harwick faces three days without buses after drivers backed a strike, their union "
             "said on Saturday.\n\n"
-            "\"Our members did not want this. They have been patient for a year and they have "
-            "been ignored,\" said Dana Whitlock, regional organiser of the Transport and General "
+            '"Our members did not want this. They have been patient for a year and they have '
+            'been ignored," said Dana Whitlock, regional organiser of the Transport and General '
             "Union.\n\n"
             "Northline Buses said its offer was fair. The company's operations director, Gareth "
             "Pryce, told the Echo that he hoped the walkout could still be avoided.\n\n"
-            "\"We are one good conversation away from a deal,\" Mr Pryce said."
+            '"We are one good conversation away from a deal," Mr Pryce said.'
         ),
         "date_publish": "2025-03-02 09:15:00",
         "authors": ["Lena Marsh"],
@@ -75,10 +75,10 @@ JSONL_RECORDS = [
             "A plan to enlarge the Cold Brook reservoir was approved by Harwick Council on "
             "Tuesday, despite objections from residents of the valley.\n\n"
             "Dr Felix Amadi, the county's chief engineer, told councillors that the town would "
-            "run short of water within a decade without it. \"This is not a luxury. It is the "
-            "minimum we need,\" he said.\n\n"
-            "Priya Raman said the council had listened. \"We have changed the plan three times "
-            "because people told us where it was wrong,\" she said. She added that the "
+            'run short of water within a decade without it. "This is not a luxury. It is the '
+            'minimum we need," he said.\n\n'
+            'Priya Raman said the council had listened. "We have changed the plan three times '
+            'because people told us where it was wrong," she said. She added that the '
             "footpaths would reopen before the summer.\n\n"
             "Residents' group Save Cold Brook said it would consider a legal challenge."
         ),
@@ -95,7 +95,7 @@ JSONL_RECORDS = [
             "Councillor Owen Hale, who chairs the culture committee, said the change would save "
             "money without cutting staff. According to Mr Hale, weekend opening hours will be "
             "longer.\n\n"
-            "Readers were less sure. \"It is the one warm, quiet place some people have,\" said "
+            'Readers were less sure. "It is the one warm, quiet place some people have," said '
             "Ada Kowalski, who runs a reading group there."
         ),
         "date_publish": "2025-03-09",
@@ -134,19 +134,29 @@ HTML_PAGE = """<!doctype html>
 """
 
 WARC_PAGES = [
-    ("https://www.valley-post.example/2025/03/12/strike-settled", "2025-03-12T16:00:00Z",
-     "Bus strike called off after late-night deal",
-     ["The Harwick bus strike was called off on Wednesday after talks that ran past midnight.",
-      "\"Nobody drives a bus for the money,\" Dana Whitlock said outside the depot. \"But "
-      "nobody should have to choose between rent and a warm home either.\"",
-      "Gareth Pryce said the deal was expensive but worth it. \"The town needs its buses,\" "
-      "he said."]),
-    ("https://www.valley-post.example/2025/03/15/market-sundays", "2025-03-15T10:00:00Z",
-     "Harwick market will open on Sundays",
-     ["Traders at Harwick market will be allowed to open on Sundays from May.",
-      "Ruth Penhale, who has sold cheese there for thirty years, said she was delighted. "
-      "\"Sunday is when people actually have time to shop,\" she said.",
-      "Councillor Owen Hale said the council would review the change after a year."]),
+    (
+        "https://www.valley-post.example/2025/03/12/strike-settled",
+        "2025-03-12T16:00:00Z",
+        "Bus strike called off after late-night deal",
+        [
+            "The Harwick bus strike was called off on Wednesday after talks that ran past midnight.",
+            '"Nobody drives a bus for the money," Dana Whitlock said outside the depot. "But '
+            'nobody should have to choose between rent and a warm home either."',
+            'Gareth Pryce said the deal was expensive but worth it. "The town needs its buses," '
+            "he said.",
+        ],
+    ),
+    (
+        "https://www.valley-post.example/2025/03/15/market-sundays",
+        "2025-03-15T10:00:00Z",
+        "Harwick market will open on Sundays",
+        [
+            "Traders at Harwick market will be allowed to open on Sundays from May.",
+            "Ruth Penhale, who has sold cheese there for thirty years, said she was delighted. "
+            '"Sunday is when people actually have time to shop," she said.',
+            "Councillor Owen Hale said the council would review the change after a year.",
+        ],
+    ),
 ]
 
 ARCHIVE_TEXT = """Harwick rowing club wins county title
@@ -168,7 +178,7 @@ ARCHIVE_JSONL = {
     "text": (
         "Every primary school pupil in Harwick will be offered a free breakfast from "
         "September, the council said on Monday.\n\n"
-        "\"Children cannot learn on an empty stomach,\" said Priya Raman. The scheme will cost "
+        '"Children cannot learn on an empty stomach," said Priya Raman. The scheme will cost '
         "the council about two hundred thousand pounds a year, according to its own figures.\n\n"
         "Head teacher Grace Obi said the breakfast club at her school had already changed "
         "mornings for the better."
@@ -186,14 +196,18 @@ def warc_bytes() -> bytes:
     writer = WARCWriter(buf, gzip=False)
     for url, date, title, paragraphs in WARC_PAGES:
         body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-        page = (f"<html><head><title>{title}</title>"
-                f'<meta property="article:published_time" content="{date}">'
-                f'<meta property="og:site_name" content="Valley Post"></head>'
-                f"<body><article><h1>{title}</h1>\n{body}</article></body></html>").encode()
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                protocol="HTTP/1.1")
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(page),
-                                           http_headers=http)
+        page = (
+            f"<html><head><title>{title}</title>"
+            f'<meta property="article:published_time" content="{date}">'
+            f'<meta property="og:site_name" content="Valley Post"></head>'
+            f"<body><article><h1>{title}</h1>\n{body}</article></body></html>"
+        ).encode()
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(page), http_headers=http
+        )
         writer.write_record(record)
     return buf.getvalue()
 

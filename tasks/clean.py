@@ -172,7 +172,7 @@ def is_end_marker(line: str) -> bool:
 
 
 def is_category_line(line: str) -> bool:
-    """"Labour Party, UK Politics": section labels separated by commas, pipes or chevrons."""
+    """ "Labour Party, UK Politics": section labels separated by commas, pipes or chevrons."""
     return len(line) <= TITLE_MAX_CHARS and _CATEGORY.match(line) is not None
 
 
@@ -187,7 +187,8 @@ def parse_byline(line: str) -> tuple[str, ...]:
     roles = _journalist_roles()
     # "By Jo Bloggs, Political Editor": a comma-separated part naming a role is not a person.
     return tuple(
-        n.strip() for n in names
+        n.strip()
+        for n in names
         if len(n.split()) >= 2 and not {w.lower() for w in n.split()} & roles
     )
 
@@ -345,8 +346,13 @@ class _Found:
     rest: list[int]  # indexes of the lines after an author's note: a next article may start
 
 
-def _extract_one(texts: list[str], in_list: list[bool], stopwords: frozenset[str],
-                 language: str | None, dump_outlet: str | None) -> _Found | None:
+def _extract_one(
+    texts: list[str],
+    in_list: list[bool],
+    stopwords: frozenset[str],
+    language: str | None,
+    dump_outlet: str | None,
+) -> _Found | None:
     lines = []
     for i, text in enumerate(texts):
         cls, junk = _classify(text, stopwords)
@@ -366,7 +372,7 @@ def _extract_one(texts: list[str], in_list: list[bool], stopwords: frozenset[str
     # another article.
     authors: list[str] = []
     outlet: str | None = None
-    rest: list[str] = []
+    rest: list[int] = []
     body_chars = 0
     for i in range(start, len(lines)):
         text = lines[i].text
@@ -387,8 +393,11 @@ def _extract_one(texts: list[str], in_list: list[bool], stopwords: frozenset[str
 
     # Header: what is above the run, plus leading lines of the run that are header-shaped.
     header = [ln for ln in lines[:start] if not ln.junk and not is_end_marker(ln.text)]
-    body_lines = [ln for ln in lines[start:end]
-                  if not ln.junk and (scores[ln.index] > 0 or raw_class[ln.index] == "short")]
+    body_lines = [
+        ln
+        for ln in lines[start:end]
+        if not ln.junk and (scores[ln.index] > 0 or raw_class[ln.index] == "short")
+    ]
 
     title, title_pos = _find_title(lines, header, start)
     # A byline anywhere in the header or at the top of the body.
@@ -403,8 +412,11 @@ def _extract_one(texts: list[str], in_list: list[bool], stopwords: frozenset[str
         body_lines = body_lines[1:]
     standfirst = None
     if title_pos is not None:
-        after = [ln for ln in lines[title_pos + 1 : end] if not ln.junk
-                 and not parse_byline(ln.text) and not is_category_line(ln.text)]
+        after = [
+            ln
+            for ln in lines[title_pos + 1 : end]
+            if not ln.junk and not parse_byline(ln.text) and not is_category_line(ln.text)
+        ]
         if len(after) >= 2 and _standfirst_shaped(after[0].text, after[1].text):
             standfirst = after[0].text
             if after[0] in body_lines:
@@ -449,8 +461,10 @@ def _find_title(
     """The title: a header line repeating the first line (page <title> then <h1>), else the first
     title-shaped header line of a dump."""
     candidates = [
-        ln for ln in header
-        if len(ln.text) <= TITLE_MAX_CHARS and not is_category_line(ln.text)
+        ln
+        for ln in header
+        if len(ln.text) <= TITLE_MAX_CHARS
+        and not is_category_line(ln.text)
         and not parse_byline(ln.text)
     ]
     if not candidates:
@@ -482,8 +496,13 @@ def clean_text_dump(text: str) -> list[Extracted]:
     out: list[Extracted] = []
     remaining = list(range(len(texts)))
     while remaining:
-        found = _extract_one([texts[i] for i in remaining], [in_list[i] for i in remaining],
-                             stopwords, language, dump_outlet)
+        found = _extract_one(
+            [texts[i] for i in remaining],
+            [in_list[i] for i in remaining],
+            stopwords,
+            language,
+            dump_outlet,
+        )
         if found is None:
             break
         if out and len(found.extracted.body) < MIN_SECOND_ARTICLE_CHARS:

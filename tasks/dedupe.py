@@ -108,7 +108,8 @@ class NearDuplicateIndex:
 
     def _find(self, hashvalues: np.ndarray) -> tuple[str, float] | None:
         candidates = {
-            table[key] for table, key in zip(self._tables, self._band_keys(hashvalues), strict=True)
+            table[key]
+            for table, key in zip(self._tables, self._band_keys(hashvalues), strict=True)
             if key in table
         }
         best: tuple[str, float] | None = None

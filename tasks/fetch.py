@@ -32,6 +32,14 @@ class FetchError(Exception):
     """A source that could not be fetched; the message is one line, safe to log."""
 
 
+class PermanentFetchError(FetchError):
+    """A failure that trying again will not fix: a refused URL, a 4xx, a body over the limit."""
+
+
+# Client errors that do say "try again later" (RFC 9110 408, RFC 6585 429).
+RETRYABLE_4XX = frozenset({408, 429})
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
@@ -65,11 +73,11 @@ def check_url(url: str) -> None:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        raise FetchError(f"refused {redact(url)}: not a valid URL") from None
+        raise PermanentFetchError(f"refused {redact(url)}: not a valid URL") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise FetchError(f"refused {redact(url)}: only http and https are fetched")
+        raise PermanentFetchError(f"refused {redact(url)}: only http and https are fetched")
     if not host:
-        raise FetchError(f"refused {redact(url)}: no host")
+        raise PermanentFetchError(f"refused {redact(url)}: no host")
 
 
 def redact_text(text: str, url: str) -> str:
@@ -117,11 +125,12 @@ _STORED_ENCODINGS = ("", "identity", "gzip", "x-gzip")
 
 def fetch(url: str, cache_dir: Path, limits: Limits | None = None) -> Fetched:
     """Download ``url`` into ``cache_dir`` (or reuse the cached copy if the server says it is
-    unchanged). Raises FetchError with a one-line message; retrying is the caller's choice."""
+    unchanged). Raises FetchError with a one-line message; retrying is the caller's choice, and
+    PermanentFetchError says it would not help."""
     try:
         return _fetch(url, cache_dir, limits or Limits())
     except FetchError as exc:
-        raise FetchError(_one_line(redact_text(str(exc), url))) from None
+        raise type(exc)(_one_line(redact_text(str(exc), url))) from None
     except Exception as exc:  # noqa: BLE001 - any failure of one source is one line, no secrets
         message = f"{redact(url)}: {type(exc).__name__}: {exc}"
         raise FetchError(_one_line(redact_text(message, url))) from None
@@ -143,8 +152,7 @@ def _fetch(url: str, cache_dir: Path, limits: Limits) -> Fetched:
             meta = json.loads(meta_path.read_text())
         except ValueError:
             meta = {}
-    headers = {"User-Agent": "whosaid/0.1 (+news research pipeline)",
-               "Accept-Encoding": "identity"}
+    headers = {"User-Agent": "whosaid/0.1 (+news research pipeline)", "Accept-Encoding": "identity"}
     if meta.get("etag"):
         headers["If-None-Match"] = str(meta["etag"])
     if meta.get("last_modified"):
@@ -165,16 +173,27 @@ def _fetch(url: str, cache_dir: Path, limits: Limits) -> Fetched:
                     current = redact(nxt)  # credentials in a Location header are not used
                     continue
                 if resp.status_code == 304 and body_path.exists():
-                    return Fetched(url, body_path, meta.get("name") or _file_name(url), True,
-                                   meta.get("etag"), meta.get("last_modified"))
+                    return Fetched(
+                        url,
+                        body_path,
+                        meta.get("name") or _file_name(url),
+                        True,
+                        meta.get("etag"),
+                        meta.get("last_modified"),
+                    )
                 if resp.status_code >= 400:
-                    raise FetchError(f"{shown}: HTTP {resp.status_code}")
+                    permanent = resp.status_code < 500 and resp.status_code not in RETRYABLE_4XX
+                    raise (PermanentFetchError if permanent else FetchError)(
+                        f"{shown}: HTTP {resp.status_code}"
+                    )
                 encoding = resp.headers.get("Content-Encoding", "").strip().lower()
                 if encoding not in _STORED_ENCODINGS:
-                    raise FetchError(f"{shown}: unsupported Content-Encoding {encoding[:40]!r}")
+                    raise PermanentFetchError(
+                        f"{shown}: unsupported Content-Encoding {encoding[:40]!r}"
+                    )
                 declared = resp.headers.get("Content-Length", "").strip()
                 if declared.isdigit() and int(declared) > limits.fetch_max_bytes:
-                    raise FetchError(
+                    raise PermanentFetchError(
                         f"{shown}: {declared} bytes is over the {limits.fetch_max_bytes}-byte limit"
                     )
                 _download(resp, body_path, cache_dir, limits, shown)
@@ -185,13 +204,20 @@ def _fetch(url: str, cache_dir: Path, limits: Limits) -> Fetched:
                     "last_modified": resp.headers.get("Last-Modified"),
                 }
                 meta_path.write_text(json.dumps(new_meta))
-                return Fetched(url, body_path, new_meta["name"] or "download", False,
-                               new_meta["etag"], new_meta["last_modified"])
-        raise FetchError(f"{shown}: more than {limits.fetch_max_redirects} redirects")
+                return Fetched(
+                    url,
+                    body_path,
+                    new_meta["name"] or "download",
+                    False,
+                    new_meta["etag"],
+                    new_meta["last_modified"],
+                )
+        raise PermanentFetchError(f"{shown}: more than {limits.fetch_max_redirects} redirects")
 
 
-def _download(resp: httpx.Response, body_path: Path, cache_dir: Path, limits: Limits,
-              shown: str) -> None:
+def _download(
+    resp: httpx.Response, body_path: Path, cache_dir: Path, limits: Limits, shown: str
+) -> None:
     """Stream the body, as sent (no decoding), to a temporary file then into place."""
     fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".part-")
     size = 0
@@ -201,7 +227,9 @@ def _download(resp: httpx.Response, body_path: Path, cache_dir: Path, limits: Li
             for chunk in resp.iter_raw():  # as it arrives: a chunk size would wait to fill it
                 size += len(chunk)
                 if size > limits.fetch_max_bytes:
-                    raise FetchError(f"{shown}: over the {limits.fetch_max_bytes}-byte limit")
+                    raise PermanentFetchError(
+                        f"{shown}: over the {limits.fetch_max_bytes}-byte limit"
+                    )
                 elapsed = time.monotonic() - started
                 if elapsed > limits.fetch_timeout_s and size < MIN_BYTES_PER_S * elapsed:
                     raise FetchError(f"{shown}: too slow ({size} bytes in {elapsed:.0f} s)")

@@ -31,11 +31,24 @@ from tasks.model import Extracted
 from tasks.normalize import detect_language, normalize_text
 
 # schema.org types whose JSON-LD describes the article itself (not the site or a breadcrumb).
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "report",
-    "liveblogposting", "scholarlyarticle", "techarticle", "webpage",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "blogposting",
+        "socialmediaposting",
+        "report",
+        "liveblogposting",
+        "scholarlyarticle",
+        "techarticle",
+        "webpage",
+    }
+)
 # A page body shorter than this is not an article (trafilatura's own MIN_EXTRACTED_SIZE is 250
 # characters; 100 keeps short wire briefs, the cleaner applies the same floor).
 MIN_BODY_CHARS = 100
@@ -129,10 +142,20 @@ def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
             site_name = _text(names[0]) if names else None
     title = title or _meta_content(tree, "og:title", "twitter:title")
     description = description or _meta_content(
-        tree, "og:description", "description", "twitter:description")
+        tree, "og:description", "description", "twitter:description"
+    )
     published = published or _meta_content(
-        tree, "article:published_time", "og:article:published_time", "datePublished",
-        "pubdate", "publishdate", "date", "dc.date", "DC.date.issued", "sailthru.date")
+        tree,
+        "article:published_time",
+        "og:article:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "date",
+        "dc.date",
+        "DC.date.issued",
+        "sailthru.date",
+    )
     site_name = _meta_content(tree, "og:site_name") or site_name
     if not authors:
         author = _meta_content(tree, "author", "article:author", "sailthru.author", "byl")
@@ -212,8 +235,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     except (etree.ParserError, ValueError):
         return None
     meta = page_meta(tree)
-    body = trafilatura.extract(_copy(tree), url=url, include_comments=False,
-                               include_tables=False, deduplicate=False)
+    body = trafilatura.extract(
+        _copy(tree), url=url, include_comments=False, include_tables=False, deduplicate=False
+    )
     body = _MULTI_BLANK.sub("\n\n", normalize_text((body or "").replace("\n", "\n\n")))
     if len(body) < MIN_BODY_CHARS:
         found = clean_text_dump(normalize_text(visible_text(tree)))

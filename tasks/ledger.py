@@ -65,11 +65,17 @@ class Ledger:
 
     def _duplicate(self, a: Article, canonical: str, method: str, similarity: float) -> None:
         self.n_duplicates += 1
-        self.duplicates.append({
-            "source_uri": a.source_uri, "source_locator": a.source_locator,
-            "duplicate_of": canonical, "method": method, "similarity": similarity,
-            "url": a.url, "outlet": a.outlet,
-        })
+        self.duplicates.append(
+            {
+                "source_uri": a.source_uri,
+                "source_locator": a.source_locator,
+                "duplicate_of": canonical,
+                "method": method,
+                "similarity": similarity,
+                "url": a.url,
+                "outlet": a.outlet,
+            }
+        )
 
     def articles_failed(self, articles: list[Article], reason: str) -> None:
         """A batch whose NLP failed: its articles become rejects (already counted as read), and
@@ -82,8 +88,14 @@ class Ledger:
         for d in self.duplicates:
             if d["duplicate_of"] in ids:
                 self.n_duplicates -= 1
-                self._reject(Reject(d["source_uri"], d["source_locator"], "nlp",
-                                    "duplicate of an article whose NLP failed"))
+                self._reject(
+                    Reject(
+                        d["source_uri"],
+                        d["source_locator"],
+                        "nlp",
+                        "duplicate of an article whose NLP failed",
+                    )
+                )
             else:
                 kept.append(d)
         self.duplicates = kept

@@ -53,8 +53,10 @@ def extract(record: RawRecord) -> list[Extracted]:
         body = normalize.normalize_text(record.content)
         extracted = [_with_meta(Extracted(body=body), meta)] if body.strip() else []
     else:
-        extracted = [_with_meta(e, meta) for e in clean.clean_text_dump(
-            normalize.normalize_text(record.content))]
+        extracted = [
+            _with_meta(e, meta)
+            for e in clean.clean_text_dump(normalize.normalize_text(record.content))
+        ]
     return extracted
 
 
@@ -69,8 +71,11 @@ def _with_meta(found: Extracted, meta: dict) -> Extracted:
         found,
         url=url,
         title=normalize.normalize_text(title) if title else found.title,
-        standfirst=(normalize.normalize_text(meta["description"])
-                    if meta.get("description") else found.standfirst),
+        standfirst=(
+            normalize.normalize_text(meta["description"])
+            if meta.get("description")
+            else found.standfirst
+        ),
         authors=tuple(meta.get("authors") or ()) or found.authors,
         outlet=clean_outlet(meta.get("outlet") or found.outlet) or outlet_from_url(url),
         published_at=published,
@@ -103,8 +108,14 @@ def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Arti
     try:
         extracted = extract(record)
     except Exception as exc:  # noqa: BLE001 - one bad record must not sink the batch
-        return [Reject(record.source_uri, record.source_locator, "clean",
-                       f"cleaning failed: {type(exc).__name__}: {exc}"[:300])]
+        return [
+            Reject(
+                record.source_uri,
+                record.source_locator,
+                "clean",
+                f"cleaning failed: {type(exc).__name__}: {exc}"[:300],
+            )
+        ]
     if not extracted:
         return [Reject(record.source_uri, record.source_locator, "clean", "no article text found")]
     out: list[Article | Reject] = []
@@ -121,22 +132,24 @@ def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Arti
         e = _fill_dates(replace(e, body=body))
         language = e.language or normalize.detect_language(body)
         digest = content_hash(body)
-        out.append(Article(
-            article_id=digest[:24],
-            content_hash=digest,
-            source_uri=record.source_uri,
-            source_locator=loc,
-            url=e.url,
-            outlet=e.outlet,
-            title=e.title,
-            standfirst=e.standfirst,
-            authors=tuple(e.authors),
-            published_at=e.published_at,
-            published_at_source=e.published_at_source if e.published_at else None,
-            language=language,
-            body=body,
-            body_cut_chars=whole - len(body),
-        ))
+        out.append(
+            Article(
+                article_id=digest[:24],
+                content_hash=digest,
+                source_uri=record.source_uri,
+                source_locator=loc,
+                url=e.url,
+                outlet=e.outlet,
+                title=e.title,
+                standfirst=e.standfirst,
+                authors=tuple(e.authors),
+                published_at=e.published_at,
+                published_at_source=e.published_at_source if e.published_at else None,
+                language=language,
+                body=body,
+                body_cut_chars=whole - len(body),
+            )
+        )
     return out
 
 

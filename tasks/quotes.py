@@ -353,11 +353,18 @@ def _direct_quotes(art: _Article, spans: list[QuotedSpan]) -> list[_Found]:
 
         cue, speaker, how = None, None, ""
         # 1. cue after the quote: '"...," X said.' / '"...," said X, the ... .'
-        if span.closed and (last_char in SPLIT_END_INSIDE + "?!" or _lower_next(text, span)):
+        if span.closed and (
+            last_char in SPLIT_END_INSIDE + "?!"
+            or _lower_next(text, span)
+            or (_is_statement(content, last_char) and _name_next(doc, close_tok))
+        ):
             hi = min(len(doc), close_tok + MAX_CUE_DISTANCE)
             if next_span is not None and next_span.paragraph == span.paragraph:
                 hi = min(hi, art.token_index(next_span.open_mark))
-            hi = min(hi, _sentence_end(doc, close_tok))
+            end = _sentence_end(doc, close_tok)
+            if end <= close_tok + 1:  # the parse ended the sentence at the mark ('"...?" X said')
+                end = _sentence_end(doc, close_tok + 1)
+            hi = min(hi, end)
             for i in range(close_tok, hi):
                 token = doc[i]
                 if token.text in (".", "\n") or "\n" in token.text:
@@ -481,6 +488,14 @@ def _lower_next(text: str, span: QuotedSpan) -> bool:
     """True when the words right after the closing mark go on in lower case ('"..." he said')."""
     rest = text[span.end + 1 : span.end + 40].lstrip(" ,")
     return bool(rest) and rest[0].islower()
+
+
+def _name_next(doc: Any, close_tok: int) -> bool:
+    """True when a name follows the closing mark with no comma ('"..." Ed Balls told reporters')."""
+    i = close_tok
+    while i < len(doc) and doc[i].is_quote:
+        i += 1
+    return i < len(doc) and doc[i].pos_ == "PROPN"
 
 
 def _sentence_end(doc: Any, i: int) -> int:

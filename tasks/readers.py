@@ -31,15 +31,31 @@ Item = RawRecord | Reject
 Opener = Callable[[], IO[bytes]]
 
 TEXT, JSONL, JSON, HTML, WARC, ZIP, TAR, GZIP = (
-    "text", "jsonl", "json", "html", "warc", "zip", "tar", "gzip",
+    "text",
+    "jsonl",
+    "json",
+    "html",
+    "warc",
+    "zip",
+    "tar",
+    "gzip",
 )
 
 _SUFFIXES = {
-    ".txt": TEXT, ".text": TEXT, ".md": TEXT,
-    ".jsonl": JSONL, ".ndjson": JSONL, ".json": JSON,
-    ".html": HTML, ".htm": HTML, ".xhtml": HTML,
-    ".warc": WARC, ".arc": WARC,
-    ".zip": ZIP, ".tar": TAR, ".tgz": TAR,
+    ".txt": TEXT,
+    ".text": TEXT,
+    ".md": TEXT,
+    ".jsonl": JSONL,
+    ".ndjson": JSONL,
+    ".json": JSON,
+    ".html": HTML,
+    ".htm": HTML,
+    ".xhtml": HTML,
+    ".warc": WARC,
+    ".arc": WARC,
+    ".zip": ZIP,
+    ".tar": TAR,
+    ".tgz": TAR,
 }
 
 # News-dump field names, most specific first (news-please, CC-News, common scraper exports).
@@ -259,8 +275,12 @@ class Reader:
                         continue
                     child = Path(root) / name
                     if child.is_symlink():
-                        yield Reject(str(child), "file", "source",
-                                     "symbolic link inside a source folder not followed")
+                        yield Reject(
+                            str(child),
+                            "file",
+                            "source",
+                            "symbolic link inside a source folder not followed",
+                        )
                         continue
                     yield from self.read_path(child, str(child))
             return
@@ -275,7 +295,12 @@ class Reader:
         yield from self.read_stream(lambda: open(path, "rb"), path.name, uri, "", depth=0)
 
     def read_stream(
-        self, opener: Opener, name: str, uri: str, locator: str, depth: int,
+        self,
+        opener: Opener,
+        name: str,
+        uri: str,
+        locator: str,
+        depth: int,
         budget: _Budget | None = None,
     ) -> Iterator[Item]:
         """One file's content (from disk, an archive member or a download) by its format.
@@ -316,19 +341,27 @@ class Reader:
         except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, ValueError) as exc:
             # Truncated gzip, corrupt archive and the like: what was read so far stands.
             n_items += 1
-            yield Reject(uri, loc, "read",
-                         _one_line(f"{fmt} stream broken: {type(exc).__name__}: {exc}"))
+            yield Reject(
+                uri, loc, "read", _one_line(f"{fmt} stream broken: {type(exc).__name__}: {exc}")
+            )
         except Exception as exc:  # noqa: BLE001 - a parser's surprise must not sink the run
             # zlib.error, NotImplementedError, warcio's OverflowError on a huge Content-Length...
             n_items += 1
-            yield Reject(uri, loc, "read",
-                         _one_line(f"{fmt} unreadable: {type(exc).__name__}: {exc}"))
+            yield Reject(
+                uri, loc, "read", _one_line(f"{fmt} unreadable: {type(exc).__name__}: {exc}")
+            )
         if n_items == 0:
             # A source that yields nothing would vanish from the accounting: say so instead.
             yield Reject(uri, loc, "read", f"no records found ({fmt})")
 
     def _by_format(
-        self, fmt: str, opener: Opener, name: str, uri: str, locator: str, depth: int,
+        self,
+        fmt: str,
+        opener: Opener,
+        name: str,
+        uri: str,
+        locator: str,
+        depth: int,
         budget: _Budget,
     ) -> Iterator[Item]:
         if fmt == GZIP:
@@ -439,8 +472,7 @@ class Reader:
         for key in TEXT_FIELDS:
             text = value.get(key)
             if isinstance(text, str) and text.replace("\x00", "").strip():
-                return RawRecord(uri, loc, "fields", text.replace("\x00", ""),
-                                 _fields_meta(value))
+                return RawRecord(uri, loc, "fields", text.replace("\x00", ""), _fields_meta(value))
         return Reject(uri, loc, "read", "no article text field (" + "/".join(TEXT_FIELDS) + ")")
 
     def _warc(self, opener: Opener, uri: str, locator: str, budget: _Budget) -> Iterator[Item]:
@@ -478,11 +510,19 @@ class Reader:
             source.close()
         failure = getattr(source, "failure", None)
         if failure is None and records.cut_short:
-            yield Reject(uri, locator or "file", "read",
-                         "WARC ends inside a record's headers (file cut short)")
+            yield Reject(
+                uri,
+                locator or "file",
+                "read",
+                "WARC ends inside a record's headers (file cut short)",
+            )
         if failure is not None:
-            yield Reject(uri, locator or "file", "read", _one_line(
-                f"warc stream broken: {type(failure).__name__}: {failure}"))
+            yield Reject(
+                uri,
+                locator or "file",
+                "read",
+                _one_line(f"warc stream broken: {type(failure).__name__}: {failure}"),
+            )
 
     def _warc_record(self, record: Any, n: int, uri: str, locator: str) -> Item | None:
         if record.rec_type not in ("response", "resource"):
@@ -539,16 +579,22 @@ class Reader:
                 # memory, and only up to the size of one record.
                 data = _read_capped(fh, self.limits.max_record_bytes)
                 if data is None:
-                    yield Reject(uri, loc, "read", "zip inside a compressed stream over "
-                                 f"{self.limits.max_record_bytes} bytes: unpack it first")
+                    yield Reject(
+                        uri,
+                        loc,
+                        "read",
+                        "zip inside a compressed stream over "
+                        f"{self.limits.max_record_bytes} bytes: unpack it first",
+                    )
                     return
                 fh.close()
                 fh = io.BytesIO(data)
             declared = _zip_declared_entries(fh)
             if declared is not None and declared > self.limits.max_archive_members:
                 # Checked before zipfile reads the whole central directory into memory.
-                yield Reject(uri, loc, "read",
-                             f"archive has over {self.limits.max_archive_members} members")
+                yield Reject(
+                    uri, loc, "read", f"archive has over {self.limits.max_archive_members} members"
+                )
                 return
             with zipfile.ZipFile(fh) as zf:
                 infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -628,8 +674,9 @@ class Reader:
                         yield Reject(uri, mloc, "read", "link member refused")
                         continue
                     if not member.isfile() or member.issparse():
-                        yield Reject(uri, mloc, "read", "special member refused (device, fifo, "
-                                     "sparse)")
+                        yield Reject(
+                            uri, mloc, "read", "special member refused (device, fifo, sparse)"
+                        )
                         continue
                     data = tf.extractfile(member)
                     if data is None:
@@ -658,8 +705,10 @@ class Reader:
             return f"archive has over {lim.max_archive_members} members"
         if total > lim.max_archive_bytes:
             return f"archive expands past {lim.max_archive_bytes} bytes"
-        if compressed is not None and total > RATIO_FLOOR_BYTES and (
-            total / max(compressed, 1) > lim.max_archive_ratio
+        if (
+            compressed is not None
+            and total > RATIO_FLOOR_BYTES
+            and (total / max(compressed, 1) > lim.max_archive_ratio)
         ):
             return f"archive compression ratio over {lim.max_archive_ratio:.0f}:1 (bomb?)"
         return None
@@ -753,7 +802,8 @@ class _Decompressed(io.RawIOBase):
         self._budget.spend_bytes(n)
         if self._out > RATIO_FLOOR_BYTES and self._out > self._ratio * max(self._counted.n, 1):
             raise ArchiveLimitExceeded(
-                f"{self._kind} compression ratio over {self._ratio:.0f}:1 (bomb?)")
+                f"{self._kind} compression ratio over {self._ratio:.0f}:1 (bomb?)"
+            )
         b[:n] = data
         return n
 
@@ -810,7 +860,8 @@ class _TarInput(io.RawIOBase):
             self._header_bytes += n
             if self._header_bytes > MAX_TAR_HEADER_BYTES:
                 raise ArchiveLimitExceeded(
-                    f"tar header over {MAX_TAR_HEADER_BYTES} bytes (pax or long-name bomb?)")
+                    f"tar header over {MAX_TAR_HEADER_BYTES} bytes (pax or long-name bomb?)"
+                )
         b[:n] = data
         return n
 
@@ -946,11 +997,21 @@ def _fields_meta(value: dict[str, Any]) -> dict[str, Any]:
         "url": _str(_first(value, "url", "link", "source_url")),
         "title": _str(_first(value, "title", "headline", "title_page", "title_rss")),
         "description": _str(_first(value, "description", "standfirst", "summary")),
-        "published": _scalar(_first(value, "date_publish", "published_at", "date", "published",
-                                    "pubdate", "publish_date")),
+        "published": _scalar(
+            _first(
+                value,
+                "date_publish",
+                "published_at",
+                "date",
+                "published",
+                "pubdate",
+                "publish_date",
+            )
+        ),
         "authors": [a for a in authors if isinstance(a, str) and a.strip()],
-        "outlet": _str(_first(value, "outlet", "source_name", "site_name", "source_domain",
-                              "domain")),
+        "outlet": _str(
+            _first(value, "outlet", "source_name", "site_name", "source_domain", "domain")
+        ),
         "language": _str(_first(value, "language", "lang")),
     }
 

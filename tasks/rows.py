@@ -52,32 +52,37 @@ def _utc(dt: Any) -> Any:
 
 
 def articles_table(articles: Sequence[Article], run_id: str) -> pa.Table:
-    return to_arrow(ARTICLES, (
-        {
-            "article_id": a.article_id,
-            "source_uri": a.source_uri,
-            "source_locator": a.source_locator,
-            "url": a.url,
-            "outlet": a.outlet,
-            "title": a.title,
-            "standfirst": a.standfirst,
-            "authors": list(a.authors),
-            "published_at": _utc(a.published_at),
-            "published_at_source": a.published_at_source,
-            "language": a.language,
-            "body": a.body,
-            "word_count": word_count(a.body),
-            "body_cut_chars": a.body_cut_chars,
-            "content_hash": a.content_hash,
-            "run_id": run_id,
-        }
-        for a in articles
-    ))
+    return to_arrow(
+        ARTICLES,
+        (
+            {
+                "article_id": a.article_id,
+                "source_uri": a.source_uri,
+                "source_locator": a.source_locator,
+                "url": a.url,
+                "outlet": a.outlet,
+                "title": a.title,
+                "standfirst": a.standfirst,
+                "authors": list(a.authors),
+                "published_at": _utc(a.published_at),
+                "published_at_source": a.published_at_source,
+                "language": a.language,
+                "body": a.body,
+                "word_count": word_count(a.body),
+                "body_cut_chars": a.body_cut_chars,
+                "content_hash": a.content_hash,
+                "run_id": run_id,
+            }
+            for a in articles
+        ),
+    )
 
 
 def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
     """mentions, entity_occurrences and quotes for a batch of analysed articles."""
-    mentions, occurrences, quotes = [], [], []
+    mentions: list[dict[str, Any]] = []
+    occurrences: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
     for an in analyses:
         ids = [entity_id(c.name, c.label) for c in an.entities]
         counts: dict[int, int] = {}
@@ -87,16 +92,30 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                 continue
             seen.add((m.start, m.end))
             counts[m.cluster] = counts.get(m.cluster, 0) + 1
-            mentions.append({
-                "article_id": an.article_id, "entity_id": ids[m.cluster], "text": m.text,
-                "start": m.start, "end": m.end, "label": m.label,
-            })
+            mentions.append(
+                {
+                    "article_id": an.article_id,
+                    "entity_id": ids[m.cluster],
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "label": m.label,
+                }
+            )
         merged: dict[str, dict[str, Any]] = {}
         for i, c in enumerate(an.entities):
-            row = merged.setdefault(ids[i], {
-                "entity_id": ids[i], "article_id": an.article_id, "name": c.name,
-                "label": c.label, "aliases": [], "roles": [], "n_mentions": 0,
-            })
+            row = merged.setdefault(
+                ids[i],
+                {
+                    "entity_id": ids[i],
+                    "article_id": an.article_id,
+                    "name": c.name,
+                    "label": c.label,
+                    "aliases": [],
+                    "roles": [],
+                    "n_mentions": 0,
+                },
+            )
             row["aliases"] = sorted(set(row["aliases"]) | (set(c.aliases) - {c.name}))
             row["roles"] = sorted(set(row["roles"]) | set(c.roles))
             row["n_mentions"] += counts.get(i, 0)
@@ -107,32 +126,35 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
             if qid in seen_quotes:
                 continue
             seen_quotes.add(qid)
-            quotes.append({
-                "quote_id": qid,
-                "article_id": an.article_id,
-                "kind": q.kind,
-                "quote_text": q.quote_text,
-                "quote_start": q.quote_start,
-                "quote_end": q.quote_end,
-                "quote_segments": [{"start": a, "end": b} for a, b in q.segments],
-                "speaker_text": q.speaker_text,
-                "speaker_start": q.speaker_start,
-                "speaker_end": q.speaker_end,
-                "speaker_kind": q.speaker_kind,
-                "speaker_entity_id": (ids[q.speaker_cluster]
-                                      if q.speaker_cluster is not None else None),
-                "speaker_name": q.speaker_name,
-                "speaker_role": q.speaker_role,
-                "cue": q.cue,
-                "cue_start": q.cue_start,
-                "cue_end": q.cue_end,
-                "said_on": when.said_on,
-                "said_on_text": when.said_on_text,
-                "said_on_precision": when.precision,
-                "said_on_source": when.source,
-                "confidence": float(q.confidence),
-                "utterance_id": None,
-            })
+            quotes.append(
+                {
+                    "quote_id": qid,
+                    "article_id": an.article_id,
+                    "kind": q.kind,
+                    "quote_text": q.quote_text,
+                    "quote_start": q.quote_start,
+                    "quote_end": q.quote_end,
+                    "quote_segments": [{"start": a, "end": b} for a, b in q.segments],
+                    "speaker_text": q.speaker_text,
+                    "speaker_start": q.speaker_start,
+                    "speaker_end": q.speaker_end,
+                    "speaker_kind": q.speaker_kind,
+                    "speaker_entity_id": (
+                        ids[q.speaker_cluster] if q.speaker_cluster is not None else None
+                    ),
+                    "speaker_name": q.speaker_name,
+                    "speaker_role": q.speaker_role,
+                    "cue": q.cue,
+                    "cue_start": q.cue_start,
+                    "cue_end": q.cue_end,
+                    "said_on": when.said_on,
+                    "said_on_text": when.said_on_text,
+                    "said_on_precision": when.precision,
+                    "said_on_source": when.source,
+                    "confidence": float(q.confidence),
+                    "utterance_id": None,
+                }
+            )
     return {
         "mentions": to_arrow(MENTIONS, mentions),
         "entity_occurrences": to_arrow(ENTITY_OCCURRENCES, occurrences),
@@ -141,11 +163,19 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
 
 
 def rejects_table(rejects: Sequence[Reject], run_id: str) -> pa.Table:
-    return to_arrow(REJECTS, (
-        {"source_uri": r.source_uri, "source_locator": r.source_locator, "stage": r.stage,
-         "reason": r.reason, "run_id": run_id}
-        for r in rejects
-    ))
+    return to_arrow(
+        REJECTS,
+        (
+            {
+                "source_uri": r.source_uri,
+                "source_locator": r.source_locator,
+                "stage": r.stage,
+                "reason": r.reason,
+                "run_id": run_id,
+            }
+            for r in rejects
+        ),
+    )
 
 
 def duplicates_table(rows: Sequence[dict[str, Any]], run_id: str) -> pa.Table:

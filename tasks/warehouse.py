@@ -15,6 +15,7 @@ file, the load is deferred (the data waits in Parquet) and the next run loads it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -96,8 +97,9 @@ def commit_run(warehouse: Path, manifest: dict[str, Any]) -> None:
     run_id = manifest["run_id"]
     row = {k: manifest.get(k) for k in RUNS.schema.names}
     for k in ("started_at", "finished_at"):
-        if isinstance(row[k], str):
-            row[k] = datetime.fromisoformat(row[k])
+        value = row[k]
+        if isinstance(value, str):
+            row[k] = datetime.fromisoformat(value)
     row["stage_seconds"] = list((manifest.get("stage_seconds") or {}).items())
     write_part(warehouse, "runs", run_id, 0, to_arrow(RUNS, [row]))
     path = manifest_path(warehouse, run_id)
@@ -200,8 +202,9 @@ def run_lock(warehouse: Path, wait_s: float = 0.0) -> Iterator[None]:
 # -- DuckDB side --------------------------------------------------------------------------------
 
 
-def connect(path: Path, read_only: bool = False, attempts: int = 1,
-            delay_s: float = 1.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path, read_only: bool = False, attempts: int = 1, delay_s: float = 1.0
+) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file; a lock held by another process raises WarehouseLocked."""
     for attempt in range(attempts):
         try:
@@ -226,10 +229,19 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
     try:
         import duckdb_extension_fts
 
-        path = (Path(duckdb_extension_fts.__file__).parent / "extensions"
-                / f"v{duckdb.__version__}" / "fts.duckdb_extension")
+        path = (
+            Path(duckdb_extension_fts.__file__).parent
+            / "extensions"
+            / f"v{duckdb.__version__}"
+            / "fts.duckdb_extension"
+        )
         if path.exists():
             con.execute(f"LOAD '{path}'")
+            # Also install it in DuckDB's own extension folder (~/.duckdb/extensions), so any
+            # other client (the duckdb CLI, a notebook) autoloads it for search_quotes() rather
+            # than trying to download it.
+            with contextlib.suppress(duckdb.Error):
+                con.execute(f"INSTALL '{path}'")
             return True
     except ImportError:
         pass
@@ -243,13 +255,15 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for t in TABLES:
         con.execute(ddl.create_table(t))
-        existing = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [t.name]
-        ).fetchall()}
+        existing = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [t.name]
+            ).fetchall()
+        }
         for f in t.schema:  # columns added to the contract since the file was made
             if f.name not in existing:
-                con.execute(f'ALTER TABLE {t.name} ADD COLUMN "{f.name}" '
-                            f"{ddl.duckdb_type(f.type)}")
+                con.execute(f'ALTER TABLE {t.name} ADD COLUMN "{f.name}" {ddl.duckdb_type(f.type)}')
     for stmt in (s for t in TABLES for s in ddl.comments(t)):
         con.execute(stmt)
 
@@ -292,10 +306,13 @@ def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> No
 
     if not run_ids:
         return
-    con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
-                "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
-                "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
-                "(SELECT unnest(?))", [run_ids])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE touched AS "
+        "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
+        "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
+        "(SELECT unnest(?))",
+        [run_ids],
+    )
     quotes = con.execute("""
         SELECT q.quote_id, q.article_id, q.speaker_entity_id, q.speaker_name, q.quote_text,
                q.said_on, a.published_at, a.outlet
@@ -328,17 +345,29 @@ def check_queries() -> list[tuple[str, str]]:
     out = []
     for t in TABLES:
         keys = ", ".join(f'"{k}"' for k in t.key)
-        out.append((f"{t.name}.unique({','.join(t.key)})",
-                    f"SELECT {keys} FROM {t.name} GROUP BY ALL HAVING count(*) > 1"))
+        out.append(
+            (
+                f"{t.name}.unique({','.join(t.key)})",
+                f"SELECT {keys} FROM {t.name} GROUP BY ALL HAVING count(*) > 1",
+            )
+        )
         for f in t.schema:
             if not f.nullable:
-                out.append((f"{t.name}.{f.name}.not_null",
-                            f'SELECT * FROM {t.name} WHERE "{f.name}" IS NULL'))
+                out.append(
+                    (
+                        f"{t.name}.{f.name}.not_null",
+                        f'SELECT * FROM {t.name} WHERE "{f.name}" IS NULL',
+                    )
+                )
         for column, values in t.accepted:
             allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-            out.append((f"{t.name}.{column}.accepted",
-                        f'SELECT "{column}" FROM {t.name} '
-                        f'WHERE "{column}" IS NOT NULL AND "{column}" NOT IN ({allowed})'))
+            out.append(
+                (
+                    f"{t.name}.{column}.accepted",
+                    f'SELECT "{column}" FROM {t.name} '
+                    f'WHERE "{column}" IS NOT NULL AND "{column}" NOT IN ({allowed})',
+                )
+            )
     for path in sorted((SCHEMAS_DIR / "checks").glob("*.sql")):
         out.append((path.stem, path.read_text()))
     return out
@@ -386,8 +415,10 @@ def load(warehouse: Path, attempts: int = 3) -> LoadResult:
         result.runs_loaded = pending
         result.fts = load_fts(con)
         if result.fts and (pending or not _has_fts_index(con)):
-            con.execute("PRAGMA create_fts_index('quotes', 'quote_id', 'quote_text', "
-                        "stemmer = 'porter', stopwords = 'english', overwrite = 1)")
+            con.execute(
+                "PRAGMA create_fts_index('quotes', 'quote_id', 'quote_text', "
+                "stemmer = 'porter', stopwords = 'english', overwrite = 1)"
+            )
         create_views(con, result.fts)
         con.execute("CHECKPOINT")
     finally:
@@ -396,8 +427,9 @@ def load(warehouse: Path, attempts: int = 3) -> LoadResult:
 
 
 def _has_fts_index(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_quotes'"
-                      ).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_quotes'"
+    ).fetchone()
     return bool(row and row[0])
 
 

@@ -21,14 +21,22 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 
 # Body paragraphs of an invented article, long enough to read as prose.
-P1 = ("The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
-      "meeting in which several members said the town had not been asked what it wanted.")
-P2 = ("Ruth Abernathy, who chairs the board, said the decision was not a retreat but a chance to "
-      "listen to residents before anything was signed, and that a public meeting would follow.")
-P3 = ("The terminal has been empty since the last crossing stopped running four years ago, and "
-      "the building has been on the market twice without finding a buyer willing to restore it.")
-P4 = ("A developer who had offered to turn it into flats told the board that his offer would "
-      "stand until the end of the year, but that he could not wait for ever while costs rose.")
+P1 = (
+    "The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
+    "meeting in which several members said the town had not been asked what it wanted."
+)
+P2 = (
+    "Ruth Abernathy, who chairs the board, said the decision was not a retreat but a chance to "
+    "listen to residents before anything was signed, and that a public meeting would follow."
+)
+P3 = (
+    "The terminal has been empty since the last crossing stopped running four years ago, and "
+    "the building has been on the market twice without finding a buyer willing to restore it."
+)
+P4 = (
+    "A developer who had offered to turn it into flats told the board that his offer would "
+    "stand until the end of the year, but that he could not wait for ever while costs rose."
+)
 TITLE = "Harbour board puts ferry terminal sale on hold"
 STANDFIRST = "Members want residents consulted before the building is sold"
 
@@ -125,10 +133,14 @@ def test_parse_byline(line: str, authors: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("James Okafor is political correspondent for the Weekly Planet.",
-         ("James Okafor", "Weekly Planet")),
-        ("Mary-Jane Pike is special correspondent at the Weekly Planet. Her briefing is daily.",
-         ("Mary-Jane Pike", "Weekly Planet")),
+        (
+            "James Okafor is political correspondent for the Weekly Planet.",
+            ("James Okafor", "Weekly Planet"),
+        ),
+        (
+            "Mary-Jane Pike is special correspondent at the Weekly Planet. Her briefing is daily.",
+            ("Mary-Jane Pike", "Weekly Planet"),
+        ),
         ("Tom Oduya is a freelance writer for Harbour News.", ("Tom Oduya", "Harbour News")),
         # a sentence of the article, not a note: no journalist role
         ("Ruth Abernathy is chair of the Harbour Board.", None),
@@ -142,8 +154,10 @@ def test_parse_author_note(line: str, expected: tuple[str, str] | None) -> None:
 @pytest.mark.parametrize(
     ("lines", "outlet"),
     [
-        (["Start your day with The Weekly Planet, sign up for daily news emails"],
-         "The Weekly Planet"),
+        (
+            ["Start your day with The Weekly Planet, sign up for daily news emails"],
+            "The Weekly Planet",
+        ),
         (["Have you tried new the Weekly Planet Digital Edition apps?"], "The Weekly Planet"),
         (["Copyright 2023 Harbour News"], "Harbour News"),
         ([P1, "Most read"], None),
@@ -184,8 +198,13 @@ def test_category_line_is_not_the_title() -> None:
 
 @pytest.mark.parametrize(
     "junk",
-    ["Photo: Getty", "Show Hide image", "Advertisement", "Share this article",
-     "Sign up for our morning newsletter"],
+    [
+        "Photo: Getty",
+        "Show Hide image",
+        "Advertisement",
+        "Share this article",
+        "Sign up for our morning newsletter",
+    ],
 )
 def test_junk_inside_the_article_is_dropped(junk: str) -> None:
     found = only(dump(TITLE, STANDFIRST, P1, junk, P2, P3, P4))
@@ -208,16 +227,18 @@ def test_short_genuine_paragraphs_are_kept(short: str) -> None:
 
 
 def test_furniture_after_the_article_is_cut() -> None:
-    teasers = "\n".join([
-        "Most read",
-        "Seaside cafe wins national award",
-        "Council tax to rise again",
-        "Ten walks for a rainy weekend",
-        "A retired teacher has spent thirty years mapping every footpath in the county, and now "
-        "she is handing the maps to the library",
-        "Jobs",
-        "Harbour master - part time",
-    ])
+    teasers = "\n".join(
+        [
+            "Most read",
+            "Seaside cafe wins national award",
+            "Council tax to rise again",
+            "Ten walks for a rainy weekend",
+            "A retired teacher has spent thirty years mapping every footpath in the county, "
+            "and now she is handing the maps to the library",
+            "Jobs",
+            "Harbour master - part time",
+        ]
+    )
     found = only(dump(TITLE, P1, P2, P3, P4, "Share this article", teasers))
     assert found.body.endswith(P4)
     assert "thirty years" not in found.body
@@ -247,10 +268,18 @@ def test_two_articles_in_one_dump() -> None:
         "The trust said entry would be free for the first year and that it hoped schools in the "
         "county would use the museum to teach the history of the coast and its shipping.",
     ]
-    text = dump(TITLE, STANDFIRST, P1, P2, P3,
-                "James Okafor is political correspondent for the Weekly Planet.",
-                "Photo: Getty\nShow Hide image", second_title, *second,
-                "Mary-Jane Pike is arts editor at the Weekly Planet.")
+    text = dump(
+        TITLE,
+        STANDFIRST,
+        P1,
+        P2,
+        P3,
+        "James Okafor is political correspondent for the Weekly Planet.",
+        "Photo: Getty\nShow Hide image",
+        second_title,
+        *second,
+        "Mary-Jane Pike is arts editor at the Weekly Planet.",
+    )
     found = clean_text_dump(text)
     assert [f.title for f in found] == [TITLE, second_title]
     assert [f.authors for f in found] == [("James Okafor",), ("Mary-Jane Pike",)]
@@ -260,13 +289,17 @@ def test_two_articles_in_one_dump() -> None:
 
 
 def test_paragraph_cut_by_links_is_reflowed() -> None:
-    pieces = ["The harbour board agreed on Monday to delay the sale of the", "old ferry terminal",
-              ", after a meeting in which several members said the town had not been asked what "
-              "it wanted."]
+    pieces = [
+        "The harbour board agreed on Monday to delay the sale of the",
+        "old ferry terminal",
+        ", after a meeting in which several members said the town had not been asked what "
+        "it wanted.",
+    ]
     found = only(dump(TITLE, *pieces, P2, P3))
     assert found.body.split("\n\n")[0] == (
         "The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
-        "meeting in which several members said the town had not been asked what it wanted.")
+        "meeting in which several members said the town had not been asked what it wanted."
+    )
 
 
 @pytest.mark.parametrize(
@@ -280,9 +313,20 @@ def test_no_article(text: str) -> None:
 # --- the shared seeds ------------------------------------------------------------------------
 
 SEED_JUNK = [
-    "Day In a Page", "Harrington Starr", "Recruitment Genius", "Show Hide image", "Photo: Getty",
-    "Latest stories from i100", "Independent Digital Edition", "iJobs", "By clicking",
-    "Start your day with", "Emma Watson", "Stolen youth", "Katie Hopkins", "Labour Party, UK",
+    "Day In a Page",
+    "Harrington Starr",
+    "Recruitment Genius",
+    "Show Hide image",
+    "Photo: Getty",
+    "Latest stories from i100",
+    "Independent Digital Edition",
+    "iJobs",
+    "By clicking",
+    "Start your day with",
+    "Emma Watson",
+    "Stolen youth",
+    "Katie Hopkins",
+    "Labour Party, UK",
     "Have you tried",
 ]
 
@@ -291,14 +335,15 @@ SEED_JUNK = [
 def seed_articles():  # type: ignore[no-untyped-def]
     if not SEEDS.exists():
         pytest.skip(f"{SEEDS} is absent: the seed tests read the shared seeds")
-    return {p.name[:3]: clean_text_dump(normalize_text(p.read_text(encoding="utf-8")))
-            for p in sorted(SEEDS.glob("*.txt"))}
+    return {
+        p.name[:3]: clean_text_dump(normalize_text(p.read_text(encoding="utf-8")))
+        for p in sorted(SEEDS.glob("*.txt"))
+    }
 
 
 @pytest.mark.shared
 def test_seeds_give_five_articles(seed_articles) -> None:  # type: ignore[no-untyped-def]
-    assert {k: len(v) for k, v in seed_articles.items()} == {
-        "000": 1, "001": 1, "002": 2, "003": 1}
+    assert {k: len(v) for k, v in seed_articles.items()} == {"000": 1, "001": 1, "002": 2, "003": 1}
 
 
 @pytest.mark.shared
@@ -307,10 +352,17 @@ def test_seeds_give_five_articles(seed_articles) -> None:  # type: ignore[no-unt
     [
         ("000", 0, "Balls goes on attack, but Brown and Miliband now in 'cold war'"),
         ("001", 0, "Balls aims to redraw battle lines by wooing Lib Dems and Tories"),
-        ("002", 0, "Mystery over Ed Balls\u2019s claim that the Miliband brothers are briefing "
-                   "against one another"),
-        ("002", 1, "It's not WhatsApp that was at fault in the Westminster attacks. It's our "
-                   "prisons"),
+        (
+            "002",
+            0,
+            "Mystery over Ed Balls\u2019s claim that the Miliband brothers are briefing "
+            "against one another",
+        ),
+        (
+            "002",
+            1,
+            "It's not WhatsApp that was at fault in the Westminster attacks. It's our prisons",
+        ),
         ("003", 0, "Balls to drop leadership bid as Unite backs Ed Miliband"),
     ],
 )
@@ -333,7 +385,7 @@ def test_seed_bodies_hold_no_junk(seed_articles) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize(
     ("seed", "part", "first", "last"),
     [
-        ("000", 0, "Tensions in the Cabinet", "insisting it was \"not an issue\"."),
+        ("000", 0, "Tensions in the Cabinet", 'insisting it was "not an issue".'),
         ("001", 0, "Ed Balls last night fuelled", None),
         ("002", 0, "Earlier, I mentioned that Ed Balls", None),
         ("002", 1, "The dust has settled", None),

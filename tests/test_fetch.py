@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.fetch import FetchError, check_url, fetch, redact
+from tasks.fetch import FetchError, PermanentFetchError, check_url, fetch, redact
 from tasks.settings import Limits
 
 BODY = b'{"title": "T", "text": "Fetched body."}\n'
@@ -45,6 +45,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "ftp://example.org/x")
             self.end_headers()
+        elif self.path == "/busy":
+            self.send_response(503)
+            self.end_headers()
         elif self.path == "/big":
             self.send_response(200)
             self.end_headers()
@@ -77,8 +80,12 @@ def test_redirect_followed(server: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/loop", "redirects"), ("/to-ftp", "only http and https"), ("/missing", "HTTP 404"),
-     ("/big", "limit")],
+    [
+        ("/loop", "redirects"),
+        ("/to-ftp", "only http and https"),
+        ("/missing", "HTTP 404"),
+        ("/big", "limit"),
+    ],
 )
 def test_fetch_failures_are_one_line(server: str, tmp_path: Path, path: str, message: str) -> None:
     with pytest.raises(FetchError) as exc:
@@ -87,8 +94,34 @@ def test_fetch_failures_are_one_line(server: str, tmp_path: Path, path: str, mes
 
 
 def test_unreachable_host_fails_fast(tmp_path: Path) -> None:
-    with pytest.raises(FetchError):
+    with pytest.raises(FetchError) as exc:
         fetch("http://127.0.0.1:9/nothing", tmp_path, Limits(fetch_timeout_s=2))
+    assert not isinstance(exc.value, PermanentFetchError)  # the host may be back later
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_fetch_task_retries_only_what_may_pass(server: str, tmp_path: Path) -> None:
+    """A 404 is asked for once; a 503 is asked for again on each of the task's retries."""
+    from prefect import flow
+
+    from flows import steps
+
+    quick = steps.fetch_url.with_options(retry_delay_seconds=0)
+
+    @flow
+    def get(url: str) -> str:
+        try:
+            quick(url, tmp_path, Limits())
+        except FetchError as exc:
+            return type(exc).__name__
+        return "fetched"
+
+    Handler.hits.clear()
+    assert get(f"{server}/missing") == "PermanentFetchError"
+    assert get(f"{server}/busy") == "FetchError"
+    assert Handler.hits.count("/missing") == 1
+    assert Handler.hits.count("/busy") == 1 + steps.fetch_url.retries
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.org/a", "gopher://x/", "http://"])
@@ -98,5 +131,7 @@ def test_other_schemes_refused(url: str) -> None:
 
 
 def test_credentials_redacted() -> None:
-    assert redact("https://user:secret@news.example:8443/a?b=1") == "https://news.example:8443/a?b=1"
+    assert (
+        redact("https://user:secret@news.example:8443/a?b=1") == "https://news.example:8443/a?b=1"
+    )
     assert redact("https://news.example/a") == "https://news.example/a"

@@ -19,8 +19,9 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def run(sources: list[str], wh: Path, workers: int = 1, full_rescan: bool = False) -> dict:
-    return ingest_with(workers)(sources=sources, warehouse_dir=str(wh), workers=workers,
-                                full_rescan=full_rescan)
+    return ingest_with(workers)(
+        sources=sources, warehouse_dir=str(wh), workers=workers, full_rescan=full_rescan
+    )
 
 
 def rows(wh: Path, sql: str) -> list[tuple]:
@@ -40,8 +41,9 @@ def samples_wh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 def test_samples_land_with_accounting(samples_wh: tuple[Path, dict]) -> None:
     wh, summary = samples_wh
     assert summary["records_read"] == 9
-    assert summary["records_read"] == summary["articles"] + summary["duplicates"] + summary[
-        "rejects"]
+    assert (
+        summary["records_read"] == summary["articles"] + summary["duplicates"] + summary["rejects"]
+    )
     assert summary["articles"] == 9 and summary["rejects"] == 0
     [(n_articles, n_outlets)] = rows(wh, "SELECT count(*), count(DISTINCT outlet) FROM articles")
     assert n_articles == 9 and n_outlets >= 3
@@ -53,9 +55,12 @@ def test_samples_land_with_accounting(samples_wh: tuple[Path, dict]) -> None:
 
 def test_samples_quotes_have_speakers_and_dates(samples_wh: tuple[Path, dict]) -> None:
     wh, _ = samples_wh
-    said = rows(wh, """SELECT speaker_name, quote_text, said_on, outlet FROM who_said_what
+    said = rows(
+        wh,
+        """SELECT speaker_name, quote_text, said_on, outlet FROM who_said_what
                        WHERE quote_text LIKE 'Our members did not want this%'
-                       ORDER BY said_on""")
+                       ORDER BY said_on""",
+    )
     assert said, "Dana Whitlock's quote was not found"
     assert {s[0] for s in said} == {"Dana Whitlock"}
     assert any(s[2] is not None for s in said)
@@ -65,8 +70,13 @@ def test_samples_quotes_have_speakers_and_dates(samples_wh: tuple[Path, dict]) -
 
 def test_views_answer(samples_wh: tuple[Path, dict]) -> None:
     wh, _ = samples_wh
-    for view in ("who_said_what", "speaker_timeline", "most_quoted", "quotes_about",
-                 "widely_carried"):
+    for view in (
+        "who_said_what",
+        "speaker_timeline",
+        "most_quoted",
+        "quotes_about",
+        "widely_carried",
+    ):
         assert rows(wh, f"SELECT count(*) FROM {view}")[0][0] > 0, view
     hits = rows(wh, "SELECT speaker_name FROM search_quotes('bus money')")
     assert ("Dana Whitlock",) in hits
@@ -75,23 +85,35 @@ def test_views_answer(samples_wh: tuple[Path, dict]) -> None:
 def test_reingest_adds_nothing(samples_wh: tuple[Path, dict], tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     shutil.copytree(samples_wh[0], wh)
-    before = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
-                      "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
+    before = rows(
+        wh,
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
+        "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)",
+    )
     again = run([str(SAMPLES)], wh)  # unchanged files are not even read again
     assert again["records_read"] == 0 and again["sources_unchanged"] == 6
     rescan = run([str(SAMPLES)], wh, full_rescan=True)  # read again: every record is a duplicate
     assert rescan["articles"] == 0 and rescan["duplicates"] == 9 and rescan["records_read"] == 9
-    after = rows(wh, "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
-                     "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)")
+    after = rows(
+        wh,
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM quotes), "
+        "(SELECT count(*) FROM mentions), (SELECT count(*) FROM entities)",
+    )
     assert after == before
     assert rows(wh, "SELECT count(*) FROM runs")[0][0] == 3
 
 
 def test_broken_jsonl_line_is_one_reject(tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
-    records = [{"title": f"Story {i}", "text": f"The mayor, Ann Lee, said on Monday that road "
-                f"number {i} would reopen. \"It is done,\" she said.", "date": "2024-05-0{i}"}
-               for i in range(1, 5)]
+    records = [
+        {
+            "title": f"Story {i}",
+            "text": f"The mayor, Ann Lee, said on Monday that road "
+            f'number {i} would reopen. "It is done," she said.',
+            "date": "2024-05-0{i}",
+        }
+        for i in range(1, 5)
+    ]
     lines = [json.dumps(r) for r in records]
     lines.insert(2, '{"title": "broken", "text": ')
     dump.write_text("\n".join(lines) + "\n")

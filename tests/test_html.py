@@ -80,8 +80,10 @@ def test_open_graph_metadata() -> None:
 
 
 def test_time_element_and_byline() -> None:
-    byline = ('<p class="byline">By Ruth Tenby</p>'
-              '<time datetime="2023-11-20T07:15:00Z">20 November 2023</time>')
+    byline = (
+        '<p class="byline">By Ruth Tenby</p>'
+        '<time datetime="2023-11-20T07:15:00Z">20 November 2023</time>'
+    )
     found = extract_html(page(byline=byline), "https://harbour.example/story")
     assert found is not None
     assert found.published_at is not None
@@ -97,8 +99,12 @@ def test_outlet_falls_back_to_the_host() -> None:
 
 @pytest.mark.parametrize(
     "html",
-    ["", "   ", "<html><body><nav><a href='/'>Home</a></nav></body></html>",
-     "<html><head><title>Nothing here</title></head><body><p>Hello.</p></body></html>"],
+    [
+        "",
+        "   ",
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        "<html><head><title>Nothing here</title></head><body><p>Hello.</p></body></html>",
+    ],
 )
 def test_no_article(html: str) -> None:
     assert extract_html(html, "https://harbour.example/") is None

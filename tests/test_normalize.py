@@ -32,8 +32,10 @@ from tasks.normalize import detect_language, normalize_text
         ("one\r\n\r\ntwo", "one\n\ntwo"),
         ("  \n  \nlead\n \n \n \nnext", "lead\n\nnext"),
         # quotes are kept as written, curly or straight
-        ("\u201cFine,\u201d she said. \"Fine,\" he said.",
-         "\u201cFine,\u201d she said. \"Fine,\" he said."),
+        (
+            '\u201cFine,\u201d she said. "Fine," he said.',
+            '\u201cFine,\u201d she said. "Fine," he said.',
+        ),
         ("\u2018single\u2019 and 'single'", "\u2018single\u2019 and 'single'"),
         ("", ""),
     ],

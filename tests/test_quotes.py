@@ -149,6 +149,12 @@ DIRECT_SHAPES = [
         "Harriet Quinlan",
         "Harriet Quinlan",
     ),
+    (
+        '"The ferry timetable will not change before the spring" Harriet Quinlan told the meeting.',
+        "The ferry timetable will not change before the spring",
+        "Harriet Quinlan",
+        "Harriet Quinlan",
+    ),
 ]
 
 

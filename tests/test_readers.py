@@ -27,10 +27,20 @@ def read(path: Path, limits: Limits | None = None) -> list[RawRecord | Reject]:
 @pytest.mark.parametrize(
     ("name", "fmt"),
     [
-        ("a.txt", "text"), ("a.jsonl", "jsonl"), ("a.jsonl.gz", "gzip"), ("a.json", "json"),
-        ("a.html", "html"), ("a.HTM", "html"), ("a.html.gz", "gzip"), ("a.warc", "warc"),
-        ("a.warc.gz", "warc"), ("a.zip", "zip"), ("a.tar", "tar"), ("a.tar.gz", "tar"),
-        ("a.tgz", "tar"), ("noext", None),
+        ("a.txt", "text"),
+        ("a.jsonl", "jsonl"),
+        ("a.jsonl.gz", "gzip"),
+        ("a.json", "json"),
+        ("a.html", "html"),
+        ("a.HTM", "html"),
+        ("a.html.gz", "gzip"),
+        ("a.warc", "warc"),
+        ("a.warc.gz", "warc"),
+        ("a.zip", "zip"),
+        ("a.tar", "tar"),
+        ("a.tar.gz", "tar"),
+        ("a.tgz", "tar"),
+        ("noext", None),
     ],
 )
 def test_format_from_name(name: str, fmt: str | None) -> None:
@@ -40,10 +50,16 @@ def test_format_from_name(name: str, fmt: str | None) -> None:
 @pytest.mark.parametrize(
     ("head", "fmt"),
     [
-        (b"PK\x03\x04rest", "zip"), (b"\x1f\x8b\x08", "gzip"), (b"WARC/1.0\r\n", "warc"),
-        (b'{"a": 1}\n{"a": 2}\n', "jsonl"), (b'{\n  "a": 1\n}', "json"), (b"[1, 2]", "json"),
-        (b"<!DOCTYPE html><html>", "html"), (b"Some title\n\nText <p> in it", "html"),
-        (b"Plain words only.\n\nMore words.", "text"), (b"\xef\xbb\xbfA title", "text"),
+        (b"PK\x03\x04rest", "zip"),
+        (b"\x1f\x8b\x08", "gzip"),
+        (b"WARC/1.0\r\n", "warc"),
+        (b'{"a": 1}\n{"a": 2}\n', "jsonl"),
+        (b'{\n  "a": 1\n}', "json"),
+        (b"[1, 2]", "json"),
+        (b"<!DOCTYPE html><html>", "html"),
+        (b"Some title\n\nText <p> in it", "html"),
+        (b"Plain words only.\n\nMore words.", "text"),
+        (b"\xef\xbb\xbfA title", "text"),
     ],
 )
 def test_sniff(head: bytes, fmt: str) -> None:
@@ -74,11 +90,17 @@ def test_plain_text_file(tmp_path: Path) -> None:
 
 def test_jsonl_keeps_fields_and_rejects_broken_line(tmp_path: Path) -> None:
     p = tmp_path / "dump.jsonl"
-    good = {"url": "https://example.org/a", "title": "T", "maintext": "Body text.",
-            "date_publish": "2017-07-17 17:03:00", "authors": ["A B"],
-            "source_domain": "example.org"}
-    p.write_text(json.dumps(good) + "\n{not json\n\n" + json.dumps({**good, "maintext": "Two."})
-                 + "\n")
+    good = {
+        "url": "https://example.org/a",
+        "title": "T",
+        "maintext": "Body text.",
+        "date_publish": "2017-07-17 17:03:00",
+        "authors": ["A B"],
+        "source_domain": "example.org",
+    }
+    p.write_text(
+        json.dumps(good) + "\n{not json\n\n" + json.dumps({**good, "maintext": "Two."}) + "\n"
+    )
     items = read(p)
     assert [type(i).__name__ for i in items] == ["RawRecord", "Reject", "RawRecord"]
     first, bad, last = items
@@ -113,7 +135,9 @@ def test_jsonl_gz_and_news_please_single_json(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text(json.dumps(rec, indent=2))
     items = read(tmp_path)
     assert [(i.source_uri.rsplit("/", 1)[-1], i.source_locator) for i in items] == [
-        ("a.jsonl.gz", "line:1"), ("b.json", "file")]
+        ("a.jsonl.gz", "line:1"),
+        ("b.json", "file"),
+    ]
     assert all(isinstance(i, RawRecord) and i.content == "Body." for i in items)
 
 
@@ -140,15 +164,23 @@ def _warc(pages: list[tuple[str, str, str]], gz: bool) -> bytes:
     w.write_record(w.create_warcinfo_record("x.warc", {"software": "test"}))
     for url, ctype, body in pages:
         http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body.encode()),
-                                            http_headers=http))
+        w.write_record(
+            w.create_warc_record(
+                url, "response", payload=io.BytesIO(body.encode()), http_headers=http
+            )
+        )
     return buf.getvalue()
 
 
 @pytest.mark.parametrize("gz", [False, True])
 def test_warc_responses_with_record_ids(tmp_path: Path, gz: bool) -> None:
-    data = _warc([("https://n.example/a", "text/html", PAGE),
-                  ("https://n.example/logo.png", "image/png", "PNG")], gz)
+    data = _warc(
+        [
+            ("https://n.example/a", "text/html", PAGE),
+            ("https://n.example/logo.png", "image/png", "PNG"),
+        ],
+        gz,
+    )
     p = tmp_path / ("c.warc.gz" if gz else "c.warc")
     p.write_bytes(data)
     page, image = read(p)
@@ -159,8 +191,10 @@ def test_warc_responses_with_record_ids(tmp_path: Path, gz: bool) -> None:
 
 
 def test_warc_gzipped_as_one_member(tmp_path: Path) -> None:
-    data = _warc([("https://n.example/a", "text/html", PAGE),
-                  ("https://n.example/b", "text/html", PAGE)], gz=False)
+    data = _warc(
+        [("https://n.example/a", "text/html", PAGE), ("https://n.example/b", "text/html", PAGE)],
+        gz=False,
+    )
     (tmp_path / "one.warc.gz").write_bytes(gzip.compress(data))
     assert [i.kind for i in read(tmp_path)] == ["html", "html"]
 
@@ -171,8 +205,10 @@ def test_zip_and_tar_members_nested(tmp_path: Path) -> None:
         zf.writestr("deep/story.txt", ARTICLE)
     tbuf = io.BytesIO()
     with tarfile.open(fileobj=tbuf, mode="w:gz") as tf:
-        for name, data in (("inner.zip", inner.getvalue()),
-                           ("lines.jsonl", b'{"text": "One."}\n{"text": "Two."}\n')):
+        for name, data in (
+            ("inner.zip", inner.getvalue()),
+            ("lines.jsonl", b'{"text": "One."}\n{"text": "Two."}\n'),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
@@ -180,8 +216,10 @@ def test_zip_and_tar_members_nested(tmp_path: Path) -> None:
     p.write_bytes(tbuf.getvalue())
     items = read(p)
     assert [i.source_locator for i in items] == [
-        "member:inner.zip/member:deep/story.txt", "member:lines.jsonl/line:1",
-        "member:lines.jsonl/line:2"]
+        "member:inner.zip/member:deep/story.txt",
+        "member:lines.jsonl/line:1",
+        "member:lines.jsonl/line:2",
+    ]
     assert all(isinstance(i, RawRecord) for i in items)
 
 
@@ -205,8 +243,9 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
 
 def test_oversized_record_rejected(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("word " * 1000)
-    (tmp_path / "big.jsonl").write_text(json.dumps({"text": "x" * 5000}) + "\n"
-                                        + json.dumps({"text": "small"}) + "\n")
+    (tmp_path / "big.jsonl").write_text(
+        json.dumps({"text": "x" * 5000}) + "\n" + json.dumps({"text": "small"}) + "\n"
+    )
     items = read(tmp_path, Limits(max_record_bytes=1000))
     assert [type(i).__name__ for i in items] == ["Reject", "RawRecord", "Reject"]
     assert "over 1000 bytes" in items[0].reason and "over 1000 bytes" in items[2].reason

@@ -14,18 +14,60 @@ from tasks import warehouse
 from tasks.rows import to_arrow
 
 REQUIRED = {
-    "articles": ["article_id", "source_uri", "source_locator", "url", "outlet", "title",
-                 "standfirst", "authors", "published_at", "body", "word_count", "run_id"],
+    "articles": [
+        "article_id",
+        "source_uri",
+        "source_locator",
+        "url",
+        "outlet",
+        "title",
+        "standfirst",
+        "authors",
+        "published_at",
+        "body",
+        "word_count",
+        "run_id",
+    ],
     "entities": ["entity_id", "name", "label", "aliases"],
     "mentions": ["article_id", "entity_id", "text", "start", "end", "label"],
-    "quotes": ["quote_id", "article_id", "kind", "quote_text", "quote_start", "quote_end",
-               "speaker_text", "speaker_start", "speaker_end", "speaker_entity_id",
-               "speaker_name", "cue", "said_on", "confidence"],
+    "quotes": [
+        "quote_id",
+        "article_id",
+        "kind",
+        "quote_text",
+        "quote_start",
+        "quote_end",
+        "speaker_text",
+        "speaker_start",
+        "speaker_end",
+        "speaker_entity_id",
+        "speaker_name",
+        "cue",
+        "said_on",
+        "confidence",
+    ],
     "rejects": ["source_uri", "source_locator", "stage", "reason", "run_id"],
-    "runs": ["run_id", "flow_run_id", "started_at", "finished_at", "records_read", "articles",
-             "duplicates", "rejects", "quotes"],
-    "utterances": ["utterance_id", "speaker_entity_id", "speaker_name", "canonical_text",
-                   "first_said_on", "first_published_at", "n_articles", "n_outlets"],
+    "runs": [
+        "run_id",
+        "flow_run_id",
+        "started_at",
+        "finished_at",
+        "records_read",
+        "articles",
+        "duplicates",
+        "rejects",
+        "quotes",
+    ],
+    "utterances": [
+        "utterance_id",
+        "speaker_entity_id",
+        "speaker_name",
+        "canonical_text",
+        "first_said_on",
+        "first_published_at",
+        "n_articles",
+        "n_outlets",
+    ],
 }
 
 
@@ -61,9 +103,14 @@ def test_ddl_matches_arrow_types() -> None:
 
 @pytest.mark.parametrize(
     ("arrow", "sql"),
-    [(pa.string(), "VARCHAR"), (pa.int32(), "INTEGER"), (pa.list_(pa.string()), "VARCHAR[]"),
-     (pa.timestamp("us", tz="UTC"), "TIMESTAMPTZ"), (pa.date32(), "DATE"),
-     (pa.map_(pa.string(), pa.float64()), "MAP(VARCHAR, DOUBLE)")],
+    [
+        (pa.string(), "VARCHAR"),
+        (pa.int32(), "INTEGER"),
+        (pa.list_(pa.string()), "VARCHAR[]"),
+        (pa.timestamp("us", tz="UTC"), "TIMESTAMPTZ"),
+        (pa.date32(), "DATE"),
+        (pa.map_(pa.string(), pa.float64()), "MAP(VARCHAR, DOUBLE)"),
+    ],
 )
 def test_duckdb_types(arrow: pa.DataType, sql: str) -> None:
     assert ddl.duckdb_type(arrow) == sql
@@ -92,10 +139,15 @@ def test_checks_pass_on_empty_warehouse() -> None:
 @pytest.mark.parametrize(
     ("sql", "failing"),
     [
-        ("INSERT INTO rejects VALUES ('u', 'l', 'elsewhere', 'r', 'run')",
-         "rejects.stage.accepted"),
-        ("INSERT INTO runs (run_id, started_at, records_read, articles, duplicates, rejects, "
-         "quotes, mentions) VALUES ('r', now(), 5, 1, 1, 1, 0, 0)", "runs_accounting"),
+        (
+            "INSERT INTO rejects VALUES ('u', 'l', 'elsewhere', 'r', 'run')",
+            "rejects.stage.accepted",
+        ),
+        (
+            "INSERT INTO runs (run_id, started_at, records_read, articles, duplicates, rejects, "
+            "quotes, mentions) VALUES ('r', now(), 5, 1, 1, 1, 0, 0)",
+            "runs_accounting",
+        ),
         ("INSERT INTO mentions VALUES ('nope', 'e1', 'X', 0, 1, 'PERSON')", "mentions_article_fk"),
     ],
 )

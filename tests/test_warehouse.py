@@ -16,25 +16,51 @@ from tasks.model import Article, Reject
 
 def _article(n: int) -> Article:
     body = f"Story number {n}. The council met on Monday and agreed the plan."
-    return Article(article_id=f"a{n:023d}", content_hash=f"h{n}", source_uri="dump.jsonl",
-                   source_locator=f"line:{n}", url=None, outlet="example.org", title=f"T{n}",
-                   standfirst=None, authors=("A. Writer",), published_at=None,
-                   published_at_source=None, language="en", body=body)
+    return Article(
+        article_id=f"a{n:023d}",
+        content_hash=f"h{n}",
+        source_uri="dump.jsonl",
+        source_locator=f"line:{n}",
+        url=None,
+        outlet="example.org",
+        title=f"T{n}",
+        standfirst=None,
+        authors=("A. Writer",),
+        published_at=None,
+        published_at_source=None,
+        language="en",
+        body=body,
+    )
 
 
-def _write_run(wh: Path, run_id: str, n_articles: int, commit: bool = True, first: int = 0
-               ) -> None:
+def _write_run(wh: Path, run_id: str, n_articles: int, commit: bool = True, first: int = 0) -> None:
     arts = [_article(i) for i in range(first, first + n_articles)]
     warehouse.write_part(wh, "articles", run_id, 1, rows.articles_table(arts, run_id))
-    warehouse.write_part(wh, "rejects", run_id, 0, rows.rejects_table(
-        [Reject("dump.jsonl", "line:99", "read", "invalid JSON")], run_id))
+    warehouse.write_part(
+        wh,
+        "rejects",
+        run_id,
+        0,
+        rows.rejects_table([Reject("dump.jsonl", "line:99", "read", "invalid JSON")], run_id),
+    )
     if commit:
-        warehouse.commit_run(wh, {
-            "run_id": run_id, "flow_run_id": None, "started_at": datetime.now(UTC).isoformat(),
-            "finished_at": datetime.now(UTC).isoformat(), "sources": ["dump.jsonl"],
-            "records_read": n_articles + 1, "articles": n_articles, "duplicates": 0,
-            "rejects": 1, "quotes": 0, "mentions": 0, "stage_seconds": {"clean": 0.1},
-        })
+        warehouse.commit_run(
+            wh,
+            {
+                "run_id": run_id,
+                "flow_run_id": None,
+                "started_at": datetime.now(UTC).isoformat(),
+                "finished_at": datetime.now(UTC).isoformat(),
+                "sources": ["dump.jsonl"],
+                "records_read": n_articles + 1,
+                "articles": n_articles,
+                "duplicates": 0,
+                "rejects": 1,
+                "quotes": 0,
+                "mentions": 0,
+                "stage_seconds": {"clean": 0.1},
+            },
+        )
 
 
 def _count(wh: Path, table: str) -> int:
@@ -95,8 +121,14 @@ def test_failed_check_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     warehouse.load(tmp_path)
     _write_run(tmp_path, "r2", 4, first=10)
     original = warehouse.check_queries
-    monkeypatch.setattr(warehouse, "check_queries", lambda: [
-        *original(), ("no_more_than_3_articles", "SELECT 1 FROM articles HAVING count(*) > 3")])
+    monkeypatch.setattr(
+        warehouse,
+        "check_queries",
+        lambda: [
+            *original(),
+            ("no_more_than_3_articles", "SELECT 1 FROM articles HAVING count(*) > 3"),
+        ],
+    )
     with pytest.raises(warehouse.ChecksFailed, match="no_more_than_3_articles"):
         warehouse.load(tmp_path)
     assert _count(tmp_path, "articles") == 2 and _count(tmp_path, "runs") == 1

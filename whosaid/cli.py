@@ -15,16 +15,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
-                  no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console()
 err = Console(stderr=True)
 
 WarehouseOpt = Annotated[
     Path | None,
-    typer.Option("--warehouse", "-w", help="Warehouse folder [env WHOSAID_WAREHOUSE; default "
-                 "warehouse/]"),
+    typer.Option(
+        "--warehouse", "-w", help="Warehouse folder [env WHOSAID_WAREHOUSE; default warehouse/]"
+    ),
 ]
 
 
@@ -63,10 +67,14 @@ def ingest(
     warehouse: WarehouseOpt = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (0 = one per core)")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per task run")] = None,
-    dask: Annotated[str | None, typer.Option(help="Run NLP tasks on this Dask scheduler, "
-                                             "e.g. tcp://host:8786")] = None,
-    full_rescan: Annotated[bool, typer.Option(
-        "--full-rescan", help="Re-read sources that are unchanged since a run ingested them")
+    dask: Annotated[
+        str | None, typer.Option(help="Run NLP tasks on this Dask scheduler, e.g. tcp://host:8786")
+    ] = None,
+    full_rescan: Annotated[
+        bool,
+        typer.Option(
+            "--full-rescan", help="Re-read sources that are unchanged since a run ingested them"
+        ),
     ] = False,
 ) -> None:
     """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
@@ -83,21 +91,35 @@ def ingest(
     flow = ingest_with(n_workers if n_workers > 0 else (os.cpu_count() or 1), dask)
     with _prefect_api(), out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
         try:
-            summary = flow(sources=sources, warehouse_dir=str(warehouse) if warehouse else None,
-                           workers=workers, batch_size=batch_size, full_rescan=full_rescan)
+            summary = flow(
+                sources=sources,
+                warehouse_dir=str(warehouse) if warehouse else None,
+                workers=workers,
+                batch_size=batch_size,
+                full_rescan=full_rescan,
+            )
         except (SourceError, RunLocked, ChecksFailed) as exc:
             _fail(str(exc))
     _print_summary(summary)
-    source_rejects = {k: v for k, v in summary["rejects_by_reason"].items()
-                      if k.startswith(("http", "refused"))}
+    source_rejects = {
+        k: v for k, v in summary["rejects_by_reason"].items() if k.startswith(("http", "refused"))
+    }
     if summary["records_read"] == 0 and source_rejects:
         _fail("no source could be read", 2)
 
 
 def _print_summary(s: dict) -> None:
     t = Table(title=f"run {s['run_id']}", show_header=False)
-    for k in ("sources_unchanged", "records_read", "articles", "duplicates", "rejects", "quotes",
-              "mentions", "seconds"):
+    for k in (
+        "sources_unchanged",
+        "records_read",
+        "articles",
+        "duplicates",
+        "rejects",
+        "quotes",
+        "mentions",
+        "seconds",
+    ):
         t.add_row(k.replace("_", " "), str(s.get(k, 0)))
     for reason, n in sorted(s["rejects_by_reason"].items()):
         t.add_row(f"  rejected: {reason}", str(n))
@@ -155,9 +177,11 @@ def load(warehouse: WarehouseOpt = None) -> None:
     except (WarehouseLocked, ChecksFailed) as exc:
         _fail(str(exc))
     failed = [c for c in result.checks if c[1]]
-    out.print(f"loaded {len(result.runs_loaded)} run(s); {len(result.checks) - len(failed)}/"
-              f"{len(result.checks)} checks passed; full-text search: "
-              f"{'on' if result.fts else 'off (ILIKE)'}")
+    out.print(
+        f"loaded {len(result.runs_loaded)} run(s); {len(result.checks) - len(failed)}/"
+        f"{len(result.checks)} checks passed; full-text search: "
+        f"{'on' if result.fts else 'off (ILIKE)'}"
+    )
 
 
 @app.command()
@@ -187,8 +211,7 @@ def serve(
     """Serve the ingest flow on a schedule from this process (one-machine set-up)."""
     from flows.ingest import ingest as flow
 
-    params = {"sources": sources or ["samples"],
-              "warehouse_dir": str(_warehouse(warehouse))}
+    params = {"sources": sources or ["samples"], "warehouse_dir": str(_warehouse(warehouse))}
     flow.serve(name="whosaid-ingest-local", cron=cron, parameters=params)
 
 
@@ -207,16 +230,21 @@ def deploy(
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
-        _fail("no Prefect server configured: start one (`prefect server start`) and run "
-              "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api` first")
+        _fail(
+            "no Prefect server configured: start one (`prefect server start`) and run "
+            "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api` first"
+        )
     root = Path(__file__).resolve().parents[1]
     if not (root / "prefect.yaml").exists():
         _fail(f"{root / 'prefect.yaml'} is missing: run from a whosaid checkout")
     if asyncio.run(_ensure_process_pool(pool)):
         out.print(f"created process work pool {pool!r}")
     env = {**os.environ, "WHOSAID_HOME": os.environ.get("WHOSAID_HOME", str(root))}
-    done = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all",
-                           "--pool", pool], cwd=root, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all", "--pool", pool],
+        cwd=root,
+        env=env,
+    )
     if done.returncode != 0:
         _fail("`prefect deploy --all` failed (see above)", done.returncode)
     out.print(f"deployed; start a worker with: prefect worker start --pool {pool}")
@@ -236,7 +264,8 @@ async def _ensure_process_pool(name: str) -> bool:
         except ObjectNotFound:
             template = ProcessWorker.get_default_base_job_template()
             await client.create_work_pool(
-                WorkPoolCreate(name=name, type="process", base_job_template=template))
+                WorkPoolCreate(name=name, type="process", base_job_template=template)
+            )
             return True
 
 

@@ -17,14 +17,23 @@ from tasks.readers import Reader
 from tasks.settings import Limits
 
 # A fixed, small, reproducible budget: the whole hostile suite stays well under a minute in CI.
-FUZZ = settings(max_examples=50, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
-ARTICLE = ("Council agrees bus plan\n\nThe council said on Monday that buses would run again. "
-           '"We listened," said Ann Lee, the council leader.\n\nMore follows.')
-PAGE = ("<html><head><title>Bus plan</title></head><body><article><h1>Bus plan</h1><p>The "
-        'council said on Monday that buses would run again. "We listened," said Ann Lee.</p>'
-        "</article></body></html>")
+ARTICLE = (
+    "Council agrees bus plan\n\nThe council said on Monday that buses would run again. "
+    '"We listened," said Ann Lee, the council leader.\n\nMore follows.'
+)
+PAGE = (
+    "<html><head><title>Bus plan</title></head><body><article><h1>Bus plan</h1><p>The "
+    'council said on Monday that buses would run again. "We listened," said Ann Lee.</p>'
+    "</article></body></html>"
+)
 
 
 def check_items(items: Iterable[object]) -> list[RawRecord | Reject]:
@@ -58,8 +67,9 @@ def reasons(items: Iterable[object]) -> list[str]:
     return [i.reason for i in items if isinstance(i, Reject)]
 
 
-def zip_bytes(members: Iterable[tuple[str, bytes]],
-              compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def zip_bytes(
+    members: Iterable[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
         for name, data in members:
@@ -93,8 +103,9 @@ def warc_bytes(pages: Iterable[tuple[str, str, bytes]], gz: bool = False) -> byt
     writer.write_record(writer.create_warcinfo_record("x.warc", {"software": "test"}))
     for url, ctype, body in pages:
         http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=http))
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+        )
     return buf.getvalue()
 
 

@@ -19,15 +19,19 @@ from tests.hostile.conftest import ARTICLE, file_info, tar_bytes, warc_bytes, zi
 
 
 def story(n: int) -> str:
-    return (f"Road {n} reopens\n\nThe mayor, Ann Lee, said on Monday that road number {n} would "
-            f'reopen next week. "It is done," she said.\n\nWorks began in March.')
+    return (
+        f"Road {n} reopens\n\nThe mayor, Ann Lee, said on Monday that road number {n} would "
+        f'reopen next week. "It is done," she said.\n\nWorks began in March.'
+    )
 
 
 def page(n: int) -> bytes:
     paragraphs = "".join(f"<p>{p}</p>" for p in story(n).split("\n\n")[1:]) * 3
-    return (f"<html><head><title>Road {n}</title></head><body><nav>Home | News</nav><article>"
-            f"<h1>Road {n} reopens</h1>{paragraphs}</article><footer>(c) Echo</footer>"
-            "</body></html>").encode()
+    return (
+        f"<html><head><title>Road {n}</title></head><body><nav>Home | News</nav><article>"
+        f"<h1>Road {n} reopens</h1>{paragraphs}</article><footer>(c) Echo</footer>"
+        "</body></html>"
+    ).encode()
 
 
 def jsonl(lines: list[str]) -> bytes:
@@ -40,23 +44,58 @@ def rec(n: int) -> str:
 
 # name -> (bytes, good records (articles + duplicates), duplicates among them, at least rejects)
 CASES: dict[str, tuple[bytes, int, int, int]] = {
-    "d.jsonl": (jsonl([rec(1), rec(2), rec(1), '{"text": ', "42", "", "\x00\x00", '{"x": 1}']),
-                3, 1, 4),
-    "d.json": (json.dumps([json.loads(rec(1)), 5, {"text": None}, json.loads(rec(3))]).encode(),
-               2, 0, 2),
+    "d.jsonl": (
+        jsonl([rec(1), rec(2), rec(1), '{"text": ', "42", "", "\x00\x00", '{"x": 1}']),
+        3,
+        1,
+        4,
+    ),
+    "d.json": (
+        json.dumps([json.loads(rec(1)), 5, {"text": None}, json.loads(rec(3))]).encode(),
+        2,
+        0,
+        2,
+    ),
     "s.txt": (story(1).encode(), 1, 0, 0),
     "p.html": (page(1), 1, 0, 0),
-    "w.warc": (warc_bytes([("https://n.example/a", "text/html", page(1)),
-                           ("https://n.example/b", "text/html", page(1)),
-                           ("https://n.example/i.png", "image/png", b"\x89PNG")])[:-60],
-               2, 1, 1),  # the image record is cut inside its headers: one reject for the cut
-    "z.zip": (zip_bytes([("a.txt", story(1).encode()), ("../evil.txt", story(2).encode()),
-                         ("lines.jsonl", jsonl([rec(3), "[]"]))]), 2, 0, 2),
-    "t.tar.gz": (tar_bytes([(file_info("a.txt"), story(1).encode()),
-                            (file_info("l", type=tarfile.LNKTYPE, linkname="a.txt"), None),
-                            (file_info("/abs.txt"), story(2).encode()),
-                            (file_info("b.txt"), story(1).encode())], mode="w:gz")[:-6],
-                 2, 1, 2),
+    "w.warc": (
+        warc_bytes(
+            [
+                ("https://n.example/a", "text/html", page(1)),
+                ("https://n.example/b", "text/html", page(1)),
+                ("https://n.example/i.png", "image/png", b"\x89PNG"),
+            ]
+        )[:-60],
+        2,
+        1,
+        1,
+    ),  # the image record is cut inside its headers: one reject for the cut
+    "z.zip": (
+        zip_bytes(
+            [
+                ("a.txt", story(1).encode()),
+                ("../evil.txt", story(2).encode()),
+                ("lines.jsonl", jsonl([rec(3), "[]"])),
+            ]
+        ),
+        2,
+        0,
+        2,
+    ),
+    "t.tar.gz": (
+        tar_bytes(
+            [
+                (file_info("a.txt"), story(1).encode()),
+                (file_info("l", type=tarfile.LNKTYPE, linkname="a.txt"), None),
+                (file_info("/abs.txt"), story(2).encode()),
+                (file_info("b.txt"), story(1).encode()),
+            ],
+            mode="w:gz",
+        )[:-6],
+        2,
+        1,
+        2,
+    ),
 }
 
 
@@ -89,6 +128,7 @@ def test_loader_and_ledger_balance(tmp_path: Path, name: str) -> None:
 
 # -- through the real flow -------------------------------------------------------------------
 
+
 def run_flow(sources: list[str], wh: Path) -> dict:
     from flows.ingest import ingest_with
 
@@ -110,8 +150,9 @@ def test_flow_balances_hostile_files(tmp_path: Path, name: str) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / name).write_bytes(data)
     summary = run_flow([str(tmp_path / "in" / name)], tmp_path / "wh")
-    assert summary["records_read"] == (summary["articles"] + summary["duplicates"]
-                                       + summary["rejects"])
+    assert summary["records_read"] == (
+        summary["articles"] + summary["duplicates"] + summary["rejects"]
+    )
     assert summary["articles"] + summary["duplicates"] == good
     assert summary["rejects"] >= min_rejects
     assert len(warehouse_rejects(tmp_path / "wh")) == summary["rejects"]
@@ -128,8 +169,9 @@ def test_flow_survives_a_folder_of_every_hostile_file(tmp_path: Path) -> None:
     (folder / "utf16.txt").write_bytes(ARTICLE.encode("utf-16-le"))
     (folder / "bin.dat").write_bytes(bytes(range(256)) * 40)
     summary = run_flow([str(folder)], tmp_path / "wh")
-    assert summary["records_read"] == (summary["articles"] + summary["duplicates"]
-                                       + summary["rejects"])
+    assert summary["records_read"] == (
+        summary["articles"] + summary["duplicates"] + summary["rejects"]
+    )
     reasons = [r for _, r in warehouse_rejects(tmp_path / "wh")]
     assert "empty file" in reasons
     assert any("escapes the archive" in r for r in reasons)

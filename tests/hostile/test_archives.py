@@ -38,11 +38,14 @@ BOMB = 100 * MB  # expands 1000:1; big enough to be past the 16 MB ratio floor
 @pytest.fixture(autouse=True)
 def no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
     """Extraction is never called: the loaders read members as streams."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("archive member extracted to disk")
 
-    for cls, names in ((tarfile.TarFile, ("extract", "extractall", "_extract_member")),
-                       (zipfile.ZipFile, ("extract", "extractall", "_extract_member"))):
+    for cls, names in (
+        (tarfile.TarFile, ("extract", "extractall", "_extract_member")),
+        (zipfile.ZipFile, ("extract", "extractall", "_extract_member")),
+    ):
         for name in names:
             monkeypatch.setattr(cls, name, refuse)
 
@@ -53,21 +56,30 @@ def files_under(*roots: Path) -> set[Path]:
 
 # -- path traversal -------------------------------------------------------------------------------
 
-TRAVERSAL = ["../evil.txt", "a/../../evil.txt", "/tmp/evil.txt", "C:\\evil.txt", "..\\evil.txt",
-             "\\\\server\\share\\evil.txt", "a/b/../../../evil.txt"]
+TRAVERSAL = [
+    "../evil.txt",
+    "a/../../evil.txt",
+    "/tmp/evil.txt",
+    "C:\\evil.txt",
+    "..\\evil.txt",
+    "\\\\server\\share\\evil.txt",
+    "a/b/../../../evil.txt",
+]
 
 
 @pytest.mark.parametrize("name", TRAVERSAL)
 @pytest.mark.parametrize("kind", ["zip", "tar", "tar.gz"])
-def test_traversal_members_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str,
-                                   name: str) -> None:
+def test_traversal_members_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, name: str
+) -> None:
     monkeypatch.chdir(tmp_path)  # a relative write would land here, and be seen
     members = [(name, ARTICLE.encode()), ("fine/story.txt", ARTICLE.encode())]
     if kind == "zip":
         data = zip_bytes(members)
     else:
-        data = tar_bytes([(file_info(n), d) for n, d in members],
-                         mode="w:gz" if kind == "tar.gz" else "w")
+        data = tar_bytes(
+            [(file_info(n), d) for n, d in members], mode="w:gz" if kind == "tar.gz" else "w"
+        )
     archive = tmp_path / "in" / f"a.{kind}"
     archive.parent.mkdir()
     archive.write_bytes(data)
@@ -84,7 +96,7 @@ def symlink_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         info = zipfile.ZipInfo("link.txt")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
         zf.writestr("story.txt", ARTICLE)
     return buf.getvalue()
@@ -94,16 +106,46 @@ def symlink_zip() -> bytes:
     ("name", "data", "reason"),
     [
         ("s.zip", symlink_zip(), "symlink"),
-        ("s.tar", tar_bytes([(file_info("link.txt", type=tarfile.SYMTYPE,
-                                        linkname="/etc/passwd"), None),
-                             (file_info("story.txt"), ARTICLE.encode())]), "link"),
-        ("h.tar", tar_bytes([(file_info("hard.txt", type=tarfile.LNKTYPE,
-                                        linkname="/etc/passwd"), None),
-                             (file_info("story.txt"), ARTICLE.encode())]), "link"),
-        ("d.tar", tar_bytes([(file_info("dev", type=tarfile.CHRTYPE, devmajor=1, devminor=5),
-                              None), (file_info("story.txt"), ARTICLE.encode())]), "special"),
-        ("f.tar", tar_bytes([(file_info("fifo", type=tarfile.FIFOTYPE), None),
-                             (file_info("story.txt"), ARTICLE.encode())]), "special"),
+        (
+            "s.tar",
+            tar_bytes(
+                [
+                    (file_info("link.txt", type=tarfile.SYMTYPE, linkname="/etc/passwd"), None),
+                    (file_info("story.txt"), ARTICLE.encode()),
+                ]
+            ),
+            "link",
+        ),
+        (
+            "h.tar",
+            tar_bytes(
+                [
+                    (file_info("hard.txt", type=tarfile.LNKTYPE, linkname="/etc/passwd"), None),
+                    (file_info("story.txt"), ARTICLE.encode()),
+                ]
+            ),
+            "link",
+        ),
+        (
+            "d.tar",
+            tar_bytes(
+                [
+                    (file_info("dev", type=tarfile.CHRTYPE, devmajor=1, devminor=5), None),
+                    (file_info("story.txt"), ARTICLE.encode()),
+                ]
+            ),
+            "special",
+        ),
+        (
+            "f.tar",
+            tar_bytes(
+                [
+                    (file_info("fifo", type=tarfile.FIFOTYPE), None),
+                    (file_info("story.txt"), ARTICLE.encode()),
+                ]
+            ),
+            "special",
+        ),
     ],
 )
 def test_links_and_special_members_refused(name: str, data: bytes, reason: str) -> None:
@@ -127,6 +169,7 @@ def test_encrypted_and_unsupported_zip_members() -> None:
 
 
 # -- bombs ---------------------------------------------------------------------------------------
+
 
 def peak_bytes(run: Callable[[], list]) -> tuple[list, int]:
     tracemalloc.start()
@@ -213,8 +256,10 @@ class _Repeat(io.RawIOBase):
 
 def test_zip_bomb_refused_from_its_directory() -> None:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
-            zf.open("story.txt", "w", force_zip64=True) as member:
+    with (
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf,
+        zf.open("story.txt", "w", force_zip64=True) as member,
+    ):
         for block in (b"\x00" * MB for _ in range(BOMB // MB)):
             member.write(block)
     items, peak = peak_bytes(lambda: read_bytes(buf.getvalue(), "b.zip"))
@@ -249,11 +294,13 @@ def test_member_budget_holds_across_nesting() -> None:
     assert len(items) <= 101
 
 
-def test_member_count_checked_before_the_directory_is_parsed(monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_member_count_checked_before_the_directory_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = zip_bytes([(f"m{i}.txt", b"x") for i in range(300)])
-    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents",
-                        lambda self: pytest.fail("central directory parsed"))
+    monkeypatch.setattr(
+        zipfile.ZipFile, "_RealGetContents", lambda self: pytest.fail("central directory parsed")
+    )
     [item] = read_bytes(data, "many.zip", Limits(max_archive_members=100))
     assert isinstance(item, Reject) and "over 100 members" in item.reason
 

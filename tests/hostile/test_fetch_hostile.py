@@ -77,7 +77,7 @@ class Hostile(BaseHTTPRequestHandler):
             elif path == "/brotli":
                 self.send(200, b"\x0b\x02\x80hello\x03", Content_Encoding="br")
             elif path.startswith("/to/"):
-                self.send(302, Location=path[len("/to/"):].replace("ORIGIN", Hostile.other))
+                self.send(302, Location=path[len("/to/") :].replace("ORIGIN", Hostile.other))
             elif path == "/private":
                 expected = "Basic " + base64.b64encode(f"{USER}:{SECRET}".encode()).decode()
                 if self.headers.get("Authorization") == expected:
@@ -130,7 +130,11 @@ def with_secret(base: str, path: str) -> str:
     ],
 )
 def test_hostile_server_costs_one_line_and_little_time(
-    server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, path: str, message: str,
+    server: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    message: str,
     seconds: float,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -146,8 +150,9 @@ def test_hostile_server_costs_one_line_and_little_time(
     assert not list(tmp_path.glob(".part-*"))  # no half download left behind
 
 
-def test_credentials_go_only_to_their_origin(server: str, tmp_path: Path,
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_credentials_go_only_to_their_origin(
+    server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     got = fetch(with_secret(server, "/private"), tmp_path, FAST)
     assert got.path.read_bytes() == BODY
@@ -177,8 +182,9 @@ def test_failed_url_is_one_reject_and_the_run_goes_on(
     local = tmp_path / "local.jsonl"
     local.write_bytes(BODY)
     sources = [with_secret(server, "/hang"), with_secret(server, "/garbage"), str(local)]
-    items = check_items(iter_items(sources, Reader(),
-                                   fetcher=lambda u: fetch(u, tmp_path / "cache", FAST)))
+    items = check_items(
+        iter_items(sources, Reader(), fetcher=lambda u: fetch(u, tmp_path / "cache", FAST))
+    )
     assert [type(i) for i in items] == [Reject, Reject, RawRecord]
     for item in items:
         assert SECRET not in repr(item) and USER not in repr(item)
@@ -189,7 +195,10 @@ def test_unreachable_and_unresolvable_hosts(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    for url in (f"http://{USER}:{SECRET}@127.0.0.1:{port}/x", f"http://{USER}:{SECRET}@nohost.invalid/"):
+    for url in (
+        f"http://{USER}:{SECRET}@127.0.0.1:{port}/x",
+        f"http://{USER}:{SECRET}@nohost.invalid/",
+    ):
         with pytest.raises(FetchError) as exc:
             fetch(url, tmp_path, FAST)
         assert SECRET not in str(exc.value) and USER not in str(exc.value)
@@ -197,8 +206,12 @@ def test_unreachable_and_unresolvable_hosts(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["https://u:p%40ss@news.example/a", "http://user:pw@[::1/x", "https://user@news.example/",
-     f"https://{USER}:{SECRET}@news.example:8443/a?b=1#c"],
+    [
+        "https://u:p%40ss@news.example/a",
+        "http://user:pw@[::1/x",
+        "https://user@news.example/",
+        f"https://{USER}:{SECRET}@news.example:8443/a?b=1#c",
+    ],
 )
 def test_redact_takes_out_any_userinfo(url: str) -> None:
     assert "@" not in redact(url)
@@ -208,12 +221,14 @@ def test_redact_takes_out_any_userinfo(url: str) -> None:
 def test_gzip_content_is_sniffed_whatever_its_name(server: str, tmp_path: Path) -> None:
     # The server's gzip encoding is kept: the reader finds gzip by content under a .jsonl name.
     data = gzip.compress(BODY)
-    items = check_items(Reader().read_stream(lambda: __import__("io").BytesIO(data),
-                                             "ok.jsonl", "u", "", 0))
+    items = check_items(
+        Reader().read_stream(lambda: __import__("io").BytesIO(data), "ok.jsonl", "u", "", 0)
+    )
     assert [type(i) for i in items] == [RawRecord]
 
 
 # -- through the real flow -------------------------------------------------------------------
+
 
 @pytest.fixture()
 def quick_fetch_task(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,13 +260,23 @@ def test_hanging_server_costs_its_retries_not_the_run(
 
     caplog.set_level(logging.DEBUG)
     local = tmp_path / "local.jsonl"
-    local.write_text(json.dumps({"title": "Buses", "text": (
-        "The mayor, Ann Lee, said on Monday that the buses would run again. "
-        '"It is done," she said.')}) + "\n")
+    local.write_text(
+        json.dumps(
+            {
+                "title": "Buses",
+                "text": (
+                    "The mayor, Ann Lee, said on Monday that the buses would run again. "
+                    '"It is done," she said.'
+                ),
+            }
+        )
+        + "\n"
+    )
     Hostile.seen_auth.clear()
     wh = tmp_path / "wh"
-    summary = ingest_with(1)(sources=[with_secret(server, "/hang"), str(local)],
-                             warehouse_dir=str(wh), workers=1)
+    summary = ingest_with(1)(
+        sources=[with_secret(server, "/hang"), str(local)], warehouse_dir=str(wh), workers=1
+    )
     assert len(Hostile.seen_auth) == 2  # the first try and one retry, then given up
     assert (summary["articles"], summary["rejects"]) == (1, 1)
     _, [(uri, reason)] = warehouse.query(wh, "SELECT source_uri, reason FROM rejects")

@@ -26,10 +26,21 @@ from tests.hostile.conftest import (
     zip_bytes,
 )
 
-JSONL = "\n".join(json.dumps({"title": f"T{i}", "text": ARTICLE, "date": "2024-05-01",
-                              "authors": ["Ann Lee"]}) for i in range(3)).encode() + b"\n"
-WARC = warc_bytes([("https://n.example/a", "text/html", PAGE.encode()),
-                   ("https://n.example/b", "text/plain", ARTICLE.encode())])
+JSONL = (
+    "\n".join(
+        json.dumps(
+            {"title": f"T{i}", "text": ARTICLE, "date": "2024-05-01", "authors": ["Ann Lee"]}
+        )
+        for i in range(3)
+    ).encode()
+    + b"\n"
+)
+WARC = warc_bytes(
+    [
+        ("https://n.example/a", "text/html", PAGE.encode()),
+        ("https://n.example/b", "text/plain", ARTICLE.encode()),
+    ]
+)
 
 VALID: dict[str, bytes] = {
     "a.txt": ARTICLE.encode(),
@@ -95,9 +106,27 @@ def test_mutated_valid_file(name: str) -> None:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["text", "maintext", "html", "title", "date", "authors", "url",
-                         "outlet", "language", "x"]), inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "text",
+                    "maintext",
+                    "html",
+                    "title",
+                    "date",
+                    "authors",
+                    "url",
+                    "outlet",
+                    "language",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
     max_leaves=20,
 )
 
@@ -114,8 +143,10 @@ def test_json_lines_of_any_shape(values: list[object]) -> None:
 
 
 @FUZZ
-@given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "utf-16",
-                                                "latin-1", "cp1252", "utf-32"]))
+@given(
+    st.text(max_size=300),
+    st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "utf-16", "latin-1", "cp1252", "utf-32"]),
+)
 def test_text_in_any_encoding(text: str, encoding: str) -> None:
     try:
         data = text.encode(encoding)
@@ -131,8 +162,7 @@ def test_tar_with_fuzzed_member_names(name: str) -> None:
     @given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=4))
     def check(names: list[str]) -> None:
         mode = "w:gz" if name.endswith(".gz") else "w"
-        data = tar_bytes([(file_info(n, type=tarfile.REGTYPE), b"Text.") for n in names],
-                         mode=mode)
+        data = tar_bytes([(file_info(n, type=tarfile.REGTYPE), b"Text.") for n in names], mode=mode)
         read_bytes(data, name)
 
     check()

@@ -18,6 +18,7 @@ RECORD = json.dumps({"title": "Bus plan", "text": ARTICLE})
 
 # -- encodings and binary content ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["s.txt", "s.html", "s.jsonl", "s.json", "noext"])
 def test_invalid_utf8_is_read_or_rejected(name: str) -> None:
     body = ARTICLE if name.endswith(("txt", "noext")) else PAGE if "html" in name else RECORD
@@ -65,8 +66,13 @@ FIFTY_MB = 50 * 1024 * 1024
 
 @pytest.mark.parametrize(
     ("name", "expect"),
-    [("line.txt", "over"), ("line.html", "over"), ("line.json", "over"),
-     ("line.jsonl", "line over"), ("line.warc", None)],
+    [
+        ("line.txt", "over"),
+        ("line.html", "over"),
+        ("line.json", "over"),
+        ("line.jsonl", "line over"),
+        ("line.warc", None),
+    ],
 )
 def test_fifty_megabyte_single_line(tmp_path: Path, name: str, expect: str | None) -> None:
     path = tmp_path / name
@@ -87,8 +93,21 @@ def test_fifty_megabyte_single_line(tmp_path: Path, name: str, expect: str | Non
         assert isinstance(items[1], RawRecord) and items[1].source_locator == "line:2"
 
 
-@pytest.mark.parametrize("name", ["e.txt", "e.jsonl", "e.json", "e.html", "e.warc", "e.zip",
-                                  "e.tar", "e.tar.gz", "e.jsonl.gz", "noext"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "e.txt",
+        "e.jsonl",
+        "e.json",
+        "e.html",
+        "e.warc",
+        "e.zip",
+        "e.tar",
+        "e.tar.gz",
+        "e.jsonl.gz",
+        "noext",
+    ],
+)
 def test_empty_file_is_one_reject(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b"")
     [item] = read_file(tmp_path / name)
@@ -104,16 +123,19 @@ def test_blank_file_is_one_reject(name: str, data: bytes) -> None:
 
 # -- truncation -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["t.jsonl.gz", "t.html.gz", "t.warc.gz", "t.tar.gz", "t.gz"])
 def test_truncated_gzip(name: str) -> None:
     if "warc" in name:
-        data = warc_bytes([(f"https://n.example/{i}", "text/html", PAGE.encode())
-                           for i in range(50)], gz=True)
+        data = warc_bytes(
+            [(f"https://n.example/{i}", "text/html", PAGE.encode()) for i in range(50)], gz=True
+        )
     elif "tar" in name:
         from tests.hostile.conftest import file_info, tar_bytes
 
-        data = tar_bytes([(file_info(f"a{i}.txt"), ARTICLE.encode() * 20) for i in range(50)],
-                         mode="w:gz")
+        data = tar_bytes(
+            [(file_info(f"a{i}.txt"), ARTICLE.encode() * 20) for i in range(50)], mode="w:gz"
+        )
     elif "html" in name:
         data = gzip.compress(PAGE.encode() * 200)
     else:
@@ -129,7 +151,8 @@ WARC = warc_bytes([(f"https://n.example/{i}", "text/html", PAGE.encode()) for i 
 
 
 @pytest.mark.parametrize(
-    "length", [b"5", b"999999", b"-3", b"abc", b"", b"99999999999999999999999", b"0"])
+    "length", [b"5", b"999999", b"-3", b"abc", b"", b"99999999999999999999999", b"0"]
+)
 def test_warc_with_wrong_content_length(length: bytes) -> None:
     # The first response record (the second record: the first is warcinfo) lies.
     starts = [m.start() for m in re.finditer(rb"Content-Length: \d+", WARC)]
@@ -153,15 +176,24 @@ def test_warc_garbage_after_header_line() -> None:
 
 # -- JSON of the wrong shape ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("42", "is a int"), ('"text"', "is a str"), ("null", "is a NoneType"),
-        ("[1, 2]", "is a list"), ('{"text": ["a"]}', "no article text"),
-        ('{"text": {"a": 1}}', "no article text"), ('{"text": null}', "no article text"),
-        ('{"text": true}', "no article text"), ('{"text": "ok", "text": 5}', "no article text"),
-        ("1" * 5000, "invalid JSON"), ('{"text": "x"', "invalid JSON"), ("NaN", "is a float"),
-        ("[" * 200_000, "nested too deeply"), ('{"a":' * 200_000, "nested too deeply"),
+        ("42", "is a int"),
+        ('"text"', "is a str"),
+        ("null", "is a NoneType"),
+        ("[1, 2]", "is a list"),
+        ('{"text": ["a"]}', "no article text"),
+        ('{"text": {"a": 1}}', "no article text"),
+        ('{"text": null}', "no article text"),
+        ('{"text": true}', "no article text"),
+        ('{"text": "ok", "text": 5}', "no article text"),
+        ("1" * 5000, "invalid JSON"),
+        ('{"text": "x"', "invalid JSON"),
+        ("NaN", "is a float"),
+        ("[" * 200_000, "nested too deeply"),
+        ('{"a":' * 200_000, "nested too deeply"),
     ],
 )
 def test_json_wrong_types_and_nesting(line: str, reason: str) -> None:
@@ -171,16 +203,19 @@ def test_json_wrong_types_and_nesting(line: str, reason: str) -> None:
 
 def test_json_metadata_of_the_wrong_type_is_dropped() -> None:
     deep = "[" * 900 + "]" * 900
-    line = ('{"text": "Ann Lee said so.", "title": {"x": 1}, "authors": {"a": 1}, '
-            f'"date": {deep}, "url": 7, "outlet": ["x"], "language": false}}')
+    line = (
+        '{"text": "Ann Lee said so.", "title": {"x": 1}, "authors": {"a": 1}, '
+        f'"date": {deep}, "url": 7, "outlet": ["x"], "language": false}}'
+    )
     [item] = read_bytes(line.encode(), "d.jsonl")
     assert isinstance(item, RawRecord)
     assert item.meta["published"] is None and item.meta["title"] is None
     assert item.meta["authors"] == [] and item.meta["url"] is None
 
 
-@pytest.mark.parametrize("doc", ["[" * 200_000 + "]" * 200_000, "[\n" * 50_000,
-                                 '{\n "text": "a",\n "title": "cut off'])
+@pytest.mark.parametrize(
+    "doc", ["[" * 200_000 + "]" * 200_000, "[\n" * 50_000, '{\n "text": "a",\n "title": "cut off']
+)
 def test_json_file_deeply_nested_or_broken_is_one_reject(doc: str) -> None:
     [item] = read_bytes(doc.encode(), "doc.json")
     assert isinstance(item, Reject)
@@ -203,8 +238,16 @@ def test_deeply_nested_html_reads_as_a_record() -> None:
     assert isinstance(item, RawRecord) and item.kind == "html"
 
 
-@pytest.mark.parametrize("html", [DEEP_HTML, "<p>" * 50_000, "<html>" + "<b><i>" * 30_000,
-                                  "<!--" * 10_000, "<table>" + "<tr><td><table>" * 20_000])
+@pytest.mark.parametrize(
+    "html",
+    [
+        DEEP_HTML,
+        "<p>" * 50_000,
+        "<html>" + "<b><i>" * 30_000,
+        "<!--" * 10_000,
+        "<table>" + "<tr><td><table>" * 20_000,
+    ],
+)
 def test_deeply_nested_html_cleans_to_an_article_or_a_reject(html: str) -> None:
     prepare = pytest.importorskip("tasks.prepare")
     out = prepare.prepare_record(RawRecord("mem", "file", "html", html))
@@ -212,6 +255,7 @@ def test_deeply_nested_html_cleans_to_an_article_or_a_reject(html: str) -> None:
 
 
 # -- files that are not files ----------------------------------------------------------------------
+
 
 def test_special_files_and_symlinks_in_folders(tmp_path: Path) -> None:
     import os

@@ -18,15 +18,17 @@ prepare = pytest.importorskip("tasks.prepare")
 
 def paragraphs(n: int, size: int = 500) -> str:
     sentence = "The council said on Monday that the buses would run again next week. "
-    return "\n\n".join(f"Paragraph {i}. " + (sentence * (size // len(sentence))).strip()
-                       for i in range(n))
+    return "\n\n".join(
+        f"Paragraph {i}. " + (sentence * (size // len(sentence))).strip() for i in range(n)
+    )
 
 
 @pytest.mark.parametrize("cap", [5_000, 20_000, 200_000])
 def test_long_body_cut_at_a_paragraph_break(cap: int) -> None:
     body = paragraphs(cap // 250)  # about twice the cap
-    [article] = prepare.prepare_record(RawRecord("mem", "line:1", "fields", body),
-                                       Limits(max_article_chars=cap))
+    [article] = prepare.prepare_record(
+        RawRecord("mem", "line:1", "fields", body), Limits(max_article_chars=cap)
+    )
     assert cap // 2 < len(article.body) <= cap
     kept = article.body.split("\n\n")
     assert kept == body.split("\n\n")[: len(kept)]  # whole paragraphs: cut at a break
@@ -34,15 +36,17 @@ def test_long_body_cut_at_a_paragraph_break(cap: int) -> None:
 
 def test_body_without_paragraph_breaks_is_cut_hard() -> None:
     body = "word " * 10_000
-    [article] = prepare.prepare_record(RawRecord("mem", "line:1", "fields", body),
-                                       Limits(max_article_chars=8_000))
+    [article] = prepare.prepare_record(
+        RawRecord("mem", "line:1", "fields", body), Limits(max_article_chars=8_000)
+    )
     assert 7_000 < len(article.body) <= 8_000
 
 
 def test_cut_is_recorded() -> None:
     body = paragraphs(100)
-    [article] = prepare.prepare_record(RawRecord("mem", "line:1", "fields", body),
-                                       Limits(max_article_chars=5_000))
+    [article] = prepare.prepare_record(
+        RawRecord("mem", "line:1", "fields", body), Limits(max_article_chars=5_000)
+    )
     assert article.body_cut_chars == len(body) - len(article.body) > 0
     [whole] = prepare.prepare_record(RawRecord("mem", "line:1", "fields", body))
     assert whole.body_cut_chars == 0
@@ -77,8 +81,7 @@ def test_flood_of_tiny_records_streams_in_bounded_memory(tmp_path: Path) -> None
 def test_reader_holds_nothing_per_record(tmp_path: Path) -> None:
     """The same, exactly, on a smaller flood: traced memory stays flat between 5k and 50k."""
     path = tmp_path / "flood.jsonl"
-    path.write_text("".join(json.dumps({"text": f"Item {i} said."}) + "\n"
-                            for i in range(50_000)))
+    path.write_text("".join(json.dumps({"text": f"Item {i} said."}) + "\n" for i in range(50_000)))
     tracemalloc.start()
     try:
         at: dict[int, int] = {}

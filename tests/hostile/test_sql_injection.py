@@ -12,8 +12,20 @@ import pytest
 from tasks import warehouse
 
 DROP = "'; DROP TABLE quotes; --"
-HOSTILE = [DROP, "it's", '"quoted"', "a;b", "%_\\", "' OR '1'='1", "); DELETE FROM articles; --",
-           "?", "match_bm25(quote_id, 'x')", "ünïcödé ☃", "x" * 5000, ""]
+HOSTILE = [
+    DROP,
+    "it's",
+    '"quoted"',
+    "a;b",
+    "%_\\",
+    "' OR '1'='1",
+    "); DELETE FROM articles; --",
+    "?",
+    "match_bm25(quote_id, 'x')",
+    "ünïcödé ☃",
+    "x" * 5000,
+    "",
+]
 QUOTES = [
     ("q1", "Dana Whitlock", "Our members did not want this strike."),
     ("q2", "Ann Lee", "The buses will run again; we listened."),
@@ -31,18 +43,23 @@ def build(wh: Path, fts: bool) -> None:
             "INSERT INTO articles (article_id, source_uri, source_locator, outlet, title, body, "
             "word_count, body_cut_chars, content_hash, run_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ["a1", "dump.jsonl", "line:1", "echo'; --", DROP, "Body.", 1, 0, "h1", "r1"])
+            ["a1", "dump.jsonl", "line:1", "echo'; --", DROP, "Body.", 1, 0, "h1", "r1"],
+        )
         for quote_id, speaker, text in QUOTES:
             con.execute(
                 "INSERT INTO quotes (quote_id, article_id, kind, quote_text, quote_start, "
                 "quote_end, speaker_kind, speaker_name, said_on_precision, said_on_source, "
                 "confidence) VALUES (?, 'a1', 'direct', ?, 0, 1, 'person', ?, 'unknown', "
-                "'unknown', 0.9)", [quote_id, text, speaker])
+                "'unknown', 0.9)",
+                [quote_id, text, speaker],
+            )
         if fts:
             if not warehouse.load_fts(con):
                 pytest.skip("DuckDB full-text-search extension not available")
-            con.execute("PRAGMA create_fts_index('quotes', 'quote_id', 'quote_text', "
-                        "stemmer = 'porter', stopwords = 'english', overwrite = 1)")
+            con.execute(
+                "PRAGMA create_fts_index('quotes', 'quote_id', 'quote_text', "
+                "stemmer = 'porter', stopwords = 'english', overwrite = 1)"
+            )
         warehouse.create_views(con, fts)
         con.execute("CHECKPOINT")
     finally:
@@ -50,9 +67,12 @@ def build(wh: Path, fts: bool) -> None:
 
 
 def counts(wh: Path) -> tuple:
-    _, rows = warehouse.query(wh, "SELECT (SELECT count(*) FROM quotes), "
-                                  "(SELECT count(*) FROM articles), "
-                                  "(SELECT count(*) FROM duckdb_tables())")
+    _, rows = warehouse.query(
+        wh,
+        "SELECT (SELECT count(*) FROM quotes), "
+        "(SELECT count(*) FROM articles), "
+        "(SELECT count(*) FROM duckdb_tables())",
+    )
     return rows[0]
 
 
@@ -68,7 +88,8 @@ def test_search_words_are_parameters(wh: Path) -> None:
     assert before[:2] == (3, 1)
     for words in HOSTILE:
         names, rows = warehouse.query(
-            wh, "SELECT speaker_name, quote_text FROM search_quotes(?)", [words])
+            wh, "SELECT speaker_name, quote_text FROM search_quotes(?)", [words]
+        )
         assert names == ["speaker_name", "quote_text"], words
         # Whatever matched is a real quote, not something the words conjured up.
         assert {r[1] for r in rows} <= {q[2] for q in QUOTES}, words
@@ -100,8 +121,9 @@ def test_entity_and_speaker_names_are_parameters(wh: Path) -> None:
     assert counts(wh) == before
 
 
-@pytest.mark.parametrize("sql", ["DROP TABLE quotes", "DELETE FROM quotes",
-                                 "INSERT INTO quotes SELECT * FROM quotes"])
+@pytest.mark.parametrize(
+    "sql", ["DROP TABLE quotes", "DELETE FROM quotes", "INSERT INTO quotes SELECT * FROM quotes"]
+)
 def test_query_is_read_only(wh: Path, sql: str) -> None:
     before = counts(wh)
     with pytest.raises(duckdb.Error):
