@@ -114,6 +114,25 @@ def ingest(
     return summary
 
 
+@flow(name="whosaid-ingest-dask", log_prints=True)
+def ingest_on_dask(
+    dask_address: str,
+    sources: list[str] | None = None,
+    warehouse_dir: str | None = None,
+    batch_size: int | None = None,
+    full_rescan: bool = False,
+) -> dict[str, Any]:
+    """The ingest flow with its cleaning and NLP tasks on the Dask cluster at ``dask_address``
+    (``tcp://scheduler:8786``), for backfills one machine is too small for. The warehouse must be
+    on storage every Dask worker sees under the same path."""
+    return ingest_with(0, dask_address)(
+        sources=sources,
+        warehouse_dir=warehouse_dir,
+        batch_size=batch_size,
+        full_rescan=full_rescan,
+    )
+
+
 def ingest_with(workers: int, dask_address: str | None = None):  # type: ignore[no-untyped-def]
     """The flow with a task runner sized for ``workers`` (or on a Dask cluster)."""
     if dask_address:

@@ -154,3 +154,34 @@ def test_ingest_on_dask_cluster(cluster, tmp_path: Path) -> None:  # type: ignor
     # The NLP batches ran on the cluster's workers, not in the flow's process.
     worker_logs = "".join(p.log.read_text(errors="replace") for p in procs[1:])
     assert "entities-quotes-write-batch" in worker_logs, worker_logs[-3000:]
+
+
+def test_dask_flow_of_the_deployment(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`ingest_on_dask`, the flow of prefect.yaml's backfill-on-dask deployment, sends its
+    batches to the cluster too."""
+    address, tmp, procs = cluster
+
+    def batches_on_workers() -> int:
+        logs = "".join(p.log.read_text(errors="replace") for p in procs[1:])
+        return logs.count("entities-quotes-write-batch")
+
+    before = batches_on_workers()
+    wh = tmp_path / "warehouse"
+    env = base_env(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_LOGGING_LEVEL="INFO")
+    script = (
+        "import json, sys\n"
+        "from flows.ingest import ingest_on_dask\n"
+        "s = ingest_on_dask(sys.argv[1], sources=[sys.argv[2]], warehouse_dir=sys.argv[3])\n"
+        "print('SUMMARY', json.dumps({k: s[k] for k in ('records_read', 'articles')}))\n"
+    )
+    done = subprocess.run(
+        [str(BIN / "python"), "-c", script, address, str(SAMPLES), str(wh)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert 'SUMMARY {"records_read": 9, "articles": 9}' in done.stdout
+    wait_for(lambda: batches_on_workers() > before, 30, "worker log lines", interval_s=1)
