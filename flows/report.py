@@ -25,6 +25,17 @@ from tasks.warehouse import LoadResult
 SUMMARY_KEY = "whosaid-run-summary"
 REPORT_KEY = "whosaid-run-report"
 PROGRESS_KEY = "whosaid-run-progress"
+# What a run's summary shows, in this order, in the UI's table artifact and on the command line.
+SUMMARY_COUNTS = (
+    "sources_unchanged",
+    "records_read",
+    "articles",
+    "duplicates",
+    "rejects",
+    "quotes",
+    "mentions",
+    "seconds",
+)
 
 
 def _in_flow() -> bool:
@@ -114,19 +125,7 @@ def publish(
     """The run's table and markdown artifacts, when running inside a Prefect flow run."""
     if not _in_flow():
         return
-    table = [
-        {"measure": k, "value": s.get(k, 0)}
-        for k in (
-            "sources_unchanged",
-            "records_read",
-            "articles",
-            "duplicates",
-            "rejects",
-            "quotes",
-            "mentions",
-            "seconds",
-        )
-    ]
+    table = [{"measure": k, "value": s.get(k, 0)} for k in SUMMARY_COUNTS]
     table += [
         {"measure": f"rejects: {k}", "value": v} for k, v in sorted(s["rejects_by_reason"].items())
     ]

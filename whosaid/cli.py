@@ -109,17 +109,10 @@ def ingest(
 
 
 def _print_summary(s: dict) -> None:
+    from flows import report
+
     t = Table(title=f"run {s['run_id']}", show_header=False)
-    for k in (
-        "sources_unchanged",
-        "records_read",
-        "articles",
-        "duplicates",
-        "rejects",
-        "quotes",
-        "mentions",
-        "seconds",
-    ):
+    for k in report.SUMMARY_COUNTS:
         t.add_row(k.replace("_", " "), str(s.get(k, 0)))
     for reason, n in sorted(s["rejects_by_reason"].items()):
         t.add_row(f"  rejected: {reason}", str(n))
