@@ -1,6 +1,6 @@
 """Cleaning benchmarks: ScrapingHub article bodies, htmldate MediaCloud publication dates.
 
-    .venv/bin/python bench/eval_clean.py [--limit N] [--json out.json] [--compare]
+    .venv/bin/python bench/eval_clean.py [--limit N] [--json out.json] [--compare] [--halves]
 
 Prints markdown tables. Bodies are scored with the project's scorer (``score.shingle_prf``:
 4-word shingles, averaged per-document P and R). Two ways of reading a page are measured:
@@ -13,6 +13,8 @@ Prints markdown tables. Bodies are scored with the project's scorer (``score.shi
 next to plain ``trafilatura.extract`` (defaults) and all visible text in the same run;
 ``--compare`` adds jusText, readability-lxml and newspaper4k when they are installed.
 Dates: share of pages whose ``extract_html`` day equals the gold day, next to htmldate alone.
+``--halves`` adds text mode on the even-numbered pages (where the cleaner's rules were developed)
+and the odd-numbered ones (held out) apart.
 """
 
 from __future__ import annotations
@@ -149,6 +151,22 @@ def bodies_table(limit: int | None = None, compare: bool = False) -> dict[str, d
     return results
 
 
+def halves_table(limit: int | None = None) -> dict[str, dict[str, float]]:
+    """Text mode on the even- and odd-numbered pages (position in id order) apart: the cleaner's
+    rules were developed looking at the even pages only, the odd ones are held out."""
+    score = _score_module()
+    pages = load_scrapinghub(limit)
+    pred = {doc_id: text_mode(html) for doc_id, _, html, _ in pages}
+    gold = {doc_id: body for doc_id, _, _, body in pages}
+    out = {}
+    for name, part in (("even (development)", pages[0::2]), ("odd (held out)", pages[1::2])):
+        ids = [doc_id for doc_id, _, _, _ in part]
+        if not ids:
+            continue
+        out[name] = score.shingle_prf({i: pred[i] for i in ids}, {i: gold[i] for i in ids})
+    return out
+
+
 def dates_table(limit: int | None = None) -> dict[str, dict[str, float]]:
     """Share of pages whose day equals the gold day: extract_html vs htmldate alone."""
     import htmldate
@@ -194,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         help="add jusText, readability-lxml and newspaper4k (if installed)",
     )
     parser.add_argument("--only", choices=["bodies", "dates"], default=None)
+    parser.add_argument(
+        "--halves",
+        action="store_true",
+        help="also text mode on even (development) and odd (held-out) pages apart",
+    )
     args = parser.parse_args(argv)
     if not EVAL.exists():
         print(f"{EVAL} is absent: nothing to measure", file=sys.stderr)
@@ -210,6 +233,14 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['s_per_page']:.3f} |"
             )
+    if args.halves:
+        halves = halves_table(args.limit)
+        out["scrapinghub_text_mode_halves"] = halves
+        print("\n### Text mode by half (pages in id order)\n")
+        print("| pages | n | P | R | F1 |")
+        print("|---|---|---|---|---|")
+        for name, s in halves.items():
+            print(f"| {name} | {int(s['n'])} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} |")
     if args.only in (None, "dates"):
         found = dates_table(args.limit)
         out["mediacloud_dates"] = found

@@ -7,8 +7,9 @@ jusText's (Pomikálek 2011), on lines instead of HTML blocks, plus one step jusT
 
 1. **Classify each line** from text features alone: length, stopword density (jusText's own
    stoplists, chosen by the detected language), whether it ends like a sentence, and a junk
-   lexicon of furniture lines (``lexicon/junk_lines.txt``). Lines are *good*, *near-good*,
-   *short* or *bad*, with jusText's published thresholds.
+   lexicon of furniture lines (``lexicon/junk_lines.txt``; legal and cookie notices of any
+   length, ``junk_notices.txt``). Lines are *good*, *near-good*, *short* or *bad*, with jusText's
+   published thresholds; Chinese and Japanese characters count three times in a length.
 2. **Smooth by context**: short and near-good lines take the class of their neighbours, so a
    one-line quote or a dateline between two paragraphs is kept and a long teaser among
    navigation links is not.
@@ -16,7 +17,10 @@ jusText's (Pomikálek 2011), on lines instead of HTML blocks, plus one step jusT
    (good lines add their length, bad lines cost theirs, at least ``BAD_LINE_MIN_COST``), the
    maximum-scoring-segment idea of Body Text Extraction (Finn et al. 2001). Teasers and ads far
    below the article are cut off even when a few of them look like prose. A furniture heading
-   (``lexicon/junk_end_markers.txt``) or an author's note ends the run early.
+   (``lexicon/junk_end_markers.txt``, ``junk_end_patterns.txt``: "Most read", "12 Comments")
+   or an author's note ends the run early, except a box heading ("Related:",
+   ``junk_box_headings.txt``) with the article's paragraphs right after it: that box is dropped
+   and the article goes on. A list the article announces ("Tour dates:") extends the run.
 4. **Header and metadata**: title (the repeated page title, or the dump's first line), category
    lines, standfirst, "By ..." bylines and closing author notes ("Jo Bloggs is political
    correspondent for the Daily Planet." gives the author and the outlet), the outlet from the
@@ -28,6 +32,7 @@ jusText's (Pomikálek 2011), on lines instead of HTML blocks, plus one step jusT
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +55,9 @@ STOPWORDS_HIGH = 0.32
 # a real paragraph that opens with "Read more ..." survives (the longest furniture line in the
 # seeds is ~90 characters; 200 is jusText's LENGTH_HIGH, the length from which a line is prose).
 JUNK_LINE_MAX_CHARS = LENGTH_HIGH
+# A Chinese or Japanese character holds about as much text as three Latin ones (an English
+# translation runs about 3 characters per Han character; kana are syllables of 2-3 letters).
+CJK_CHAR_WEIGHT = 3
 # Cost of a bad line in the main-run score, in characters: a navigation line of 15 characters
 # costs as much as one of 40, so twenty links separating a teaser from the article outweigh the
 # teaser. 40 is about a four-word link line with its share of separators (seeds: nav lines are
@@ -64,6 +72,20 @@ PROSE_ZERO_DENSITY = 0.2
 # Short lines cost half of what a bad line costs: an article carries a few (subheadings, one-line
 # quotes, datelines), a menu is made of them.
 SHORT_LINE_WEIGHT = 0.5
+# An in-article box (a "Related:" heading and its links) is at most this many lines before the
+# article's prose resumes: on ScrapingHub text mode (even-numbered pages) the boxes inside articles
+# span 1-8 lines, while a heading over the furniture after an article is followed by 10-30 lines
+# before the next long paragraph (a comment, a footer).
+BOX_MAX_LINES = 8
+# ... and the article resumes with at least this many paragraphs before the next furniture line:
+# a teaser rail alternates one blurb with a "Read more" link.
+BOX_RESUME_PARAGRAPHS = 2
+# A list announced by a lead-in line ending in ":" is 2-60 items (tour dates, results, steps).
+LIST_MIN_ITEMS = 2
+LIST_MAX_ITEMS = 60
+# The lead-in is a phrase ("The band's 2020 tour dates:"), not a one- or two-word label of the
+# page's furniture ("Source:", "Tags:", "About the author:").
+LIST_LEAD_MIN_WORDS = 3
 # A dump holds a second article only when what follows an author's note is an article in its
 # own right: at least this much good prose (the shortest seed article body is ~1.7k characters;
 # 400 is about two short news paragraphs).
@@ -81,6 +103,11 @@ STANDFIRST_MAX_CHARS = 300
 TITLE_MAX_CHARS = 250
 # Two lines repeat each other (page <title> and <h1>) above this token Jaccard similarity.
 TITLE_REPEAT_JACCARD = 0.6
+# A line holding the title with a few more words is the title again ("<title> | Planet", "<title>
+# - Planet News"): site names are 1-4 words; a title of at least 4 words is specific enough not
+# to be found inside a genuine sentence of this length by chance.
+SITE_NAME_MAX_WORDS = 4
+TITLE_REPEAT_MIN_WORDS = 4
 # In a dump, the header (category line, title, standfirst, byline) sits in the first lines.
 HEADER_MAX_LINES = 6
 # A link list: a block (lines between blank lines) of at least this many lines whose median line
@@ -89,8 +116,12 @@ HEADER_MAX_LINES = 6
 # title with its standfirst.
 LINK_LIST_MIN_LINES = 3
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_TERMINAL = re.compile(r"[.!?…:;\"'”’»)\]]$")
+# How a sentence ends, CJK full-width stops and closing brackets included ("。", "！", "」").
+_TERMINAL = re.compile(r"[.!?…:;\"'”’»)\]。！？：；」』）]$")
+# A line that ends like a sentence (a full stop, not the colon of a label or a lead-in).
+_SENTENCE_STOP = re.compile(r"[.!?…。！？][\"'”’»)\]」』）]*$")
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z])")
 _CATEGORY = re.compile(
     r"^[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,3}"
@@ -134,8 +165,23 @@ def _junk_pattern() -> re.Pattern[str]:
 
 
 @functools.cache
+def _notice_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_notices.txt")), re.I)
+
+
+@functools.cache
 def _end_markers() -> frozenset[str]:
     return frozenset(m.lower() for m in _lexicon_lines("junk_end_markers.txt"))
+
+
+@functools.cache
+def _end_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_end_patterns.txt")), re.I)
+
+
+@functools.cache
+def _box_headings() -> frozenset[str]:
+    return frozenset(m.lower() for m in _lexicon_lines("junk_box_headings.txt"))
 
 
 @functools.cache
@@ -163,12 +209,21 @@ def _stoplist(language: str | None) -> frozenset[str]:
 
 
 def is_junk_line(line: str) -> bool:
-    """A furniture line: short and matching the junk lexicon."""
-    return len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None
+    """A furniture line: short and matching the junk lexicon, or a legal or cookie notice."""
+    if len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None:
+        return True
+    return _notice_pattern().search(line) is not None
 
 
 def is_end_marker(line: str) -> bool:
-    return line.strip().rstrip(":").strip().lower() in _end_markers()
+    """A furniture heading after which the article is over ("Related stories", "34 Comments")."""
+    heading = line.strip().rstrip(":").strip()
+    return heading.lower() in _end_markers() or _end_pattern().fullmatch(heading) is not None
+
+
+def is_box_heading(line: str) -> bool:
+    """A furniture heading that may open a box inside an article ("Related:", "Read more")."""
+    return line.strip().rstrip(":").strip().lower() in _box_headings()
 
 
 def is_category_line(line: str) -> bool:
@@ -223,6 +278,12 @@ def outlet_from_boilerplate(lines: Sequence[str]) -> str | None:
     return None
 
 
+def text_length(text: str) -> int:
+    """Length in Latin-script characters: a Chinese or Japanese character counts for
+    CJK_CHAR_WEIGHT, so jusText's thresholds (set on European text) mean the same amount of text."""
+    return len(text) + (CJK_CHAR_WEIGHT - 1) * len(_CJK.findall(text))
+
+
 def _stopword_density(text: str, stopwords: frozenset[str]) -> float:
     words = _WORD.findall(text.lower())
     if not words:
@@ -234,13 +295,13 @@ def _classify(text: str, stopwords: frozenset[str]) -> tuple[str, bool]:
     """jusText's context-free classes for one line, plus whether the junk lexicon matched."""
     if is_junk_line(text):
         return "bad", True
-    if len(text) < LENGTH_LOW:
+    if text_length(text) < LENGTH_LOW:
         return "short", False
     # Language-independent mode (no stoplist): jusText sets both stopword thresholds to 0.
     low, high = (STOPWORDS_LOW, STOPWORDS_HIGH) if stopwords else (0.0, 0.0)
     density = _stopword_density(text, stopwords) if stopwords else 0.0
     sentence_like = _TERMINAL.search(text) is not None
-    if density >= high and len(text) > LENGTH_HIGH:
+    if density >= high and text_length(text) > LENGTH_HIGH:
         # Teaser blurbs are long but stop without a full stop; prose paragraphs end like sentences.
         return ("good" if sentence_like else "near"), False
     if density >= low:
@@ -295,10 +356,20 @@ def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
     like prose. A soft version of jusText's stopword thresholds: weight +1 at STOPWORDS_HIGH and
     above, 0 at PROSE_ZERO_DENSITY, -1 at and below twice that distance under it; lines that do
     not end like a sentence count half at most; short lines and furniture cost."""
-    size = float(len(line.text))
+    size = float(text_length(line.text))
     if line.junk or line.cls == "bad" and line.in_list:
         return -max(size, BAD_LINE_MIN_COST)
     if line.cls == "short":
+        if (
+            stopwords
+            and _SENTENCE_STOP.search(line.text)
+            and _stopword_density(line.text, stopwords) >= STOPWORDS_LOW
+        ):
+            # A short sentence ("Nobody objected.", a line of dialogue) is not navigation: it
+            # costs nothing, so an article of short paragraphs is not cut at each of them.
+            # Scoring it 0, +0.25 or +0.5 of its length: 0.908, 0.910, 0.910 on the even pages;
+            # 0 is the neutral choice (what jusText does with a short line: leave it to context).
+            return 0.0
         return -SHORT_LINE_WEIGHT * max(size, BAD_LINE_MIN_COST)
     if not stopwords:  # language-independent mode: length is all there is
         weight = 1.0
@@ -308,7 +379,7 @@ def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
         weight = max(-1.0, min(1.0, weight))
     if weight > 0 and not _TERMINAL.search(line.text):
         weight *= NEAR_GOOD_WEIGHT
-    if weight > 0 and len(line.text) <= LENGTH_HIGH:
+    if weight > 0 and size <= LENGTH_HIGH:
         weight *= NEAR_GOOD_WEIGHT
     if line.in_list and weight > 0:
         weight *= NEAR_GOOD_WEIGHT
@@ -334,6 +405,22 @@ def _jaccard(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
+
+
+def _repeats_title(line: str, title: str) -> bool:
+    """The title again: the same words (case and punctuation aside), or one inside the other with
+    a few words around it ("<title> | Planet", "<h1> by Planet Staff")."""
+    if len(line) > TITLE_MAX_CHARS:
+        return False
+    words, title_words = _WORD.findall(line.lower()), _WORD.findall(title.lower())
+    if not words or not title_words:
+        return False
+    shorter, longer = sorted((" ".join(words), " ".join(title_words)), key=len)
+    return words == title_words or (
+        len(shorter.split()) >= TITLE_REPEAT_MIN_WORDS
+        and shorter in longer
+        and abs(len(words) - len(title_words)) <= SITE_NAME_MAX_WORDS
+    )
 
 
 def _is_single_sentence(text: str) -> bool:
@@ -374,6 +461,9 @@ def _extract_one(
     outlet: str | None = None
     rest: list[int] = []
     body_chars = 0
+    # Lines of an in-article box: a furniture heading with the article's prose after it.
+    in_box: set[int] = set()
+    inside_box = False
     for i in range(start, len(lines)):
         text = lines[i].text
         note = parse_author_note(text)
@@ -381,22 +471,51 @@ def _extract_one(
             authors.append(note[0])
             outlet = note[1]
             end = i
-            rest = list(range(i + 1, len(lines)))
+            # What follows may be another article, up to a furniture heading: a comment
+            # section ("10 thoughts on ...") after an author's bio is not one.
+            rest = list(
+                itertools.takewhile(
+                    lambda j: not is_end_marker(lines[j].text), range(i + 1, len(lines))
+                )
+            )
             break
         if i >= end:
             break
         if is_end_marker(text) and body_chars >= MIN_BODY_CHARS:
-            end = i
-            break
+            if not (is_box_heading(text) and _prose_resumes(lines, raw_class, scores, i + 1, end)):
+                end = i
+                break
+            # "Related:" with the article's prose after it: a box inside the article (links to
+            # other stories), not its end; its lines go up to the next paragraph.
+            inside_box = True
+        if inside_box and scores[i] > 0 and _TERMINAL.search(text):
+            inside_box = False
+        if inside_box:
+            in_box.add(i)
+            continue
         if scores[i] > 0:
             body_chars += len(text)
+    list_items: set[int] = set()
+    if not rest and end == span[1]:
+        list_end = _list_after_lead_in(lines, end)
+        list_items = set(range(end, list_end))
+        end = list_end
 
     # Header: what is above the run, plus leading lines of the run that are header-shaped.
     header = [ln for ln in lines[:start] if not ln.junk and not is_end_marker(ln.text)]
     body_lines = [
         ln
         for ln in lines[start:end]
-        if not ln.junk and (scores[ln.index] > 0 or raw_class[ln.index] == "short")
+        if not ln.junk
+        and ln.index not in in_box
+        and (
+            scores[ln.index] > 0
+            or raw_class[ln.index] == "short"
+            or ln.index in list_items
+            # A sentence of names and figures ("Pella beat Jarry 6-4, 6-3.") has few stopwords
+            # but is the article's when the run holds it; a teaser or a menu does not end so.
+            or _SENTENCE_STOP.search(ln.text) is not None
+        )
     ]
 
     title, title_pos = _find_title(lines, header, start)
@@ -407,9 +526,10 @@ def _extract_one(
             authors[:0] = [n for n in names if n not in authors]
             if ln in body_lines:
                 body_lines.remove(ln)
-    # The run may have swallowed the title (a dump whose title line reads like prose).
-    if title is not None and body_lines and body_lines[0].text == title:
-        body_lines = body_lines[1:]
+    # The run may have swallowed the title (a dump whose title line reads like prose), and pages
+    # repeat it (the page <title>, the <h1>, a share widget): a line that is the title is not body.
+    if title is not None:
+        body_lines = [ln for ln in body_lines if not _repeats_title(ln.text, title)]
     standfirst = None
     if title_pos is not None:
         after = [
@@ -434,6 +554,53 @@ def _extract_one(
         language=language,
     )
     return _Found(extracted, rest)
+
+
+def _list_after_lead_in(lines: list[_Line], end: int) -> int:
+    """The run's end, moved over a list that the article announces ("Tour dates:" then a line
+    per date): list items are short lines of few stopwords and the run stops before them."""
+    lead = end
+    if lead < len(lines) and not lines[lead].text.endswith(":"):
+        lead = end - 1
+    if lead < 0 or lead >= len(lines) or not lines[lead].text.endswith(":"):
+        return end
+    if (
+        lines[lead].junk
+        or is_end_marker(lines[lead].text)
+        or len(_WORD.findall(lines[lead].text)) < LIST_LEAD_MIN_WORDS
+    ):
+        return end
+    stop = lead + 1
+    while (
+        stop < len(lines)
+        and stop - lead <= LIST_MAX_ITEMS
+        and len(lines[stop].text) <= LENGTH_HIGH
+        and not lines[stop].junk
+        and not is_end_marker(lines[stop].text)
+    ):
+        stop += 1
+    return max(end, stop) if stop - lead - 1 >= LIST_MIN_ITEMS else end
+
+
+def _prose_resumes(
+    lines: list[_Line], raw_class: list[str], scores: list[float], start: int, end: int
+) -> bool:
+    """Whether the article goes on after a box that opens at ``start``: a good paragraph (jusText's
+    class, before smoothing) within BOX_MAX_LINES, and from there at least BOX_RESUME_PARAGRAPHS
+    paragraphs of prose before the next furniture line."""
+    first = next(
+        (j for j in range(start, min(end, start + BOX_MAX_LINES)) if raw_class[j] == "good"),
+        None,
+    )
+    if first is None:
+        return False
+    paragraphs = 0
+    for line in lines[first:end]:
+        if line.junk or is_end_marker(line.text):
+            break
+        if scores[line.index] > 0 and _TERMINAL.search(line.text):
+            paragraphs += 1
+    return paragraphs >= BOX_RESUME_PARAGRAPHS
 
 
 def _keep_in_run(line: _Line, raw: str) -> bool:
@@ -490,7 +657,7 @@ def clean_text_dump(text: str) -> list[Extracted]:
     texts, in_list = _lines_and_lists(text)
     if not texts:
         return []
-    language = detect_language(" ".join(t for t in texts if len(t) >= LENGTH_LOW)[:5000])
+    language = detect_language(" ".join(t for t in texts if text_length(t) >= LENGTH_LOW)[:5000])
     stopwords = _stoplist(language or "en")
     dump_outlet = outlet_from_boilerplate(texts)
     out: list[Extracted] = []

@@ -8,12 +8,15 @@ import pytest
 
 from tasks.clean import (
     clean_text_dump,
+    is_box_heading,
     is_category_line,
+    is_end_marker,
     is_junk_line,
     outlet_from_boilerplate,
     parse_author_note,
     parse_byline,
     runs_on,
+    text_length,
 )
 from tasks.normalize import normalize_text
 
@@ -76,6 +79,17 @@ def only(text: str):  # type: ignore[no-untyped-def]
         "We use cookies to improve your experience",
         "Comments",
         "Skip to main content",
+        "(Image credit: Harbour Trust)",
+        "The old ferry terminal seen from the harbour wall. Credit: Harbour Trust",
+        "... more",
+        "Read later",
+        # legal and consent notices are junk however long the line
+        "This website uses cookies to improve your experience while you navigate through the "
+        "website. Out of these cookies, the cookies that are categorized as necessary are stored "
+        "on your browser as they are essential for the working of basic functionalities.",
+        "© 2024 Weekly Planet Ltd. All rights reserved. Weekly Planet is the owner of the Planet "
+        "trademarks, and all related designs, trademarks, copyrights, and other intellectual "
+        "property.",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -93,6 +107,10 @@ def test_junk_lines(line: str) -> None:
         "More than 200 people were evacuated from the flats on Sunday night.",
         "Subscribers to the scheme will be refunded.",
         "The comments were made at a rally in Leeds.",
+        "The credit union said: it would not lend more.",
+        "More or less everyone in the town came.",
+        "The company said its cookies were baked without palm oil, and that the recipe had not "
+        "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
     ],
 )
@@ -286,6 +304,141 @@ def test_two_articles_in_one_dump() -> None:
     assert found[0].body.endswith(P3)
     assert found[1].body == "\n\n".join(second)
     assert all("Photo: Getty" not in f.body for f in found)
+
+
+@pytest.mark.parametrize(
+    ("line", "end", "box"),
+    [
+        ("Related stories", True, True),
+        ("Related:", True, True),
+        ("Read more", True, True),
+        ("Most read", True, False),
+        ("34 Comments", True, False),
+        ("12 thoughts on \u201cHarbour board puts ferry terminal sale on hold\u201d", True, False),
+        ("3 responses to \u201cHarbour board puts sale on hold\u201d", True, False),
+        ("Leave a Reply", True, False),
+        # a counter under the byline: no comments follow it
+        ("0 Comments", False, False),
+        ("The board had 34 comments from residents.", False, False),
+    ],
+)
+def test_end_markers_and_box_headings(line: str, end: bool, box: bool) -> None:
+    assert is_end_marker(line) is end
+    assert is_box_heading(line) is box
+
+
+def test_related_box_inside_the_article_is_skipped() -> None:
+    # the article resumes with full paragraphs (over 200 characters, jusText's "good")
+    p3, p4 = P3 + " " + P2, P4 + " " + P1
+    box = ["Related:", "Seaside cafe wins national award"]
+    found = only(dump(TITLE, STANDFIRST, P1, P2, *box, p3, p4))
+    assert found.body == "\n\n".join([P1, P2, p3, p4])
+
+
+def test_box_heading_followed_by_one_teaser_paragraph_ends_the_article() -> None:
+    teaser = P4 + " " + P1
+    found = only(dump(TITLE, P1, P2, P3, "Read more", teaser, "Read more", "Share this article"))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_related_heading_after_the_article_still_ends_it() -> None:
+    teasers = ["Seaside cafe wins national award", "Council tax to rise again", "Ten walks"]
+    found = only(dump(TITLE, P1, P2, P3, "Related:", *teasers, "Share this article"))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_comment_section_ends_the_article() -> None:
+    comments = [
+        "12 thoughts on \u201c" + TITLE + "\u201d",
+        "Harbour Watcher",
+        "I have lived in this town for forty years and nobody ever asked me what I wanted done "
+        "with the terminal, so I am glad the board has finally decided to listen to residents.",
+        "Ferry Fan",
+        "The terminal should be a museum, and the council should pay for the roof before it "
+        "falls in, because by the time a buyer is found there will be nothing left to save.",
+    ]
+    found = only(dump(TITLE, P1, P2, P3, P4, *comments))
+    assert found.body.endswith(P4)
+    assert "forty years" not in found.body
+
+
+def test_comment_section_after_an_author_note_is_not_a_second_article() -> None:
+    comments = [
+        "2 responses to \u201c" + TITLE + "\u201d",
+        "I have lived in this town for forty years and nobody ever asked me what I wanted done "
+        "with the terminal, so I am glad the board has finally decided to listen to residents.",
+        "The terminal should be a museum, and the council should pay for the roof before it "
+        "falls in, because by the time a buyer is found there will be nothing left to save.",
+        "My grandfather worked on the last crossing, and he always said that the town would "
+        "regret letting the ferry go, and now that the building is for sale he has been proved "
+        "right about it.",
+    ]
+    note = "James Okafor is political correspondent for the Weekly Planet."
+    found = only(dump(TITLE, P1, P2, P3, note, *comments))
+    assert found.authors == ("James Okafor",)
+    assert found.body.endswith(P3)
+
+
+def test_title_repeated_in_the_body_is_dropped() -> None:
+    found = only(dump(TITLE + " | Weekly Planet", TITLE, P1, P2, TITLE, P3))
+    assert found.title == TITLE
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_list_announced_by_a_lead_in_is_kept() -> None:
+    lead_in = "The ferry will call at these harbours next summer:"
+    stops = ["June 9 - Harbourton", "June 10 - Northpoint", "June 14 - Saltmarsh (new pier)"]
+    found = only(dump(TITLE, P1, P2, P3, lead_in, *stops, "Share this article", "Most read"))
+    assert found.body.endswith("\n\n".join([lead_in, *stops]))
+
+
+def test_a_one_word_label_does_not_open_a_list() -> None:
+    found = only(dump(TITLE, P1, P2, P3, "Source:", "Weekly Planet", "News", "Sport"))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_article_of_short_sentences_is_not_cut() -> None:
+    short = [
+        "Nobody objected.",
+        "The chair thanked the members.",
+        "Then the room emptied.",
+        "It was over in minutes.",
+        "Outside, it was raining.",
+        "A few people waited by the door.",
+        "One of them was the developer.",
+        "He did not say a word.",
+        "He shook the chair's hand.",
+        "Then he left.",
+    ]
+    found = only(dump(TITLE, P1, P2, *short, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, *short, P3, P4])
+
+
+def test_sentence_of_names_and_figures_inside_the_article_is_kept() -> None:
+    results = "Harbourton beat Northpoint 3-1, Saltmarsh drew 2-2 with Eastcliff, Westbay won 4-0."
+    found = only(dump(TITLE, P1, P2, results, P3, P4))
+    assert results in found.body.split("\n\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [("harbour", 7), ("\u6e2f\u306e\u8239", 9), ("ab\u6e2f", 5)],
+)
+def test_text_length_counts_cjk_characters_three_times(text: str, length: int) -> None:
+    assert text_length(text) == length
+
+
+def test_japanese_article_is_found() -> None:
+    sentence = (
+        "\u6e2f\u306e\u7406\u4e8b\u4f1a\u306f\u6708\u66dc\u65e5\u3001"
+        "\u53e4\u3044\u30d5\u30a7\u30ea\u30fc\u30bf\u30fc\u30df\u30ca\u30eb"
+        "\u306e\u58f2\u5374\u3092\u5ef6\u671f\u3059\u308b\u3053\u3068\u3092"
+        "\u6c7a\u3081\u305f\u3002"
+    )
+    # 37 characters each: a short line counted in characters, a paragraph counted as text
+    paragraphs = [sentence] * 4
+    found = only(dump("\u6e2f\u306e\u30cb\u30e5\u30fc\u30b9", "Home", *paragraphs, "Share"))
+    assert found.body == "\n\n".join(paragraphs)
 
 
 def test_paragraph_cut_by_links_is_reflowed() -> None:

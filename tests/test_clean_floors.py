@@ -50,6 +50,9 @@ def test_date_floor(bench) -> None:  # type: ignore[no-untyped-def]
 
 # 2026-11-22, first 60 pages: HTML mode F1 0.951 (trafilatura alone 0.950), text mode 0.899,
 # dates 0.883 (53/60, htmldate alone the same). Full-set figures: 0.960, 0.872, 0.913.
+# 2026-11-29, first 60 pages: text mode 0.939 (P 0.929, R 0.950) after issue 4 (in-article
+# boxes, comment headings, legal notices, announced lists); HTML mode and dates unchanged (0.951,
+# 0.883). Full-set figures: 0.960, 0.908, 0.913.
 HTML_F1_FLOOR = 0.945
-TEXT_F1_FLOOR = 0.89
+TEXT_F1_FLOOR = 0.93
 DATE_ACCURACY_FLOOR = 0.88
