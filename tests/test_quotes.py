@@ -312,6 +312,68 @@ def test_indirect_speech(nlp, text: str, words: str, speaker: str, cue: str) -> 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"),
+    [
+        # a prepositional object that is what was said
+        (
+            "Tomas Berg called for a ban on lorries in the old town.",
+            "a ban on lorries in the old town",
+            "Tomas Berg",
+            "called",
+        ),
+        # an object with the predicate the verb gives it
+        (
+            "Harriet Quinlan accused the council of wasting money on consultants.",
+            "the council of wasting money on consultants",
+            "Harriet Quinlan",
+            "accused",
+        ),
+        # the person urged belongs with the infinitive
+        (
+            "Ruth Okoro urged residents to leave their cars at home on Saturday.",
+            "residents to leave their cars at home on Saturday",
+            "Ruth Okoro",
+            "urged",
+        ),
+        # a two-word object of an object-speech verb
+        ("The mayor endorsed Ruth Okoro.", "Ruth Okoro", "The mayor", "endorsed"),
+    ],
+)
+def test_indirect_content_boundaries(nlp, text: str, content: str, speaker: str, cue: str) -> None:
+    quotes = quotes_of(nlp, text)
+    check_invariants(text, quotes)
+    quote = only(quotes, "indirect")
+    assert quote.quote_text == content
+    assert quote.speaker_text == speaker
+    assert quote.cue == cue
+
+
+@pytest.mark.slow
+def test_quote_closing_a_reported_clause_is_partial(nlp) -> None:
+    text = (
+        "Harriet Quinlan said that once the bridge reopens, "
+        '"we will hold a party for the whole town."'
+    )
+    quotes = quotes_of(nlp, text)
+    check_invariants(text, quotes)
+    clause = only(quotes, "indirect")
+    assert clause.quote_text.startswith("that once the bridge reopens")
+    assert "party for the whole town" in clause.quote_text
+    quoted = only(quotes, "partial")
+    assert quoted.quote_text.startswith("we will hold a party")
+    assert {clause.speaker_name, quoted.speaker_name} == {"Harriet Quinlan"}
+
+
+@pytest.mark.slow
+def test_quote_right_after_that_stays_direct(nlp) -> None:
+    text = 'Harriet Quinlan warned that "nobody can cross the bridge until it is repaired."'
+    quote = containing(quotes_of(nlp, text), "nobody can cross")
+    assert quote.kind == "direct"
+    assert quote.speaker_name == "Harriet Quinlan"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     "text",
     [
         "The river rose overnight and the road was closed.",
