@@ -181,12 +181,25 @@ def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
     ]
 
 
-def _looks_like_person(ent: Any) -> bool:
-    """An ORG/GPE-tagged name with a person's appositive.
+def _without_leading_title(ent: Any) -> Any:
+    """A name span without the title words spaCy took into it: "Councillor Owen Hale" is the
+    person "Owen Hale", and "Councillor" becomes their role (``_title_before``)."""
+    titles = lexicon("titles")
+    k = 0
+    while len(ent) - k > 2 and ent[k].lower_ in titles:
+        k += 1
+    return ent if k == 0 else Span(ent.doc, ent.start + k, ent.end, label=ent.label_)
 
-    "Damian Green, the immigration minister" is a person whatever spaCy tagged the name.
+
+def _looks_like_person(ent: Any) -> bool:
+    """An ORG/GPE-tagged name with a person's appositive or title.
+
+    "Damian Green, the immigration minister" and "Head teacher Grace Obi" are people whatever
+    spaCy tagged the name.
     """
     doc = ent.doc
+    if all(t.text[:1].isupper() for t in ent) and _title_before(doc, ent) is not None:
+        return True
     if ent.end >= len(doc) or doc[ent.end].text != ",":
         return False
     people = lexicon("titles") | lexicon("unnamed_sources")
@@ -202,7 +215,11 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     raw: list[tuple[Any, int, int, list[str]]] = []
     extra = _honorific_names(doc)
     taken = {i for span in extra for i in range(span.start, span.end)}
-    ents = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+    ents = [
+        _without_leading_title(e) if e.label_ == "PERSON" else e
+        for e in doc.ents
+        if not any(i in taken for i in range(e.start, e.end))
+    ]
     ents = [
         Span(doc, e.start, e.end, label="PERSON")
         if e.label_ in GROUP_LABELS and len(e) >= 2 and _looks_like_person(e)

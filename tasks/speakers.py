@@ -193,7 +193,11 @@ class SpeakerResolver:
         if mention is not None:
             cluster = self.clusters[mention.cluster]
             if mention.label == "PERSON":
-                role = role or _premodifier_role(span, head) or next(iter(cluster.roles), None)
+                role = (
+                    role
+                    or _premodifier_role(span, head, mention.start)
+                    or next(iter(cluster.roles), None)
+                )
                 return Speaker(text, start, end, "person", mention.cluster, cluster.name, role)
             if mention.label in ORG_LABELS:
                 return Speaker(
@@ -247,6 +251,11 @@ class SpeakerResolver:
         if stem in lexicon("org_nouns"):
             return Speaker(text, start, end, "organisation", None, None, role)
         if lower in lexicon("titles"):
+            return Speaker(text, start, end, "unnamed", None, None, role)
+        if head.pos_ == "NOUN" and any(
+            c.lower_ in ("one", "another") and c.dep_ in ("det", "nummod") for c in head.lefts
+        ):
+            # "One driver said", "another resident said": someone the reporter chose not to name.
             return Speaker(text, start, end, "unnamed", None, None, role)
         return Speaker(text, start, end, "unknown", None, None, role)
 
@@ -313,9 +322,14 @@ def title_text(text: str) -> str:
     return " ".join(words)
 
 
-def _premodifier_role(span: Any, head: Any) -> str | None:
+def _premodifier_role(span: Any, head: Any, name_start: int) -> str | None:
+    """Title words before the name in the speaker phrase ("Head teacher" Grace Obi)."""
     titles = lexicon("titles")
-    words = [t for t in span if t.i < head.i and t.ent_type_ != "PERSON" and not t.is_punct]
+    words = [
+        t
+        for t in span
+        if t.i < head.i and t.idx < name_start and t.ent_type_ != "PERSON" and not t.is_punct
+    ]
     if words and any(t.lower_ in titles for t in words):
         while words and words[0].lower_ in DETERMINERS:
             words = words[1:]

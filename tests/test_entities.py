@@ -109,6 +109,16 @@ def test_namesakes_stay_apart(nlp) -> None:
             "immigration minister",
         ),
         ("Chancellor George Osborne will speak today.", "George Osborne", "Chancellor"),
+        (
+            "Councillor Maeve Doran, who chairs the parks committee, opened the garden.",
+            "Maeve Doran",
+            "Councillor",
+        ),
+        (
+            "Head teacher Tobias Wren said the new hall would open in June.",
+            "Tobias Wren",
+            "Head teacher",
+        ),
     ],
 )
 def test_roles(nlp, text: str, surface: str, role: str) -> None:
@@ -145,3 +155,21 @@ def test_seed_clusters(nlp) -> None:
     names = {c.name for c in clusters if c.label == "PERSON"}
     assert {"Ed Balls", "Alistair Darling", "David Miliband", "Gordon Brown"} <= names
     assert cluster_of(clusters, mentions, "Mr Darling").name == "Alistair Darling"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Councillor Maeve Doran, who chairs the parks committee, opened the garden.",
+            "Maeve Doran",
+        ),
+        ("Head teacher Tobias Wren said the new hall would open in June.", "Tobias Wren"),
+    ],
+)
+def test_title_is_not_part_of_the_name(nlp, text: str, name: str) -> None:
+    """A title spaCy took into the name, or a titled name spaCy tagged ORG: a person, untitled."""
+    clusters, _ = entities(nlp, text)
+    people = [c for c in clusters if c.label == "PERSON"]
+    assert [c.name for c in people] == [name]

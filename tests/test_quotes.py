@@ -434,6 +434,11 @@ def test_title_resolves_to_the_person_who_holds_it(nlp) -> None:
             "organisation",
         ),
         (
+            "One passenger said the late buses had changed her week.",
+            "the late buses had changed",
+            "unnamed",
+        ),
+        (
             'Unite, the biggest union in the sector, said: "Our members reject this offer."',
             "reject this offer",
             "organisation",
