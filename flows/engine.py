@@ -54,11 +54,12 @@ def flush_duplicates(
     run_id: str,
     part: int,
     inflight: Callable[[], set[str]],
-    min_rows: int = LEDGER_FLUSH_ROWS,
+    min_rows: int | None = None,
 ) -> int:
     """Write the ledger's settled duplicates as Parquet part ``part`` once there are ``min_rows``
     of them; returns the next part number. A duplicate whose canonical article is still in an NLP
     batch (``inflight()``) stays in memory: if that batch fails, the duplicate becomes a reject."""
+    min_rows = LEDGER_FLUSH_ROWS if min_rows is None else min_rows
     if len(ledger.duplicates) < min_rows:
         return part
     busy = inflight()
@@ -71,10 +72,11 @@ def flush_duplicates(
 
 
 def flush_rejects(
-    ledger: Ledger, wh: Path, run_id: str, part: int, min_rows: int = LEDGER_FLUSH_ROWS
+    ledger: Ledger, wh: Path, run_id: str, part: int, min_rows: int | None = None
 ) -> int:
     """Write the ledger's rejects as Parquet part ``part`` once there are ``min_rows`` of them;
     returns the next part number. (The ledger keeps counting them by reason.)"""
+    min_rows = LEDGER_FLUSH_ROWS if min_rows is None else min_rows
     if len(ledger.rejects) < min_rows:
         return part
     warehouse.write_part(wh, "rejects", run_id, part, rows.rejects_table(ledger.rejects, run_id))
