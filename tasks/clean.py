@@ -21,6 +21,10 @@ jusText's (Pomikálek 2011), on lines instead of HTML blocks, plus one step jusT
    or an author's note ends the run early, except a box heading ("Related:",
    ``junk_box_headings.txt``) with the article's paragraphs right after it: that box is dropped
    and the article goes on. A list the article announces ("Tour dates:") extends the run.
+   Teaser rails (headline, author, date, blurb, repeated with the same number of lines) are
+   furniture before the run is taken, however much their blurbs read like prose; a press
+   release's closing paragraphs about the company ("Ascom is a global solutions provider ...")
+   are dropped.
 4. **Header and metadata**: title (the repeated page title, or the dump's first line), category
    lines, standfirst, "By ..." bylines and closing author notes ("Jo Bloggs is political
    correspondent for the Daily Planet." gives the author and the outlet), the outlet from the
@@ -38,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tasks.dates import find_written_dates
 from tasks.model import Extracted
 from tasks.normalize import detect_language
 
@@ -115,6 +120,23 @@ HEADER_MAX_LINES = 6
 # and job widgets line by line (all four seeds); three lines is the smallest list that is not a
 # title with its standfirst.
 LINK_LIST_MIN_LINES = 3
+# A teaser rail: a template unit (headline, author, date, blurb) printed again and again below
+# the article. Found by its dates: at least RAIL_MIN_ITEMS date lines at exactly the same
+# distance from each other, RAIL_MIN_PERIOD to RAIL_MAX_PERIOD lines (ScrapingHub text mode, even
+# pages: rails of 3-12 units, 3-5 lines a unit). Exact spacing is the template's signature: dated
+# entries of a live blog or a timeline vary in length.
+RAIL_MIN_ITEMS = 3
+RAIL_MIN_PERIOD = 2
+RAIL_MAX_PERIOD = 6
+RAIL_PERIOD_SLACK = 1
+# A date line is a date with at most this many other words besides a weekday, a time and a time
+# zone ("Air Date: November 19, 2019"); a tour date has a venue and a town ("June 17 -- Bridgestone
+# Arena, Nashville, TN").
+DATE_LINE_MAX_WORDS = 2
+# A press release's "about the company" boilerplate is at least two paragraphs opening with the
+# company's name (what it is, where it is based and listed); one such closing paragraph is as
+# often the article's own last word ("Emirates is the number one buyer of the A380 ...").
+PROFILE_MIN_PARAGRAPHS = 2
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -123,6 +145,17 @@ _TERMINAL = re.compile(r"[.!?…:;\"'”’»)\]。！？：；」』）]$")
 # A line that ends like a sentence (a full stop, not the colon of a label or a lead-in).
 _SENTENCE_STOP = re.compile(r"[.!?…。！？][\"'”’»)\]」』）]*$")
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z])")
+# Words a date line carries besides its date: figures of a time, am/pm, "at", a zone, a weekday.
+_DATE_NOISE_WORD = re.compile(
+    r"\d+|[ap]m|at|on|(?-i:[A-Z]{2,4})|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?",
+    re.I,
+)
+# The opening of a press release's "about the company" paragraph: "Ascom is a global solutions
+# provider", "Acme Corp. (NYSE: ACME) is the leading ...".
+_PROFILE_OPENING = re.compile(
+    r"^(?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})"
+    r"(?: \([^)]{1,40}\))?,? (?:is|are) (?:a|an|the) "
+)
 _CATEGORY = re.compile(
     r"^[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,3}"
     r"(?:\s*[,|/›»>·•]\s*[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,3})+$"
@@ -386,6 +419,54 @@ def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
     return weight * size
 
 
+def _is_date_line(text: str) -> bool:
+    """A line that is a date and little else ("Tuesday November 19, 2019", "20 Nov 2019 08:00")."""
+    if text_length(text) >= LENGTH_LOW:
+        return False
+    dates = find_written_dates(text)
+    if len(dates) != 1:
+        return False
+    rest = text[: dates[0].start] + " " + text[dates[0].end :]
+    words = [w for w in _WORD.findall(rest) if not _DATE_NOISE_WORD.fullmatch(w)]
+    return len(words) <= DATE_LINE_MAX_WORDS
+
+
+def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of teaser rails: units of a fixed number of lines, each with a date
+    line at the same place, repeated at least RAIL_MIN_ITEMS times (see RAIL_MIN_PERIOD)."""
+    dated = [i for i, text in enumerate(texts) if _is_date_line(text)]
+    rail: set[int] = set()
+    k = 0
+    while k < len(dated):
+        # The longest chain of date lines from dated[k] whose distances stay within one line of
+        # each other (a headline wrapped on two lines makes one unit a line longer).
+        chain = [dated[k]]
+        for following in dated[k + 1 :]:
+            gap = following - chain[-1]
+            if not RAIL_MIN_PERIOD <= gap <= RAIL_MAX_PERIOD:
+                break
+            if len(chain) >= 2 and abs(gap - (chain[-1] - chain[-2])) > RAIL_PERIOD_SLACK:
+                break
+            chain.append(following)
+        if len(chain) < RAIL_MIN_ITEMS:
+            k += 1
+            continue
+        # Lines of a unit above its date (headline, author): the short lines just above the
+        # second date, back to the first unit's blurb.
+        above = 0
+        while (
+            above < chain[1] - chain[0] - 1
+            and text_length(texts[chain[1] - 1 - above]) < LENGTH_LOW
+        ):
+            above += 1
+        below = 0  # the last unit: its lines after the date, as many as the unit before had
+        while below < chain[-1] - chain[-2] - 1 - above and chain[-1] + 1 + below < len(texts):
+            below += 1
+        rail.update(range(max(0, chain[0] - above), chain[-1] + 1 + below))
+        k += len(chain)
+    return rail
+
+
 def _main_run(scores: list[float]) -> tuple[int, int] | None:
     """[start, end) of the contiguous run with the highest score (Kadane), or None."""
     best, best_span = 0.0, None
@@ -441,8 +522,12 @@ def _extract_one(
     dump_outlet: str | None,
 ) -> _Found | None:
     lines = []
+    rail = teaser_rail_lines(texts)
     for i, text in enumerate(texts):
         cls, junk = _classify(text, stopwords)
+        if i in rail:
+            # A teaser rail is furniture, however much its blurbs read like prose.
+            cls, junk = "bad", True
         if in_list[i]:
             # A line of a link list is one class worse than it reads on its own.
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
@@ -542,6 +627,7 @@ def _extract_one(
             if after[0] in body_lines:
                 body_lines.remove(after[0])
 
+    body_lines = body_lines[: _company_profile_start(body_lines)]
     body = "\n\n".join(ln.text for ln in body_lines)
     if len(body) < MIN_BODY_CHARS:
         return None
@@ -554,6 +640,20 @@ def _extract_one(
         language=language,
     )
     return _Found(extracted, rest)
+
+
+def _company_profile_start(body_lines: list[_Line]) -> int:
+    """Where a press release's boilerplate about the company begins, else len(body_lines): the
+    article's last PROFILE_MIN_PARAGRAPHS or more paragraphs all open with one name, the first of
+    them defining it ("Ascom is a global solutions provider ...", "Ascom is headquartered in
+    Baar ...")."""
+    for k in range(1, len(body_lines) - PROFILE_MIN_PARAGRAPHS + 1):
+        m = _PROFILE_OPENING.match(body_lines[k].text)
+        if m is not None and all(
+            ln.text.startswith(m.group("name") + " ") for ln in body_lines[k + 1 :]
+        ):
+            return k
+    return len(body_lines)
 
 
 def _list_after_lead_in(lines: list[_Line], end: int) -> int:

@@ -16,6 +16,7 @@ from tasks.clean import (
     parse_author_note,
     parse_byline,
     runs_on,
+    teaser_rail_lines,
     text_length,
 )
 from tasks.normalize import normalize_text
@@ -412,6 +413,73 @@ def test_article_of_short_sentences_is_not_cut() -> None:
     ]
     found = only(dump(TITLE, P1, P2, *short, P3, P4))
     assert found.body == "\n\n".join([P1, P2, *short, P3, P4])
+
+
+# A teaser rail below the article: headline, author, date, a blurb that reads like prose.
+RAIL = [
+    "Seaside cafe wins national award",
+    "Mary Trent",
+    "Wednesday November 20, 2019",
+    "The owners of the cafe on the front said they had never expected to win anything, and that "
+    "the prize would go towards a new kitchen and a ramp for wheelchairs at the door.",
+    "Council tax to rise again next year",
+    "Owen Price",
+    "Tuesday November 19, 2019",
+    "The council said that the rise was the smallest it could make without closing the library, "
+    "and that it would ask residents which services they valued most before the budget.",
+    "Ten walks along the coast",
+    "Mary Trent",
+    "Tuesday November 19, 2019",
+    "From the lighthouse to the salt marsh, these are the walks that our readers sent in when we "
+    "asked them where they would take a visitor on a winter afternoon by the sea.",
+]
+
+
+def test_teaser_rail_after_the_article_is_cut() -> None:
+    found = only(dump(TITLE, P1, P2, P3, P4, "Opinion", "Washington Planet", *RAIL))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_teaser_rail_lines_cover_whole_units() -> None:
+    texts = [P1, P2, "Opinion", *RAIL]
+    assert teaser_rail_lines(texts) == set(range(3, 3 + len(RAIL)))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # dated entries of different lengths (a timeline, a live blog) are not a template
+        ["March 3, 2019", P1, "March 9, 2019", P2, P3, P4, "April 1, 2019", P1],
+        # tour dates name a venue and a town: not date lines
+        ["June 9 - Harbour Arena, Harbourton, HB", "June 10 - Pier Hall, Northpoint, NP"] * 3,
+        # two units are not a rail
+        RAIL[:8],
+    ],
+)
+def test_no_teaser_rail(texts: list[str]) -> None:
+    assert teaser_rail_lines(texts) == set()
+
+
+PROFILE = [
+    "Harbour Ferries is a global provider of passenger crossings focused on short routes. The "
+    "vision of Harbour Ferries is to connect coastal towns with fast and clean boats.",
+    "Harbour Ferries is headquartered in Harbourton, runs crossings in 8 countries and employs "
+    "around 1,300 people. Its shares are listed on the Harbourton Stock Exchange.",
+]
+
+
+def test_company_boilerplate_after_a_press_release_is_dropped() -> None:
+    found = only(dump(TITLE, P1, P2, P3, P4, *PROFILE))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_one_closing_paragraph_about_a_company_stays() -> None:
+    closing = (
+        "Harbour Ferries is the largest buyer of the new electric boats, with twelve of them in "
+        "its fleet, and it said on Monday that it would order more if the terminal is sold."
+    )
+    found = only(dump(TITLE, P1, P2, P3, closing))
+    assert found.body.endswith(closing)
 
 
 def test_sentence_of_names_and_figures_inside_the_article_is_kept() -> None:

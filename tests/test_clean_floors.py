@@ -53,6 +53,9 @@ def test_date_floor(bench) -> None:  # type: ignore[no-untyped-def]
 # 2026-11-29, first 60 pages: text mode 0.939 (P 0.929, R 0.950) after issue 4 (in-article
 # boxes, comment headings, legal notices, announced lists); HTML mode and dates unchanged (0.951,
 # 0.883). Full-set figures: 0.960, 0.908, 0.913.
+# 2026-11-29, second pass of issue 4 (teaser rails, company boilerplate): first 60 pages text mode
+# 0.941 (P 0.933, R 0.950); HTML mode 0.951 and dates 0.883 unchanged. Full sets: 0.960, 0.914,
+# 0.913.
 HTML_F1_FLOOR = 0.945
-TEXT_F1_FLOOR = 0.93
+TEXT_F1_FLOOR = 0.935
 DATE_ACCURACY_FLOOR = 0.88
