@@ -8,7 +8,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from prefect import get_run_logger
 from prefect.context import FlowRunContext
@@ -50,7 +49,7 @@ def task_slots(settings: Settings) -> int:
 
 def flush_duplicates(
     ledger: Ledger,
-    wh: Path,
+    parquet_root: str,
     run_id: str,
     part: int,
     inflight: Callable[[], set[str]],
@@ -66,20 +65,24 @@ def flush_duplicates(
     settled = [d for d in ledger.duplicates if d["duplicate_of"] not in busy]
     if len(settled) < min_rows // 2:
         return part
-    warehouse.write_part(wh, "duplicates", run_id, part, rows.duplicates_table(settled, run_id))
+    warehouse.write_part_at(
+        parquet_root, "duplicates", run_id, part, rows.duplicates_table(settled, run_id)
+    )
     ledger.duplicates = [d for d in ledger.duplicates if d["duplicate_of"] in busy]
     return part + 1
 
 
 def flush_rejects(
-    ledger: Ledger, wh: Path, run_id: str, part: int, min_rows: int | None = None
+    ledger: Ledger, parquet_root: str, run_id: str, part: int, min_rows: int | None = None
 ) -> int:
     """Write the ledger's rejects as Parquet part ``part`` once there are ``min_rows`` of them;
     returns the next part number. (The ledger keeps counting them by reason.)"""
     min_rows = LEDGER_FLUSH_ROWS if min_rows is None else min_rows
     if len(ledger.rejects) < min_rows:
         return part
-    warehouse.write_part(wh, "rejects", run_id, part, rows.rejects_table(ledger.rejects, run_id))
+    warehouse.write_part_at(
+        parquet_root, "rejects", run_id, part, rows.rejects_table(ledger.rejects, run_id)
+    )
     ledger.rejects = []
     return part + 1
 
@@ -96,8 +99,9 @@ def run_batches(
     (for the report: a count per speaker, not a list per quote, so memory stays bounded)."""
     log = get_run_logger()
     inflight = max(1, task_slots(settings) * settings.inflight_per_worker)
-    # Workers elsewhere (a Dask cluster) must find the warehouse by the same, absolute, path.
-    wh = settings.warehouse.absolute()
+    # Workers elsewhere (a Dask cluster) get the Parquet root as a string resolved here: an
+    # absolute path or a URL (s3://...), never one each machine resolves on its own.
+    parquet = warehouse.parquet_root(settings.warehouse, settings.parquet_url)
     cleaning: deque = deque()
     analysing: deque = deque()
     speakers: Counter[str] = Counter()
@@ -141,15 +145,15 @@ def run_batches(
             part += 1
             while len(analysing) >= inflight:
                 finish_analysis()
-            analysing.append((steps.analyse_batch.submit(new, wh, run_id, part), new))
+            analysing.append((steps.analyse_batch.submit(new, parquet, run_id, part), new))
         ledger_part = flush_duplicates(
             ledger,
-            wh,
+            parquet,
             run_id,
             ledger_part,
             lambda: {a.article_id for _, batch in analysing for a in batch},
         )
-        rejects_part = flush_rejects(ledger, wh, run_id, rejects_part)
+        rejects_part = flush_rejects(ledger, parquet, run_id, rejects_part)
 
     t_read = time.perf_counter()
     for batch in batched(items, settings.batch_size):
@@ -159,7 +163,7 @@ def run_batches(
                 ledger.reject([item])
             else:
                 records.append(item)
-        rejects_part = flush_rejects(ledger, wh, run_id, rejects_part)
+        rejects_part = flush_rejects(ledger, parquet, run_id, rejects_part)
         if records:
             while len(cleaning) >= inflight:
                 finish_cleaning()

@@ -24,6 +24,7 @@ from tasks import dedupe, rows, warehouse
 from tasks import incremental as incremental_mod
 from tasks import settings as settings_mod
 from tasks import sources as source_io
+from tasks.fetch import redact
 from tasks.ledger import Ledger
 from tasks.readers import Reader
 
@@ -35,27 +36,34 @@ def ingest(
     workers: int | None = None,
     batch_size: int | None = None,
     full_rescan: bool = False,
+    parquet_url: str | None = None,
 ) -> dict[str, Any]:
     """Ingest news dumps (files, folders, archives, URLs) into the warehouse. Sources a committed
-    run already read, unchanged since, are skipped unless ``full_rescan``."""
+    run already read, unchanged since, are skipped unless ``full_rescan``. The Parquet parts go
+    to ``parquet_url`` (any fsspec URL, e.g. s3://bucket/whosaid) when given, else to
+    ``<warehouse>/parquet``."""
     log = get_run_logger()
     settings = settings_mod.from_env().with_overrides(
         warehouse=Path(warehouse_dir) if warehouse_dir else None,
         workers=workers,
         batch_size=batch_size,
+        parquet_url=parquet_url,
     )
     wh = settings.warehouse
+    # Resolved once, here: an absolute path or the URL, as every worker will get it.
+    parquet = warehouse.parquet_root(wh, settings.parquet_url)
     srcs = list(sources or [os.environ.get("WHOSAID_SOURCES", "samples")])
     source_io.check_sources(srcs)
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     started, t0, timings = datetime.now(UTC), time.perf_counter(), Timings()
 
     with warehouse.run_lock(wh):
-        removed = warehouse.remove_uncommitted(wh)
+        removed = warehouse.remove_uncommitted(wh, parquet_url=parquet)
         if removed:
             log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
         ledger = Ledger(
-            known_hashes=warehouse.known_content_hashes(wh), near_index=dedupe.NearDuplicateIndex()
+            known_hashes=warehouse.known_content_hashes(wh, parquet),
+            near_index=dedupe.NearDuplicateIndex(),
         )
         committed = {m["run_id"] for m in warehouse.committed_runs(wh)}
         tracker = incremental_mod.SourceTracker(
@@ -71,47 +79,62 @@ def ingest(
         )
         speakers = run_batches(items, ledger, settings, run_id, timings)  # clean, NLP, Parquet
 
-        warehouse.write_part(wh, "rejects", run_id, 0, rows.rejects_table(ledger.rejects, run_id))
-        warehouse.write_part(
-            wh, "duplicates", run_id, 0, rows.duplicates_table(ledger.duplicates, run_id)
-        )
         manifest = report.manifest(run_id, flow_run.get_id(), srcs, started, ledger, timings)
         manifest.update(tracker.summary())
-        if not ledger.balanced():
-            raise RuntimeError(f"accounting broken: {manifest}")
-        warehouse.commit_run(wh, manifest)
-        tracker.commit(wh)  # after the manifest: the state never runs ahead of the warehouse
+        if settings.parquet_url:  # where this run's parts are (never a password: redacted)
+            manifest["parquet_url"] = redact(parquet)
+        commit(wh, parquet, ledger, manifest, tracker)  # the run's Parquet counts from here
         if tracker.skipped:
-            log.info(
-                "%d source file(s) unchanged since they were ingested: skipped", tracker.skipped
-            )
-
-        t_load = time.perf_counter()
-        try:
-            loaded = steps.load_duckdb(wh)
-            load_status = f"loaded {len(loaded.runs_loaded)} run(s)"
-        except warehouse.WarehouseLocked as exc:
-            loaded, load_status = None, f"load deferred: {exc}"
-            log.warning(load_status)
-        except warehouse.ChecksFailed as exc:
-            # The run fails (red in the UI) after its report says which checks failed; the load
-            # was rolled back, so the warehouse keeps its previous good state.
-            summary = report.summary(
-                manifest,
-                timings,
-                time.perf_counter() - t0,
-                "rolled back: data-quality checks failed",
-            )
-            report.publish(summary, speakers, None, failed_checks=exc.failures)
-            log.error(
-                "%s; the load was rolled back and the warehouse keeps its previous state", exc
-            )
-            raise
-        timings.add("load", time.perf_counter() - t_load)
+            log.info("%d source file(s) unchanged since last ingested: skipped", tracker.skipped)
+        loaded, load_status = load(wh, parquet, manifest, speakers, timings, t0)
     summary = report.summary(manifest, timings, time.perf_counter() - t0, load_status)
     report.publish(summary, speakers, loaded)
     log.info("run %s: %s", run_id, report.one_line(summary))
     return summary
+
+
+def commit(wh: Path, parquet: str, ledger: Ledger, manifest: dict[str, Any], tracker: Any) -> None:
+    """Write the ledger's last rejects and duplicates, check the accounting, then commit the run
+    (its manifest) and only after it the incremental state."""
+    run_id = manifest["run_id"]
+    warehouse.write_part_at(
+        parquet, "rejects", run_id, 0, rows.rejects_table(ledger.rejects, run_id)
+    )
+    warehouse.write_part_at(
+        parquet, "duplicates", run_id, 0, rows.duplicates_table(ledger.duplicates, run_id)
+    )
+    if not ledger.balanced():
+        raise RuntimeError(f"accounting broken: {manifest}")
+    warehouse.commit_run(wh, manifest, parquet)
+    tracker.commit(wh)  # after the manifest: the state never runs ahead of the warehouse
+
+
+def load(
+    wh: Path,
+    parquet: str,
+    manifest: dict[str, Any],
+    speakers: Any,
+    timings: Timings,
+    t0: float,
+) -> tuple[warehouse.LoadResult | None, str]:
+    """Load DuckDB. A file held open elsewhere defers the load to the next run; failed checks
+    roll it back and fail the run (red in the UI) after its report says which checks failed."""
+    log = get_run_logger()
+    t_load = time.perf_counter()
+    try:
+        loaded = steps.load_duckdb(wh, parquet)
+        status = f"loaded {len(loaded.runs_loaded)} run(s)"
+    except warehouse.WarehouseLocked as exc:
+        loaded, status = None, f"load deferred: {exc}"
+        log.warning(status)
+    except warehouse.ChecksFailed as exc:
+        status = "rolled back: data-quality checks failed"
+        summary = report.summary(manifest, timings, time.perf_counter() - t0, status)
+        report.publish(summary, speakers, None, failed_checks=exc.failures)
+        log.error("%s; the load was rolled back and the warehouse keeps its previous state", exc)
+        raise
+    timings.add("load", time.perf_counter() - t_load)
+    return loaded, status
 
 
 @flow(name="whosaid-ingest-dask", log_prints=True)
@@ -121,15 +144,19 @@ def ingest_on_dask(
     warehouse_dir: str | None = None,
     batch_size: int | None = None,
     full_rescan: bool = False,
+    parquet_url: str | None = None,
 ) -> dict[str, Any]:
     """The ingest flow with its cleaning and NLP tasks on the Dask cluster at ``dask_address``
-    (``tcp://scheduler:8786``), for backfills one machine is too small for. The warehouse must be
-    on storage every Dask worker sees under the same path."""
+    (``tcp://scheduler:8786``), for backfills one machine is too small for. The workers write
+    the Parquet parts, so the Parquet root must be one they all reach: ``parquet_url``
+    (s3://bucket/prefix, credentials from the workers' environment) or a warehouse on a shared
+    filesystem mounted at the same path everywhere."""
     return ingest_with(0, dask_address)(
         sources=sources,
         warehouse_dir=warehouse_dir,
         batch_size=batch_size,
         full_rescan=full_rescan,
+        parquet_url=parquet_url,
     )
 
 

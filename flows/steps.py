@@ -49,16 +49,18 @@ class BatchResult:
 
 @task(name="entities-quotes-write-batch")
 def analyse_batch(
-    articles: list[Article], warehouse_dir: Path, run_id: str, part: int
+    articles: list[Article], parquet_root: str, run_id: str, part: int
 ) -> BatchResult:
-    """Entities and quotes for a batch of new articles, written as this batch's Parquet parts."""
+    """Entities and quotes for a batch of new articles, written as this batch's Parquet parts
+    under ``parquet_root``: the string the flow resolved (an absolute path or a URL), so a
+    worker on another machine writes where the flow reads."""
     t0 = time.perf_counter()
     analyses = nlp.analyse_articles(articles)
     t1 = time.perf_counter()
     tables = rows.analysis_tables(analyses)
     tables["articles"] = rows.articles_table(articles, run_id)
     for name, table in tables.items():
-        warehouse.write_part(warehouse_dir, name, run_id, part, table)
+        warehouse.write_part_at(parquet_root, name, run_id, part, table)
     t2 = time.perf_counter()
     speakers = tuple(q.speaker_name for a in analyses for q in a.quotes if q.speaker_name)
     return BatchResult(
@@ -77,5 +79,5 @@ def _locked(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
 
 
 @task(name="load-duckdb", retries=3, retry_delay_seconds=[5, 20, 60], retry_condition_fn=_locked)
-def load_duckdb(warehouse_dir: Path) -> warehouse.LoadResult:
-    return warehouse.load(warehouse_dir)
+def load_duckdb(warehouse_dir: Path, parquet_url: str | None = None) -> warehouse.LoadResult:
+    return warehouse.load(warehouse_dir, parquet_url=parquet_url)

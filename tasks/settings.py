@@ -37,6 +37,9 @@ class Limits:
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path = Path("warehouse")
+    # Where the Parquet parts go: any fsspec URL (s3://bucket/prefix with the `s3` extra, a
+    # shared folder). None = <warehouse>/parquet. DuckDB, manifests and state stay in warehouse.
+    parquet_url: str | None = None
     # Worker processes for cleaning and NLP; 0 means one per core.
     workers: int = 0
     # Articles per Prefect task run. A task run costs ~10-300 ms of orchestration; 200 articles
@@ -65,12 +68,14 @@ class Settings:
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
-    """Settings with ``WHOSAID_WAREHOUSE``, ``WHOSAID_WORKERS``, ``WHOSAID_BATCH_SIZE`` applied."""
+    """Settings with ``WHOSAID_WAREHOUSE``, ``WHOSAID_PARQUET_URL``, ``WHOSAID_WORKERS``,
+    ``WHOSAID_BATCH_SIZE`` (and so on, one per field) applied."""
     env = os.environ if environ is None else environ
+    parse: dict[str, Any] = {"warehouse": Path, "parquet_url": lambda raw: raw or None}
     values: dict[str, Any] = {}
     for f in fields(Settings):
         raw = env.get(ENV_PREFIX + f.name.upper())
         if raw is None or f.name == "limits":
             continue
-        values[f.name] = Path(raw) if f.name == "warehouse" else int(raw)
+        values[f.name] = parse.get(f.name, int)(raw)
     return Settings(**values)

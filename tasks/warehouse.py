@@ -6,6 +6,11 @@ Layout under the warehouse folder::
     runs/<run_id>.json                   a run's manifest: written last, it commits the run
     whosaid.duckdb                       loaded from committed runs by one writer
 
+The Parquet root (``parquet/`` above) can be any fsspec URL instead (``parquet_url``:
+``s3://bucket/whosaid``, a shared folder): the same ``<table>/run=<run_id>/part-<n>.parquet``
+layout lives there, the ``runs`` table's parts included. Everything else (DuckDB, manifests, the
+run lock, ``state/``, ``.cache/``) stays in the warehouse folder on the flow's machine.
+
 Parquet is the durable record. A run is committed when its manifest exists; parts of a run without
 one (a crash) are removed by the next run, which redoes that work. The DuckDB load takes every
 committed run not yet in ``runs``, inside one transaction, and runs the checks before committing,
@@ -19,7 +24,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -32,9 +36,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec import AbstractFileSystem
+from fsspec.core import url_to_fs
+from fsspec.implementations.local import LocalFileSystem
 
 from schemas import ddl
 from schemas.tables import BY_NAME, RUNS, TABLES, Table
+from tasks.fetch import redact
 from tasks.rows import to_arrow
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
@@ -64,36 +72,104 @@ class LoadResult:
 
 
 # -- Parquet side ---------------------------------------------------------------------------------
+#
+# The Parquet root is a string, never a Path: a local folder (absolute) or any fsspec URL
+# (s3://bucket/prefix with s3fs, gs://, memory:// in tests). The flow resolves it once
+# (`parquet_root`) and sends that string to every worker, so a Dask worker on another machine
+# writes where the flow will read. Credentials come from the environment or fsspec's own
+# configuration (AWS_* variables, ~/.aws, FSSPEC_S3_* variables), never from the URL.
+
+PART_NAME = re.compile(r"part-\d+\.parquet")
 
 
-def run_dir(warehouse: Path, table: str, run_id: str) -> Path:
-    return warehouse / "parquet" / table / f"run={run_id}"
+def parquet_root(warehouse: Path, parquet_url: str | None = None) -> str:
+    """Where the Parquet parts live: ``parquet_url``, or by default ``<warehouse>/parquet``.
+    A local path or file:// URL comes back as an absolute path (which DuckDB reads natively);
+    any other URL comes back as given, less a trailing slash. An unknown protocol, or s3://
+    without s3fs installed, raises here, before a run reads anything."""
+    if not parquet_url:
+        return str((warehouse / "parquet").absolute())
+    fs, path = url_to_fs(parquet_url)
+    if isinstance(fs, LocalFileSystem):
+        return path.rstrip("/") or "/"
+    return parquet_url.rstrip("/")
 
 
-def write_parquet(path: Path, table: pa.Table) -> None:
-    """Write atomically: a reader or a crash never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
+def is_local(root: str) -> bool:
+    return isinstance(url_to_fs(root)[0], LocalFileSystem)
+
+
+def _root_fs(root: str) -> tuple[AbstractFileSystem, str]:
+    """The filesystem of a Parquet root and the root's path in it, with the listing cache
+    dropped: parts are written by other processes (workers), which this process's cache (s3fs
+    keeps one) knows nothing of."""
+    fs, base = url_to_fs(root)
+    base = base.rstrip("/")
+    fs.invalidate_cache(base)
+    return fs, base
+
+
+def _ls_dirs(fs: AbstractFileSystem, path: str) -> list[str]:
+    """The folders (prefixes) right under ``path``: one listing request on an object store."""
+    return [e["name"].rstrip("/") for e in fs.ls(path, detail=True) if e["type"] == "directory"]
+
+
+def part_url(root: str, table: str, run_id: str, part: int) -> str:
+    return f"{root}/{table}/run={run_id}/part-{part:06d}.parquet"
+
+
+def write_parquet(path: Path | str, table: pa.Table) -> None:
+    """Write atomically: a reader or a crash never sees half a file. A local file is written to
+    a temporary file and renamed over the target. An object store has no rename but writes an
+    object whole: the part is serialised in memory (a batch's part is a few MB) and sent in one
+    call, a PUT (or a multipart upload completed at its end), so the part appears whole or not
+    at all. A non-local filesystem without atomic writes (sftp) can be left with a partial part
+    by a crash, but only in a run without a manifest, whose output the next run deletes unread."""
+    fs, fpath = url_to_fs(str(path))
+    if not isinstance(fs, LocalFileSystem):
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        fs.pipe_file(fpath, sink.getvalue().to_pybytes())
+        return
+    target = Path(fpath)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
-def write_part(warehouse: Path, table_name: str, run_id: str, part: int, table: pa.Table) -> None:
+def write_part_at(root: str, table_name: str, run_id: str, part: int, table: pa.Table) -> None:
+    """Write a batch's part of ``table_name`` under the Parquet root ``root``, the string the
+    flow resolved (workers call this)."""
     if table.num_rows:
-        write_parquet(run_dir(warehouse, table_name, run_id) / f"part-{part:06d}.parquet", table)
+        write_parquet(part_url(root, table_name, run_id, part), table)
+
+
+def write_part(
+    warehouse: Path,
+    table_name: str,
+    run_id: str,
+    part: int,
+    table: pa.Table,
+    parquet_url: str | None = None,
+) -> None:
+    write_part_at(parquet_root(warehouse, parquet_url), table_name, run_id, part, table)
 
 
 def manifest_path(warehouse: Path, run_id: str) -> Path:
     return warehouse / "runs" / f"{run_id}.json"
 
 
-def commit_run(warehouse: Path, manifest: dict[str, Any]) -> None:
-    """Write the run's own row and its manifest; after this the run's Parquet counts."""
+def commit_run(warehouse: Path, manifest: dict[str, Any], parquet_url: str | None = None) -> None:
+    """Write the run's own row and its manifest; after this the run's Parquet counts. The row is
+    a ``runs`` part under the Parquet root, beside the run's other tables, so the root holds
+    every table the load reads; the manifest stays in the warehouse folder, like the run lock,
+    and is written last."""
     run_id = manifest["run_id"]
     row = {k: manifest.get(k) for k in RUNS.schema.names}
     for k in ("started_at", "finished_at"):
@@ -101,7 +177,7 @@ def commit_run(warehouse: Path, manifest: dict[str, Any]) -> None:
         if isinstance(value, str):
             row[k] = datetime.fromisoformat(value)
     row["stage_seconds"] = list((manifest.get("stage_seconds") or {}).items())
-    write_part(warehouse, "runs", run_id, 0, to_arrow(RUNS, [row]))
+    write_part(warehouse, "runs", run_id, 0, to_arrow(RUNS, [row]), parquet_url)
     path = manifest_path(warehouse, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -119,39 +195,69 @@ def committed_runs(warehouse: Path) -> list[dict[str, Any]]:
     return sorted(runs, key=lambda m: str(m.get("started_at")))
 
 
-def remove_uncommitted(warehouse: Path, keep: str | None = None) -> list[str]:
+def remove_uncommitted(
+    warehouse: Path, keep: str | None = None, parquet_url: str | None = None
+) -> list[str]:
     """Delete the Parquet of runs that never committed (killed mid-way). Call under the run lock."""
     committed = {m["run_id"] for m in committed_runs(warehouse)}
-    removed = set()
-    base = warehouse / "parquet"
-    if not base.exists():
+    fs, base = _root_fs(parquet_root(warehouse, parquet_url))
+    if not fs.exists(base):
         return []
-    for table_dir in base.iterdir():
-        for d in table_dir.glob("run=*"):
-            rid = d.name.removeprefix("run=")
-            if rid not in committed and rid != keep:
-                shutil.rmtree(d, ignore_errors=True)
+    removed = set()
+    for table_dir in _ls_dirs(fs, base):
+        for run_dir in _ls_dirs(fs, table_dir):
+            name = run_dir.rsplit("/", 1)[-1]
+            rid = name.removeprefix("run=")
+            if name.startswith("run=") and rid not in committed and rid != keep:
+                with contextlib.suppress(FileNotFoundError):
+                    fs.rm(run_dir, recursive=True)
                 removed.add(rid)
     return sorted(removed)
 
 
-def parquet_glob(warehouse: Path, table: str, run_ids: list[str] | None = None) -> list[str]:
-    base = warehouse / "parquet" / table
+def parquet_glob(
+    warehouse: Path, table: str, run_ids: list[str] | None = None, parquet_url: str | None = None
+) -> list[str]:
+    """The parts of ``table`` written by ``run_ids`` (default: every committed run), run by run,
+    as local paths or as URLs under the Parquet root. One recursive listing of the table, not
+    one per run: on an object store each listing is a request, and a warehouse has many runs."""
+    root = parquet_root(warehouse, parquet_url)
     if run_ids is None:
         run_ids = [m["run_id"] for m in committed_runs(warehouse)]
-    files: list[str] = []
-    for rid in run_ids:
-        files.extend(str(p) for p in sorted((base / f"run={rid}").glob("part-*.parquet")))
-    return files
+    if not run_ids:
+        return []
+    fs, base = _root_fs(root)
+    by_run: dict[str, list[str]] = {rid: [] for rid in run_ids}
+    if fs.exists(f"{base}/{table}"):
+        for path in fs.find(f"{base}/{table}"):
+            run_dir, name = path.rsplit("/", 2)[-2:]
+            rid = run_dir.removeprefix("run=")
+            if rid in by_run and run_dir.startswith("run=") and PART_NAME.fullmatch(name):
+                # Listed paths drop the protocol (s3: "bucket/key"); put the root back in front.
+                by_run[rid].append(root + path[len(base) :])
+    return [url for rid in run_ids for url in sorted(by_run[rid])]
 
 
-def known_content_hashes(warehouse: Path) -> set[str]:
+def read_parts_with(con: duckdb.DuckDBPyConnection, root: str) -> None:
+    """Let ``con`` read parts under ``root``. A local root needs nothing. Any other is read by
+    DuckDB through the very fsspec filesystem the workers wrote with (``register_filesystem``),
+    so the load keeps its one ``read_parquet(..., union_by_name)`` INSERT sorted by the table's
+    keys. It needs no httpfs extension (a separate wheel tied to the DuckDB version, and for
+    http/s3 only, where fsspec also covers gs://, az:// and memory://) and no DuckDB secrets:
+    credentials stay with fsspec and the environment. Reads go through Python, slower than
+    httpfs, but a load reads each new part once, a small cost next to the NLP that wrote it."""
+    if not is_local(root):
+        con.register_filesystem(url_to_fs(root)[0])
+
+
+def known_content_hashes(warehouse: Path, parquet_url: str | None = None) -> set[str]:
     """Content hashes of every article in committed runs: re-ingesting them adds nothing."""
-    files = parquet_glob(warehouse, "articles")
+    files = parquet_glob(warehouse, "articles", parquet_url=parquet_url)
     if not files:
         return set()
     con = duckdb.connect()
     try:
+        read_parts_with(con, parquet_root(warehouse, parquet_url))
         rows = con.execute("SELECT content_hash FROM read_parquet(?)", [files]).fetchall()
     finally:
         con.close()
@@ -388,19 +494,28 @@ def create_views(con: duckdb.DuckDBPyConnection, fts: bool) -> None:
     con.execute((SCHEMAS_DIR / search).read_text())
 
 
-def load(warehouse: Path, attempts: int = 3) -> LoadResult:
+class PartsMissing(Exception):
+    """A committed run's Parquet is not under the Parquet root (the root was changed)."""
+
+
+def load(warehouse: Path, attempts: int = 3, parquet_url: str | None = None) -> LoadResult:
     """Load every committed run not yet in DuckDB, in one transaction, checks before commit."""
+    root = parquet_root(warehouse, parquet_url)
     con = connect(warehouse / "whosaid.duckdb", attempts=attempts)
     result = LoadResult()
     try:
         ensure_schema(con)
+        read_parts_with(con, root)
         loaded = {r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()}
-        pending = [m["run_id"] for m in committed_runs(warehouse) if m["run_id"] not in loaded]
+        runs = [m for m in committed_runs(warehouse) if m["run_id"] not in loaded]
+        pending = [m["run_id"] for m in runs]
+        run_parts = parquet_glob(warehouse, "runs", pending, root)
+        _check_parts_present(runs, run_parts, root)
         con.execute("BEGIN TRANSACTION")
         try:
             for name in PER_BATCH:
-                _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending))
-            _insert_parquet(con, RUNS, parquet_glob(warehouse, "runs", pending))
+                _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending, root))
+            _insert_parquet(con, RUNS, run_parts)
             if pending:
                 rebuild_entities(con)
                 rebuild_utterances(con, pending)
@@ -424,6 +539,21 @@ def load(warehouse: Path, attempts: int = 3) -> LoadResult:
     finally:
         con.close()
     return result
+
+
+def _check_parts_present(runs: list[dict[str, Any]], run_parts: list[str], root: str) -> None:
+    """Every committed run writes a ``runs`` part before its manifest; a run whose part is not
+    under ``root`` was written under another Parquet root. Loading it would load nothing for it
+    and mark it loaded, so say so instead."""
+    found = {url.rsplit("/", 2)[-2].removeprefix("run=") for url in run_parts}
+    lost = [m for m in runs if m["run_id"] not in found]
+    if lost:
+        where = lost[0].get("parquet_url") or "its warehouse's parquet/ folder"
+        raise PartsMissing(
+            f"{len(lost)} committed run(s) ({lost[0]['run_id']}, ...) have no Parquet under "
+            f"{redact(root)}; run {lost[0]['run_id']} wrote to {where}. Give the Parquet root "
+            "they were written to (--parquet-url / WHOSAID_PARQUET_URL), or copy the parts there"
+        )
 
 
 def _has_fts_index(con: duckdb.DuckDBPyConnection) -> bool:

@@ -32,6 +32,34 @@ WarehouseOpt = Annotated[
 ]
 
 
+ParquetUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--parquet-url",
+        help="Where the Parquet parts go: a folder or any fsspec URL, e.g. s3://bucket/whosaid "
+        "(needs the s3 extra; credentials from the environment) "
+        "[env WHOSAID_PARQUET_URL; default <warehouse>/parquet]",
+    ),
+]
+
+
+def _parquet_url(url: str | None) -> str | None:
+    """The Parquet URL (given or from the environment), checked before anything runs: an
+    unknown protocol or a missing filesystem package (s3fs) is a clear error, not a traceback
+    from the middle of a run."""
+    from tasks.fetch import redact
+    from tasks.settings import from_env
+    from tasks.warehouse import parquet_root
+
+    url = url or from_env().parquet_url
+    if url:
+        try:
+            parquet_root(Path("."), url)
+        except (ImportError, ValueError) as exc:
+            _fail(f"cannot use --parquet-url {redact(url)}: {exc}")
+    return url
+
+
 def _warehouse(path: Path | None) -> Path:
     from tasks.settings import from_env
 
@@ -76,17 +104,19 @@ def ingest(
             "--full-rescan", help="Re-read sources that are unchanged since a run ingested them"
         ),
     ] = False,
+    parquet_url: ParquetUrlOpt = None,
 ) -> None:
     """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
     from flows.ingest import ingest_with
     from tasks.settings import from_env
     from tasks.sources import SourceError, check_sources
-    from tasks.warehouse import ChecksFailed, RunLocked
+    from tasks.warehouse import ChecksFailed, PartsMissing, RunLocked
 
     try:
         check_sources(sources)
     except SourceError as exc:
         _fail(str(exc))
+    parquet_url = _parquet_url(parquet_url)
     n_workers = workers if workers is not None else from_env().workers
     flow = ingest_with(n_workers if n_workers > 0 else (os.cpu_count() or 1), dask)
     with _prefect_api(), out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
@@ -97,8 +127,9 @@ def ingest(
                 workers=workers,
                 batch_size=batch_size,
                 full_rescan=full_rescan,
+                parquet_url=parquet_url,
             )
-        except (SourceError, RunLocked, ChecksFailed) as exc:
+        except (SourceError, RunLocked, ChecksFailed, PartsMissing) as exc:
             _fail(str(exc))
     _print_summary(summary)
     source_rejects = {
@@ -158,16 +189,17 @@ def sql(
 
 
 @app.command()
-def load(warehouse: WarehouseOpt = None) -> None:
+def load(warehouse: WarehouseOpt = None, parquet_url: ParquetUrlOpt = None) -> None:
     """Load Parquet written by earlier runs into DuckDB (after a deferred load)."""
-    from tasks.warehouse import ChecksFailed, WarehouseLocked, run_lock
+    from tasks.warehouse import ChecksFailed, PartsMissing, WarehouseLocked, run_lock
     from tasks.warehouse import load as do_load
 
     wh = _warehouse(warehouse)
+    parquet_url = _parquet_url(parquet_url)
     try:
         with run_lock(wh):
-            result = do_load(wh)
-    except (WarehouseLocked, ChecksFailed) as exc:
+            result = do_load(wh, parquet_url=parquet_url)
+    except (WarehouseLocked, ChecksFailed, PartsMissing) as exc:
         _fail(str(exc))
     failed = [c for c in result.checks if c[1]]
     out.print(
@@ -200,11 +232,15 @@ def serve(
     sources: Annotated[list[str] | None, typer.Argument(help="Sources for each run")] = None,
     cron: Annotated[str, typer.Option(help="Cron schedule")] = "0 * * * *",
     warehouse: WarehouseOpt = None,
+    parquet_url: ParquetUrlOpt = None,
 ) -> None:
     """Serve the ingest flow on a schedule from this process (one-machine set-up)."""
     from flows.ingest import ingest as flow
 
     params = {"sources": sources or ["samples"], "warehouse_dir": str(_warehouse(warehouse))}
+    parquet_url = _parquet_url(parquet_url)
+    if parquet_url:
+        params["parquet_url"] = parquet_url
     flow.serve(name="whosaid-ingest-local", cron=cron, parameters=params)
 
 
