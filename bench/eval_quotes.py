@@ -120,6 +120,10 @@ def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
                 "quote_text": content_text(q, body),
                 "speaker_text": source_phrase(q, body),
                 "speaker_name": q.speaker_name,
+                # Not scored; kept in --json output to break precision down by cue and kind.
+                "kind": q.kind,
+                "cue": q.cue,
+                "confidence": q.confidence,
             }
         )
     return out

@@ -377,12 +377,68 @@ def test_quote_right_after_that_stays_direct(nlp) -> None:
     "text",
     [
         "The river rose overnight and the road was closed.",
-        "Burton thinks that cats are cute.",
-        "She wanted the bridge to reopen before winter.",
+        # Attitude verbs with nothing reported, or no one holding the attitude.
+        "Burton thinks about cats all day.",
+        "The bank is expected to raise interest rates in June.",
+        "Tomas Berg, expected to win the seat, stayed at home.",
+        "What Tomas Berg believes is none of our business.",
+        "I think the plan will work.",
     ],
 )
 def test_no_speech_no_quotes(nlp, text: str) -> None:
     assert quotes_of(nlp, text) == []
+
+
+# Beliefs, hopes and wants are reported like speech (PolNeAR annotates them, and the issue asks
+# for "a speech or cognition verb with a that-clause or complement"), but as indirect quotes only,
+# below speech in confidence, with the attitude verb as cue so users can filter them out. These
+# two sentences were "no quotes" until 2026-11-30; see docs/quotes.md.
+ATTITUDES = [
+    # (text, content, speaker, cue)
+    ("Burton thinks that cats are cute.", "that cats are cute", "Burton", "thinks"),
+    ("She wanted the bridge to reopen before winter.", "the bridge to reopen", "She", "wanted"),
+    (
+        "Harriet Quinlan believes that the council will close the library.",
+        "that the council will close the library",
+        "Harriet Quinlan",
+        "believes",
+    ),
+    ("Tomas Berg wants to run for mayor next year.", "to run for mayor", "Tomas Berg", "wants"),
+    ("Tomas Berg supported the new bridge tax.", "the new bridge tax", "Tomas Berg", "supported"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "content", "speaker", "cue"), ATTITUDES)
+def test_attitudes_are_indirect_quotes_below_speech(
+    nlp, text: str, content: str, speaker: str, cue: str
+) -> None:
+    from tasks.quotes import CONFIDENCE
+
+    quotes = quotes_of(nlp, text)
+    check_invariants(text, quotes)
+    quote = only(quotes)
+    assert quote.kind == "indirect"
+    assert content in quote.quote_text
+    assert quote.speaker_text == speaker
+    assert quote.cue == cue
+    assert quote.confidence <= CONFIDENCE["attitude"] < CONFIDENCE["indirect"]
+
+
+@pytest.mark.slow
+def test_a_belief_inside_speech_is_part_of_what_was_said(nlp) -> None:
+    text = "Harriet Quinlan said she believes the council will close the library."
+    quote = only(quotes_of(nlp, text))
+    assert quote.cue == "said"
+    assert quote.quote_text == "she believes the council will close the library"
+
+
+@pytest.mark.slow
+def test_quoted_words_in_a_belief_are_not_a_quote(nlp) -> None:
+    # The belief is reported; the marked word is the writer's (or a scare quote), not speech.
+    text = 'Burton thinks that cats are "cuties".'
+    quote = only(quotes_of(nlp, text))
+    assert (quote.kind, quote.cue) == ("indirect", "thinks")
 
 
 @pytest.mark.slow
