@@ -53,7 +53,7 @@ CONFIDENCE = {
     "according": 0.9,  # 392
     "noun": 0.7,  # 62
     # Believing, hoping, wanting, supporting ("X believes that ...", "X wants to ..."): 581
-    # quotes at train precision 0.77 (2026-11-30), as PolNeAR annotates these as attributions.
+    # quotes at train precision 0.77 (2026-11-29), as PolNeAR annotates these as attributions.
     # Set lower on purpose: they report a stance the writer ascribes, not words anyone said, so
     # they rank below every speech cue but the partial and unmarked ones.
     "attitude": 0.55,

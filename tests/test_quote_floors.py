@@ -17,9 +17,9 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 FLOORS = {
     "P": 0.83,  # measured 0.839 and 0.838 on 2026-11-22, 0.843 on 2026-11-29 (evening),
-    # 0.838 on 2026-11-30 with attitude cues (recall traded for precision, still >= 0.83)
+    # 0.838 on 2026-11-29 with attitude cues (recall traded for precision, still >= 0.83)
     "R": 0.58,  # measured 0.538 and 0.537 on 2026-11-22, 0.562 on 2026-11-29, 0.587 on 11-30
-    "F1": 0.68,  # measured 0.655 on 2026-11-22, 0.674 on 2026-11-29, 0.690 on 2026-11-30
+    "F1": 0.68,  # measured 0.655 on 2026-11-22, 0.674 on 2026-11-29, 0.690 on 2026-11-29
     "exact_F1": 0.525,  # measured 0.505 on 2026-11-29, 0.525 later that day, 0.535 on 11-30
     "source_acc": 0.86,  # measured 0.859 on 2026-11-22, 0.867, 0.868 on 11-29, 0.868 on 11-30
 }
