@@ -392,7 +392,7 @@ def test_no_speech_no_quotes(nlp, text: str) -> None:
 # Beliefs, hopes and wants are reported like speech (PolNeAR annotates them, and the issue asks
 # for "a speech or cognition verb with a that-clause or complement"), but as indirect quotes only,
 # below speech in confidence, with the attitude verb as cue so users can filter them out. These
-# two sentences were "no quotes" until 2026-11-30; see docs/quotes.md.
+# two sentences were "no quotes" until 2026-11-29; see docs/quotes.md.
 ATTITUDES = [
     # (text, content, speaker, cue)
     ("Burton thinks that cats are cute.", "that cats are cute", "Burton", "thinks"),
