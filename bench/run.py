@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from whosaid.cli import _prefect_api  # noqa: E402
+
 import corpus as corpus_mod  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -402,11 +404,15 @@ def throughput(args: argparse.Namespace) -> str:
     try:
         serial, bodies = serial_stages(sources, args.batch_size, tmp / "serial")
         floor = [spacy_run(FLOOR, bodies, exclude=[])]
-        if not args.quick:
-            warm_up_prefect()
         flows = []
-        for n in workers:
-            flows.append(flow_run(sources, n, args.batch_size, tmp / f"wh-{n}"))
+        # One Prefect API for the flow and its worker processes, started before the clock, as
+        # `whosaid ingest` does (whosaid.cli._prefect_api); without it each worker process of a
+        # multi-worker run would start a temporary API of its own.
+        with _prefect_api():
+            if not args.quick:
+                warm_up_prefect()
+            for n in workers:
+                flows.append(flow_run(sources, n, args.batch_size, tmp / f"wh-{n}"))
         floor.append(spacy_run(FLOOR + ", again", bodies, exclude=[]))
         ceiling = []
         if max(workers) > 1 and not args.quick:
