@@ -15,7 +15,7 @@ import pytest
 
 from schemas.tables import BY_NAME
 from tasks import rows, settings, warehouse
-from tasks.model import Article
+from tests.test_warehouse import _article
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 # Tables whose rows a run over the samples determines (runs differ by run_id and timings).
@@ -29,24 +29,6 @@ CONTENT_TABLES = (
     "utterances",
     "rejects",
 )
-
-
-def _article(n: int) -> Article:
-    return Article(
-        article_id=f"a{n:023d}",
-        content_hash=f"h{n}",
-        source_uri="dump.jsonl",
-        source_locator=f"line:{n}",
-        url=None,
-        outlet="example.org",
-        title=f"T{n}",
-        standfirst=None,
-        authors=("A. Writer",),
-        published_at=None,
-        published_at_source=None,
-        language="en",
-        body=f"Story number {n}. The council met on Monday and agreed the plan.",
-    )
 
 
 def _write_run(wh: Path, url: str | None, run_id: str, n: int, commit: bool = True) -> None:
