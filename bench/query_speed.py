@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -69,15 +70,7 @@ def synthetic_tables(n_quotes: int, seed: int = 7) -> tuple[pa.Table, pa.Table]:
         "content_hash": np.char.add("h", article_ids),
         "run_id": np.full(n_articles, "bench"),
     }
-    art = pa.table(
-        {
-            f.name: pa.array(articles[f.name], type=f.type)
-            if f.name in articles
-            else pa.nulls(n_articles, f.type)
-            for f in ARTICLES.schema
-        },
-        schema=ARTICLES.schema,
-    )
+    art = _declared(ARTICLES.schema, articles, n_articles)
 
     # Zipf-like: p(rank r) ~ 1/(r + 10); the top speaker gets ~8% of the quotes, as a head of
     # government does in a national crawl.
@@ -104,16 +97,21 @@ def synthetic_tables(n_quotes: int, seed: int = 7) -> tuple[pa.Table, pa.Table]:
         "said_on_source": np.full(n_quotes, "expression"),
         "confidence": np.full(n_quotes, 0.9, dtype=np.float32),
     }
-    quo = pa.table(
-        {
-            f.name: pa.array(quotes[f.name], type=f.type)
-            if f.name in quotes
-            else pa.nulls(n_quotes, f.type)
-            for f in QUOTES.schema
-        },
-        schema=QUOTES.schema,
-    )
+    quo = _declared(QUOTES.schema, quotes, n_quotes)
     return art, quo
+
+
+def _declared(schema: pa.Schema, columns: dict[str, Any], n: int) -> pa.Table:
+    """The generated columns as a table of the declared schema; the others all null."""
+    return pa.table(
+        {
+            f.name: pa.array(columns[f.name], type=f.type)
+            if f.name in columns
+            else pa.nulls(n, f.type)
+            for f in schema
+        },
+        schema=schema,
+    )
 
 
 def build_native(path: Path, art: pa.Table, quo: pa.Table, layout: str) -> float:

@@ -93,7 +93,13 @@ def ingest(
     return summary
 
 
-def commit(wh: Path, parquet: str, ledger: Ledger, manifest: dict[str, Any], tracker: Any) -> None:
+def commit(
+    wh: Path,
+    parquet: str,
+    ledger: Ledger,
+    manifest: dict[str, Any],
+    tracker: incremental_mod.SourceTracker,
+) -> None:
     """Write the ledger's last rejects and duplicates, check the accounting, then commit the run
     (its manifest) and only after it the incremental state."""
     run_id = manifest["run_id"]
