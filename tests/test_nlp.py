@@ -1,0 +1,105 @@
+"""tasks/nlp.py and tasks/tag_rules.py: the pipeline whosaid runs, and the array attribute ruler
+checked token for token against the model's own attribute_ruler."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from spacy.attrs import DEP, HEAD, MORPH, POS, TAG
+
+from tasks import nlp as nlp_mod
+from tasks import tag_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+# Written here to reach the ruler's parse-dependent and whitespace rules: "but" as an adverb,
+# "there is" (expletive), "that" as a pronoun, auxiliaries, "did" as a main verb, blank lines,
+# double spaces and a tab.
+CASES = [
+    "There is no plan, she said.  But it was all but over.\n\nThat is what they did.",
+    "I told you that it had been done; you didn't listen to it.\tWe do our best.",
+    "“We will not back down,” said Mr Carr, who has led the union since 2019.\n\n\nHe did.",
+    "Gonna be a long night, y'all. Let's go! Ain't nobody got time for that.",
+]
+
+
+def _model_as_shipped():  # type: ignore[no-untyped-def]
+    """The model with spaCy's own attribute_ruler, otherwise as load_nlp() builds it."""
+    for name in nlp_mod.MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        model = module.load(exclude=["lemmatizer"])
+        model.add_pipe("paragraph_breaks", before="parser")
+        return model
+    pytest.skip("no English spaCy model installed")
+
+
+@pytest.fixture(scope="module")
+def models():  # type: ignore[no-untyped-def]
+    return _model_as_shipped(), nlp_mod.load_nlp()
+
+
+def _texts() -> list[str]:
+    texts = list(CASES)
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").glob("*.txt"))]
+    if SEEDS.exists():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return texts
+
+
+def test_load_nlp_runs_the_array_ruler(models) -> None:  # type: ignore[no-untyped-def]
+    _, ours = models
+    assert isinstance(ours.get_pipe("attribute_ruler"), tag_rules.ArrayAttributeRuler)
+    assert "lemmatizer" not in ours.pipe_names
+
+
+def test_array_ruler_sets_what_the_models_ruler_sets(models) -> None:  # type: ignore[no-untyped-def]
+    shipped, ours = models
+    attrs = [POS, TAG, DEP, MORPH, HEAD]
+    checked = 0
+    for text in _texts():
+        expected, got = shipped(text), ours(text)
+        a, b = expected.to_array(attrs), got.to_array(attrs)
+        differ = np.flatnonzero((a != b).any(axis=1))
+        assert not len(differ), [
+            (expected[i].text, expected[i].pos_, got[i].pos_, expected[i].dep_, got[i].dep_)
+            for i in differ[:5]
+        ]
+        checked += len(expected)
+    assert checked > 300
+
+
+def test_whitespace_tokens_are_tagged_as_the_ruler_does(models) -> None:  # type: ignore[no-untyped-def]
+    _, ours = models
+    doc = ours("It rained.\n\nThen it stopped.")
+    space = [t for t in doc if t.is_space]
+    assert space and all(t.pos_ == "SPACE" and t.tag_ == "_SP" for t in space)
+
+
+def test_an_unknown_pattern_keeps_spacys_ruler() -> None:
+    model = _model_as_shipped()
+    model.get_pipe("attribute_ruler").add([[{"SHAPE": "Xxxx"}]], {"POS": "NOUN"})
+    assert tag_rules.replace_attribute_ruler(model) is False
+    assert not isinstance(model.get_pipe("attribute_ruler"), tag_rules.ArrayAttributeRuler)
+
+
+def test_later_rules_win_and_match_the_doc_as_it_was() -> None:
+    model = _model_as_shipped()
+    ruler = model.get_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "strike"}]], {"POS": "NOUN"})
+    ruler.add([[{"LOWER": "strike"}]], {"POS": "VERB"})
+    # Matches the TAG the tagger gave, not a TAG an earlier rule set.
+    ruler.add([[{"LOWER": "walkout"}]], {"TAG": "XX"})
+    ruler.add([[{"TAG": "XX"}]], {"POS": "SYM"})
+    shipped = model("The strike and the walkout.")
+    assert tag_rules.replace_attribute_ruler(model)
+    ours = model("The strike and the walkout.")
+    assert [t.pos_ for t in ours] == [t.pos_ for t in shipped]
+    assert [t.tag_ for t in ours] == [t.tag_ for t in shipped]
+    assert ours[1].pos_ == "VERB" and ours[4].tag_ == "XX" and ours[4].pos_ != "SYM"
