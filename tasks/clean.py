@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from tasks.model import Extracted
 from tasks.normalize import detect_language
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+LINE_MODEL_PATH = Path(__file__).resolve().parent / "models" / "clean_line_model.json"
 
 # jusText's defaults (justext.core: LENGTH_LOW_DEFAULT, LENGTH_HIGH_DEFAULT, STOPWORDS_*),
 # chosen by its author on the CleanEval data; characters per paragraph and stopword share.
@@ -137,6 +140,9 @@ DATE_LINE_MAX_WORDS = 2
 # company's name (what it is, where it is based and listed); one such closing paragraph is as
 # often the article's own last word ("Emirates is the number one buyer of the A380 ...").
 PROFILE_MIN_PARAGRAPHS = 2
+# How much the line model counts in the main run (see _extract_one).
+LINE_MODEL_WEIGHT = 0.5
+LINE_MODEL_NEUTRAL = 0.5
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -180,6 +186,7 @@ class _Line:
     cls: str  # good | near | short | bad
     junk: bool
     in_list: bool = False
+    caption: bool = False
 
 
 @functools.cache
@@ -246,6 +253,16 @@ def is_junk_line(line: str) -> bool:
     if len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None:
         return True
     return _notice_pattern().search(line) is not None
+
+
+@functools.cache
+def _caption_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_captions.txt")))
+
+
+def is_caption_line(line: str) -> bool:
+    """A photo caption ("Jo Bloggs, left, and Sam Smith ...", "... (AP Photo/Jo Bloggs)")."""
+    return _caption_pattern().search(line) is not None
 
 
 def is_end_marker(line: str) -> bool:
@@ -390,6 +407,9 @@ def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
     above, 0 at PROSE_ZERO_DENSITY, -1 at and below twice that distance under it; lines that do
     not end like a sentence count half at most; short lines and furniture cost."""
     size = float(text_length(line.text))
+    if line.caption:
+        # A photo caption is neither the article nor the end of it.
+        return 0.0
     if line.junk or line.cls == "bad" and line.in_list:
         return -max(size, BAD_LINE_MIN_COST)
     if line.cls == "short":
@@ -467,6 +487,177 @@ def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
     return rail
 
 
+# --- Learned line model -------------------------------------------------------------------------
+# A logistic regression over per-line features (shape, stopwords, the rules' own verdicts and the
+# same for the neighbouring lines), trained by bench/train_line_model.py on the even-numbered
+# ScrapingHub pages; weights in models/clean_line_model.json. Its probability that a line is the
+# article's adds to the rule score of the main run (see LINE_MODEL_WEIGHT).
+
+# Neighbourhood for context features: this many lines either side (a menu or a teaser block is
+# 5-50 lines; an article's run of short lines 3-20).
+CONTEXT_LINES = 3
+WIDE_CONTEXT_LINES = 10
+
+_UPPER_WORD = re.compile(r"^[A-Z\u00c0-\u00de]")
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[,;()\[\]%]")
+
+LINE_FEATURE_NAMES = (
+    "bias",
+    "log_length",
+    "log_words",
+    "stopword_density",
+    "sentence_stop",
+    "terminal",
+    "colon_end",
+    "digit_share",
+    "capitalised_share",
+    "all_caps",
+    "inner_punct_per_word",
+    "junk",
+    "end_marker",
+    "in_list",
+    "class_good",
+    "class_near",
+    "class_short",
+    "rule_score",
+    "rail",
+    "repeated",
+    "position",
+    "prev_rule_score",
+    "next_rule_score",
+    "context_rule_score",
+    "context_short_share",
+    "context_stopword_density",
+    "context_junk_share",
+    "wide_context_rule_score",
+    "wide_context_good_share",
+    "context_sentence_stop_share",
+    "in_rule_run",
+    "lines_outside_rule_run",
+    "context_capitalised_share",
+    "context_digit_share",
+)
+
+
+def _own_line_features(line: _Line, score: float, stopwords: frozenset[str]) -> list[float]:
+    text = line.text
+    size = text_length(text)
+    words = _WORD.findall(text)
+    n_words = max(1, len(words))
+    return [
+        min(1.0, math.log1p(size) / math.log(1000)),
+        min(1.0, math.log1p(len(words)) / math.log(200)),
+        _stopword_density(text, stopwords),
+        float(_SENTENCE_STOP.search(text) is not None),
+        float(_TERMINAL.search(text) is not None),
+        float(text.endswith(":")),
+        len(_DIGIT.findall(text)) / max(1, len(text)),
+        sum(_UPPER_WORD.match(w) is not None for w in words) / n_words,
+        float(text.upper() == text and any(c.isalpha() for c in text)),
+        min(1.0, len(_PUNCT.findall(text)) / n_words),
+        float(line.junk),
+        float(is_end_marker(text)),
+        float(line.in_list),
+        float(line.cls == "good"),
+        float(line.cls == "near"),
+        float(line.cls == "short"),
+        max(-1.0, min(1.0, score / max(size, BAD_LINE_MIN_COST))),
+    ]
+
+
+def line_features(
+    lines: Sequence[_Line], scores: Sequence[float], rail: set[int], stopwords: frozenset[str]
+) -> list[list[float]]:
+    """One feature vector per line (LINE_FEATURE_NAMES), from the line and its neighbours."""
+    own = [_own_line_features(ln, s, stopwords) for ln, s in zip(lines, scores, strict=True)]
+    counts: dict[str, int] = {}
+    for ln in lines:
+        counts[ln.text] = counts.get(ln.text, 0) + 1
+    n = len(lines)
+    rule = [f[16] for f in own]
+    span = _main_run(list(scores)) or (0, 0)
+    out = []
+    for i, ln in enumerate(lines):
+        near = [
+            j for j in range(max(0, i - CONTEXT_LINES), min(n, i + CONTEXT_LINES + 1)) if j != i
+        ]
+        wide = [
+            j for j in range(max(0, i - WIDE_CONTEXT_LINES), min(n, i + WIDE_CONTEXT_LINES + 1))
+        ]
+        k = max(1, len(near))
+        out.append(
+            [1.0]
+            + own[i]
+            + [
+                float(i in rail),
+                float(counts[ln.text] > 1),
+                i / max(1, n - 1),
+                rule[i - 1] if i > 0 else -1.0,
+                rule[i + 1] if i + 1 < n else -1.0,
+                sum(rule[j] for j in near) / k,
+                sum(own[j][15] for j in near) / k,
+                sum(own[j][2] for j in near) / k,
+                sum(own[j][10] for j in near) / k,
+                sum(rule[j] for j in wide) / len(wide),
+                sum(own[j][13] for j in wide) / len(wide),
+                sum(own[j][3] for j in near) / k,
+                float(span[0] <= i < span[1]),
+                min(1.0, math.log1p(max(span[0] - i, i - span[1] + 1, 0)) / math.log(100)),
+                sum(own[j][7] for j in near) / k,
+                sum(own[j][6] for j in near) / k,
+            ]
+        )
+    return out
+
+
+def _scored_lines(
+    texts: list[str], in_list: list[bool], stopwords: frozenset[str]
+) -> tuple[list[_Line], list[float], set[int]]:
+    """Each line with its context-free class and its rule score in the main run; the rail."""
+    lines = []
+    rail = teaser_rail_lines(texts)
+    for i, text in enumerate(texts):
+        cls, junk = _classify(text, stopwords)
+        if i in rail:
+            # A teaser rail is furniture, however much its blurbs read like prose.
+            cls, junk = "bad", True
+        if in_list[i]:
+            # A line of a link list is one class worse than it reads on its own.
+            cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
+        lines.append(_Line(i, text, cls, junk, in_list[i], not junk and is_caption_line(text)))
+    return lines, [_line_score(ln, stopwords) for ln in lines], rail
+
+
+@functools.cache
+def _line_model() -> tuple[float, ...] | None:
+    """The line model's weights in LINE_FEATURE_NAMES order, or None without a model file."""
+    if not LINE_MODEL_PATH.exists():
+        return None
+    data = json.loads(LINE_MODEL_PATH.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != LINE_FEATURE_NAMES:
+        raise ValueError(f"{LINE_MODEL_PATH} was trained on other features: retrain it")
+    return tuple(float(w) for w in data["weights"])
+
+
+def line_probability(weights: Sequence[float], features: Sequence[float]) -> float:
+    """The model's probability that a line is the article's."""
+    z = sum(w * x for w, x in zip(weights, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def page_line_features(text: str) -> tuple[list[str], list[list[float]]]:
+    """The lines of a whole dump and their feature vectors, as the main run sees them (for
+    training the line model)."""
+    texts, in_list = _lines_and_lists(text)
+    if not texts:
+        return [], []
+    language = detect_language(" ".join(t for t in texts if text_length(t) >= LENGTH_LOW)[:5000])
+    stopwords = _stoplist(language or "en")
+    lines, scores, rail = _scored_lines(texts, in_list, stopwords)
+    return texts, line_features(lines, scores, rail, stopwords)
+
+
 def _main_run(scores: list[float]) -> tuple[int, int] | None:
     """[start, end) of the contiguous run with the highest score (Kadane), or None."""
     best, best_span = 0.0, None
@@ -521,18 +712,18 @@ def _extract_one(
     language: str | None,
     dump_outlet: str | None,
 ) -> _Found | None:
-    lines = []
-    rail = teaser_rail_lines(texts)
-    for i, text in enumerate(texts):
-        cls, junk = _classify(text, stopwords)
-        if i in rail:
-            # A teaser rail is furniture, however much its blurbs read like prose.
-            cls, junk = "bad", True
-        if in_list[i]:
-            # A line of a link list is one class worse than it reads on its own.
-            cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
-        lines.append(_Line(i, text, cls, junk, in_list[i]))
-    scores = [_line_score(ln, stopwords) for ln in lines]
+    lines, scores, rail = _scored_lines(texts, in_list, stopwords)
+    model = _line_model()
+    if model is not None and LINE_MODEL_WEIGHT:
+        features = line_features(lines, scores, rail, stopwords)
+        scores = [
+            score
+            + LINE_MODEL_WEIGHT
+            * max(text_length(ln.text), BAD_LINE_MIN_COST)
+            * 2
+            * (line_probability(model, f) - LINE_MODEL_NEUTRAL)
+            for ln, score, f in zip(lines, scores, features, strict=True)
+        ]
     span = _main_run(scores)
     raw_class = [ln.cls for ln in lines]
     _smooth(lines)
@@ -592,6 +783,7 @@ def _extract_one(
         ln
         for ln in lines[start:end]
         if not ln.junk
+        and not ln.caption
         and ln.index not in in_box
         and (
             scores[ln.index] > 0
