@@ -94,6 +94,10 @@ LIST_MAX_ITEMS = 60
 # The lead-in is a phrase ("The band's 2020 tour dates:"), not a one- or two-word label of the
 # page's furniture ("Source:", "Tags:", "About the author:").
 LIST_LEAD_MIN_WORDS = 3
+# A list without a lead-in is taken only when its items are printed from one template (a figure
+# and the same separators: tour dates, results, fixtures) and there are at least this many: a
+# teaser rail of headlines has neither figures in every item nor separators in common.
+TEMPLATED_LIST_MIN_ITEMS = 3
 # A dump holds a second article only when what follows an author's note is an article in its
 # own right: at least this much good prose (the shortest seed article body is ~1.7k characters;
 # 400 is about two short news paragraphs).
@@ -501,6 +505,9 @@ WIDE_CONTEXT_LINES = 10
 _UPPER_WORD = re.compile(r"^[A-Z\u00c0-\u00de]")
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[,;()\[\]%]")
+# Separators of a record's fields ("June 17 – Nashville, TN @ Bridgestone Arena", "Bruins 5 |
+# Devils 1"); commas and brackets are left out (they vary with the fields' contents).
+_ITEM_SEPARATOR = re.compile(r"[–—@|•:/]| - ")
 
 LINE_FEATURE_NAMES = (
     "bias",
@@ -714,15 +721,16 @@ def _extract_one(
 ) -> _Found | None:
     lines, scores, rail = _scored_lines(texts, in_list, stopwords)
     model = _line_model()
-    if model is not None and LINE_MODEL_WEIGHT:
+    if model is not None:
         features = line_features(lines, scores, rail, stopwords)
+        probability = [line_probability(model, f) for f in features]
         scores = [
             score
             + LINE_MODEL_WEIGHT
             * max(text_length(ln.text), BAD_LINE_MIN_COST)
             * 2
-            * (line_probability(model, f) - LINE_MODEL_NEUTRAL)
-            for ln, score, f in zip(lines, scores, features, strict=True)
+            * (p - LINE_MODEL_NEUTRAL)
+            for ln, score, p in zip(lines, scores, probability, strict=True)
         ]
     span = _main_run(scores)
     raw_class = [ln.cls for ln in lines]
@@ -774,6 +782,8 @@ def _extract_one(
     list_items: set[int] = set()
     if not rest and end == span[1]:
         list_end = _list_after_lead_in(lines, end)
+        if list_end == end:
+            list_end = _templated_list_after(lines, end)
         list_items = set(range(end, list_end))
         end = list_end
 
@@ -872,6 +882,48 @@ def _list_after_lead_in(lines: list[_Line], end: int) -> int:
     ):
         stop += 1
     return max(end, stop) if stop - lead - 1 >= LIST_MIN_ITEMS else end
+
+
+def _item_signature(text: str) -> tuple[bool, tuple[str, ...]] | None:
+    """The shape of a record printed from a template ("June 17 – Nashville, TN @ Bridgestone
+    Arena"): whether it opens with a figure and its separators in order; None for a line that
+    is not one (no figure, no separator, or prose-long)."""
+    if len(text) > LENGTH_HIGH or _DIGIT.search(text) is None or _SENTENCE_STOP.search(text):
+        return None
+    separators = tuple(dict.fromkeys(_ITEM_SEPARATOR.findall(text)))
+    if not separators:
+        return None
+    return text[:1].isdigit(), separators
+
+
+def _templated_list_after(lines: list[_Line], end: int) -> int:
+    """The run's end, moved over a list of records right after it, under a heading or not ("The
+    Doobie Brothers Tour Dates" then "June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre"):
+    at least TEMPLATED_LIST_MIN_ITEMS lines of one signature (see _item_signature)."""
+    first = end
+    if (
+        first < len(lines)
+        and _item_signature(lines[first].text) is None
+        and text_length(lines[first].text) < LENGTH_LOW
+        and _TERMINAL.search(lines[first].text) is None
+        and not lines[first].junk
+        and not is_end_marker(lines[first].text)
+    ):
+        first += 1  # a heading
+    if first >= len(lines):
+        return end
+    signature = _item_signature(lines[first].text)
+    if signature is None:
+        return end
+    stop = first
+    while (
+        stop < len(lines)
+        and stop - first < LIST_MAX_ITEMS
+        and not lines[stop].junk
+        and _item_signature(lines[stop].text) == signature
+    ):
+        stop += 1
+    return stop if stop - first >= TEMPLATED_LIST_MIN_ITEMS else end
 
 
 def _prose_resumes(
