@@ -457,8 +457,35 @@ def _is_date_line(text: str) -> bool:
 
 def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
     """Indexes of the lines of teaser rails: units of a fixed number of lines, each with a date
-    line at the same place, repeated at least RAIL_MIN_ITEMS times (see RAIL_MIN_PERIOD)."""
+    line (or a kicker, see _is_kicker) at the same place, repeated at least RAIL_MIN_ITEMS times
+    (see RAIL_MIN_PERIOD)."""
     dated = [i for i, text in enumerate(texts) if _is_date_line(text)]
+    return _rail_units(texts, dated) | kicker_rail_lines(texts)
+
+
+def kicker_rail_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of an undated teaser rail: kicker and headline pairs repeated at a
+    steady distance (a tabloid's links to other stories, often printed inside the article)."""
+    return _rail_units(texts, [i for i in range(len(texts)) if _is_kicker(texts, i)])
+
+
+def _is_kicker(texts: Sequence[str], i: int) -> bool:
+    """A tabloid teaser's kicker: a short line in capitals that is not a sentence ("RANDY ANDY",
+    "‘NAÏVE AND TRUSTING’"), with a headline (not a sentence either) right after it."""
+    text = texts[i]
+    return (
+        i + 1 < len(texts)
+        and text_length(text) < LENGTH_LOW
+        and text.upper() == text
+        and any(c.isalpha() for c in text)
+        and _TERMINAL.search(text.rstrip("’'\"”")) is None
+        and text_length(texts[i + 1]) <= LENGTH_HIGH
+        and _SENTENCE_STOP.search(texts[i + 1]) is None
+    )
+
+
+def _rail_units(texts: Sequence[str], dated: list[int]) -> set[int]:
+    """The lines of the units around anchor lines (dates, kickers) at a steady distance."""
     rail: set[int] = set()
     k = 0
     while k < len(dated):
@@ -624,15 +651,19 @@ def _scored_lines(
     """Each line with its context-free class and its rule score in the main run; the rail."""
     lines = []
     rail = teaser_rail_lines(texts)
+    kicker_rail = kicker_rail_lines(texts)
     for i, text in enumerate(texts):
         cls, junk = _classify(text, stopwords)
-        if i in rail:
+        if i in rail and i not in kicker_rail:
             # A teaser rail is furniture, however much its blurbs read like prose.
             cls, junk = "bad", True
         if in_list[i]:
             # A line of a link list is one class worse than it reads on its own.
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
-        lines.append(_Line(i, text, cls, junk, in_list[i], not junk and is_caption_line(text)))
+        # An undated rail is printed inside articles as often as after them: like a caption, it
+        # is dropped without cutting the article in two.
+        caption = not junk and (i in kicker_rail or is_caption_line(text))
+        lines.append(_Line(i, text, cls, junk, in_list[i], caption))
     return lines, [_line_score(ln, stopwords) for ln in lines], rail
 
 
