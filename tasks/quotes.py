@@ -153,6 +153,12 @@ def prep_verb_forms() -> dict[str, frozenset[str]]:
     return forms
 
 
+@functools.cache
+def no_infinitive_verb_forms() -> frozenset[str]:
+    """Cue verbs whose infinitive is not what was said ("continues to rise")."""
+    return frozenset(f for entry in lexicon_entries("no_infinitive_verbs") for f in _inflect(entry))
+
+
 def _inflect(entry: tuple[str, ...]) -> set[str]:
     base, irregular = entry[0], entry[1:]
     forms = {base, *irregular}
@@ -164,11 +170,34 @@ def _inflect(entry: tuple[str, ...]) -> set[str]:
         forms |= {base + "es", base + "ed", base + "ing"}
     else:
         forms |= {base + "s", base + "ed", base + "ing"}
+    if _doubles_final(base):
+        # "plan" -> "planned", "planning"; "refer" -> "referred". Spelling also doubles where
+        # the stress is not final ("offerred"), but such forms never occur, so no harm.
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
     return forms
+
+
+def _doubles_final(base: str) -> bool:
+    """Whether a verb ends consonant-vowel-consonant, the shape that can double its last letter."""
+    vowels = "aeiou"
+    return (
+        len(base) >= 3
+        and base[-1] not in vowels + "wxy"
+        and base[-2] in vowels
+        and base[-3] not in vowels
+    )
 
 
 def is_speech_verb(token: Any) -> bool:
     return token.lower_ in speech_verb_forms() and token.pos_ in ("VERB", "AUX")
+
+
+def is_object_cue_verb(token: Any) -> bool:
+    """A verb whose object or prepositional object is what was said ("expressed concern",
+    "referring to the leak") though it cues no quote marks: an indirect cue only."""
+    return token.pos_ in ("VERB", "AUX") and (
+        token.lower_ in object_verb_forms() or token.lower_ in prep_verb_forms()
+    )
 
 
 @functools.cache
@@ -715,7 +744,9 @@ def _indirect_quotes(art: _Article) -> list[_Found]:
             if item is not None:
                 found.append(item)
             continue
-        attitude = not is_speech_verb(token)
+        attitude = not is_speech_verb(token) and (
+            is_attitude_verb(token) or not is_object_cue_verb(token)
+        )
         if attitude and not (ATTITUDE_CUES and is_attitude_verb(token)):
             continue
         if attitude and (_is_passive(token) or token.dep_ in ("acl", "amod")):
@@ -842,7 +873,11 @@ def _complement_extent(verb: Any) -> tuple[int, int, bool] | None:
             return None
         return start, _before_trailing_participle(clause, end), True
     infinitive = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
-    if infinitive is not None and INFINITIVE_COMPLEMENTS:
+    if (
+        infinitive is not None
+        and INFINITIVE_COMPLEMENTS
+        and verb.lower_ not in no_infinitive_verb_forms()
+    ):
         start = infinitive.left_edge.i
         # "urged Republicans to focus on ...": who is urged is part of what was said.
         addressee = next(

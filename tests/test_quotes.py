@@ -52,6 +52,9 @@ def test_quoted_span_flags_unclosed_paragraphs() -> None:
         (("argue",), {"argue", "argues", "argued", "arguing"}),
         (("deny", "denied", "denies"), {"deny", "denies", "denied", "denying"}),
         (("stress",), {"stress", "stresses", "stressed", "stressing"}),
+        # a final consonant after a short vowel doubles
+        (("plan",), {"plan", "plans", "planned", "planning"}),
+        (("refer",), {"refer", "refers", "referred", "referring"}),
     ],
 )
 def test_inflect(entry: tuple[str, ...], forms: set[str]) -> None:
@@ -337,6 +340,19 @@ def test_indirect_speech(nlp, text: str, words: str, speaker: str, cue: str) -> 
         ),
         # a two-word object of an object-speech verb
         ("The mayor endorsed Ruth Okoro.", "Ruth Okoro", "The mayor", "endorsed"),
+        # object and prepositional-object verbs that cue no quote marks still cue these
+        (
+            "Harriet Quinlan expressed deep concern about the closures.",
+            "deep concern about the closures",
+            "Harriet Quinlan",
+            "expressed",
+        ),
+        (
+            "Tomas Berg was referring to the new bridge tax.",
+            "the new bridge tax",
+            "Tomas Berg",
+            "referring",
+        ),
     ],
 )
 def test_indirect_content_boundaries(nlp, text: str, content: str, speaker: str, cue: str) -> None:
@@ -383,6 +399,8 @@ def test_quote_right_after_that_stays_direct(nlp) -> None:
         "Tomas Berg, expected to win the seat, stayed at home.",
         "What Tomas Berg believes is none of our business.",
         "I think the plan will work.",
+        # "continue" reports speech ('"...," she continued') but not with an infinitive
+        "Tomas Berg continues to travel to the capital every week.",
     ],
 )
 def test_no_speech_no_quotes(nlp, text: str) -> None:
