@@ -264,6 +264,16 @@ def _caption_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_captions.txt")))
 
 
+@functools.cache
+def _credit_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon_lines("junk_credits.txt")), re.I)
+
+
+def is_credit_line(line: str) -> bool:
+    """A photo credit ("(Image: GETTY )", "Photo: Jo Bloggs")."""
+    return _credit_pattern().match(line) is not None
+
+
 def is_caption_line(line: str) -> bool:
     """A photo caption ("Jo Bloggs, left, and Sam Smith ...", "... (AP Photo/Jo Bloggs)")."""
     return _caption_pattern().search(line) is not None
@@ -662,7 +672,17 @@ def _scored_lines(
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
         # An undated rail is printed inside articles as often as after them: like a caption, it
         # is dropped without cutting the article in two.
-        caption = not junk and (i in kicker_rail or is_caption_line(text))
+        caption = not junk and (
+            i in kicker_rail
+            or is_caption_line(text)
+            # the line over a photo credit, when it is not a sentence
+            or (
+                i + 1 < len(texts)
+                and is_credit_line(texts[i + 1])
+                and text_length(text) <= LENGTH_HIGH
+                and _SENTENCE_STOP.search(text) is None
+            )
+        )
         lines.append(_Line(i, text, cls, junk, in_list[i], caption))
     return lines, [_line_score(ln, stopwords) for ln in lines], rail
 
