@@ -94,6 +94,14 @@ LIST_MAX_ITEMS = 60
 # The lead-in is a phrase ("The band's 2020 tour dates:"), not a one- or two-word label of the
 # page's furniture ("Source:", "Tags:", "About the author:").
 LIST_LEAD_MIN_WORDS = 3
+# A table printed a cell a line (see ranked_table_lines): 3+ columns (a rank and two cells; two
+# columns are a ranked list of links), 12 at most between two ranks, 5+ rows, half its cells
+# figures of at most 12 characters ("5040", "-5.44%", "2:16.08").
+TABLE_MIN_COLUMNS = 3
+TABLE_MAX_COLUMNS = 12
+TABLE_MIN_ROWS = 5
+TABLE_MIN_FIGURE_SHARE = 0.5
+TABLE_CELL_MAX_CHARS = 12
 # A list without a lead-in is taken only when its items are printed from one template (a figure
 # and the same separators: tour dates, results, fixtures) and there are at least this many: a
 # teaser rail of headlines has neither figures in every item nor separators in common.
@@ -191,6 +199,7 @@ class _Line:
     junk: bool
     in_list: bool = False
     caption: bool = False
+    table: bool = False
 
 
 @functools.cache
@@ -424,6 +433,10 @@ def _line_score(line: _Line, stopwords: frozenset[str]) -> float:
     if line.caption:
         # A photo caption is neither the article nor the end of it.
         return 0.0
+    if line.table:
+        # A table cell counts as much text as a prose line of the same length (at least a
+        # short line's cost, so a table holds together against the navigation around it).
+        return max(size, BAD_LINE_MIN_COST)
     if line.junk or line.cls == "bad" and line.in_list:
         return -max(size, BAD_LINE_MIN_COST)
     if line.cls == "short":
@@ -471,6 +484,45 @@ def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
     (see RAIL_MIN_PERIOD)."""
     dated = [i for i, text in enumerate(texts) if _is_date_line(text)]
     return _rail_units(texts, dated) | kicker_rail_lines(texts)
+
+
+def ranked_table_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of a table printed a cell a line with a rank column (standings,
+    results): lines "1", "2", "3" ... at a steady distance of TABLE_MIN_COLUMNS or more lines,
+    at least TABLE_MIN_ROWS of them, the cells between mostly figures ("Kyle Busch", "5040",
+    "5", "1"); the header row above the first rank is the table's too. A "Most read" list
+    ("1", a headline, "2", a headline) has two columns and no figures besides its ranks."""
+    table: set[int] = set()
+    i = 0
+    while i < len(texts):
+        if texts[i].strip() != "1":
+            i += 1
+            continue
+        best: list[int] = []
+        for period in range(TABLE_MIN_COLUMNS, TABLE_MAX_COLUMNS + 1):
+            rows = [i]
+            while rows[-1] + period < len(texts) and texts[rows[-1] + period].strip() == str(
+                len(rows) + 1
+            ):
+                rows.append(rows[-1] + period)
+            if len(rows) > len(best):
+                best = rows
+        rows = best
+        period = rows[1] - rows[0] if len(rows) > 1 else None
+        if period is None or period < TABLE_MIN_COLUMNS or len(rows) < TABLE_MIN_ROWS:
+            i += 1
+            continue
+        end = min(len(texts), rows[-1] + period)
+        cells = [texts[j] for j in range(rows[0], end) if j not in rows]
+        figures = sum(
+            _DIGIT.search(c) is not None and len(c) <= TABLE_CELL_MAX_CHARS for c in cells
+        )
+        if figures < TABLE_MIN_FIGURE_SHARE * len(cells):
+            i += 1
+            continue
+        table.update(range(max(0, rows[0] - period), end))
+        i = end
+    return table
 
 
 def kicker_rail_lines(texts: Sequence[str]) -> set[int]:
@@ -662,6 +714,7 @@ def _scored_lines(
     lines = []
     rail = teaser_rail_lines(texts)
     kicker_rail = kicker_rail_lines(texts)
+    table = ranked_table_lines(texts)
     for i, text in enumerate(texts):
         cls, junk = _classify(text, stopwords)
         if i in rail and i not in kicker_rail:
@@ -670,6 +723,9 @@ def _scored_lines(
         if in_list[i]:
             # A line of a link list is one class worse than it reads on its own.
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
+        if i in table:
+            # A table of figures reads as navigation line by line: it is the article's data.
+            cls, junk = "good", False
         # An undated rail is printed inside articles as often as after them: like a caption, it
         # is dropped without cutting the article in two.
         caption = not junk and (
@@ -683,7 +739,7 @@ def _scored_lines(
                 and _SENTENCE_STOP.search(text) is None
             )
         )
-        lines.append(_Line(i, text, cls, junk, in_list[i], caption))
+        lines.append(_Line(i, text, cls, junk, in_list[i], caption, i in table))
     return lines, [_line_score(ln, stopwords) for ln in lines], rail
 
 
@@ -848,6 +904,7 @@ def _extract_one(
         and ln.index not in in_box
         and (
             scores[ln.index] > 0
+            or ln.table
             or raw_class[ln.index] == "short"
             or ln.index in list_items
             # A sentence of names and figures ("Pella beat Jarry 6-4, 6-3.") has few stopwords
