@@ -673,15 +673,25 @@ def line_features(
     n = len(lines)
     rule = [f[16] for f in own]
     span = _main_run(list(scores)) or (0, 0)
+    # Window means of some of the line's own features (indexes into _own_line_features).
+    columns = {"rule": 16, "short": 15, "stop": 2, "junk": 10, "good": 13, "sentence": 3}
+    columns |= {"capital": 7, "digit": 6}
+    prefix = {
+        name: list(itertools.accumulate((f[c] for f in own), initial=0.0))
+        for name, c in columns.items()
+    }
+
+    def window_mean(name: str, i: int, size: int, with_self: bool) -> float:
+        lo, hi = max(0, i - size), min(n, i + size + 1)
+        total = prefix[name][hi] - prefix[name][lo]
+        count = hi - lo
+        if not with_self:
+            total -= own[i][columns[name]]
+            count -= 1
+        return total / max(1, count)
+
     out = []
     for i, ln in enumerate(lines):
-        near = [
-            j for j in range(max(0, i - CONTEXT_LINES), min(n, i + CONTEXT_LINES + 1)) if j != i
-        ]
-        wide = [
-            j for j in range(max(0, i - WIDE_CONTEXT_LINES), min(n, i + WIDE_CONTEXT_LINES + 1))
-        ]
-        k = max(1, len(near))
         out.append(
             [1.0]
             + own[i]
@@ -691,17 +701,17 @@ def line_features(
                 i / max(1, n - 1),
                 rule[i - 1] if i > 0 else -1.0,
                 rule[i + 1] if i + 1 < n else -1.0,
-                sum(rule[j] for j in near) / k,
-                sum(own[j][15] for j in near) / k,
-                sum(own[j][2] for j in near) / k,
-                sum(own[j][10] for j in near) / k,
-                sum(rule[j] for j in wide) / len(wide),
-                sum(own[j][13] for j in wide) / len(wide),
-                sum(own[j][3] for j in near) / k,
+                window_mean("rule", i, CONTEXT_LINES, False),
+                window_mean("short", i, CONTEXT_LINES, False),
+                window_mean("stop", i, CONTEXT_LINES, False),
+                window_mean("junk", i, CONTEXT_LINES, False),
+                window_mean("rule", i, WIDE_CONTEXT_LINES, True),
+                window_mean("good", i, WIDE_CONTEXT_LINES, True),
+                window_mean("sentence", i, CONTEXT_LINES, False),
                 float(span[0] <= i < span[1]),
                 min(1.0, math.log1p(max(span[0] - i, i - span[1] + 1, 0)) / math.log(100)),
-                sum(own[j][7] for j in near) / k,
-                sum(own[j][6] for j in near) / k,
+                window_mean("capital", i, CONTEXT_LINES, False),
+                window_mean("digit", i, CONTEXT_LINES, False),
             ]
         )
     return out
