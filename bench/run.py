@@ -172,8 +172,10 @@ def serial_stages(sources: list[Path], batch_size: int, wh: Path) -> tuple[Run, 
             cleaned = prepare.prepare_batch(records)
         stages["clean"] = t[0]
         with timed() as t:
-            ledger = Ledger(near_index=dedupe.NearDuplicateIndex())
+            seen = dedupe.DedupeState()
+            ledger = Ledger(known_hashes=seen.hashes, near_index=seen.near)
             articles: list[Article] = ledger.admit(cleaned)
+            seen.close()
         stages["dedupe"] = t[0]
         stages["nlp"] = stages["write"] = 0.0
         for part, i in enumerate(range(0, len(articles), batch_size), 1):
@@ -509,7 +511,11 @@ def stream_path(source: Path, mode: str, batch_size: int) -> dict[str, Any]:
     from tasks.prepare import batched
     from tasks.readers import Reader
 
-    ledger = Ledger(near_index=dedupe.NearDuplicateIndex() if mode == "exact+near" else None)
+    # The dedupe state as the flow keeps it (flows/ingest.py): on disk, in a scratch SQLite file.
+    seen = dedupe.DedupeState()
+    ledger = Ledger(
+        known_hashes=seen.hashes, near_index=seen.near if mode == "exact+near" else None
+    )
     reader = Reader()
     n = 0
     t0 = time.perf_counter()
@@ -525,12 +531,14 @@ def stream_path(source: Path, mode: str, batch_size: int) -> dict[str, Any]:
         n += len(ledger.admit(cleaned))
         ledger.duplicates.clear()  # flushed to Parquet by the engine (flows/engine.py)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {
+    result = {
         "articles": n,
         "seconds": round(time.perf_counter() - t0, 1),
         "peak_rss_mb": round(peak_kb / 1024),
         "known_hashes": len(ledger.known_hashes),
     }
+    seen.close()
+    return result
 
 
 def memory(args: argparse.Namespace) -> str:

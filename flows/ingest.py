@@ -57,14 +57,14 @@ def ingest(
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     started, t0, timings = datetime.now(UTC), time.perf_counter(), Timings()
 
-    with warehouse.run_lock(wh):
+    # What the run has seen lives on disk (bounded memory) and goes with the run: the
+    # warehouse's content hashes, then this run's hashes and MinHash signatures.
+    with warehouse.run_lock(wh), dedupe.DedupeState(wh / ".cache") as seen:
         removed = warehouse.remove_uncommitted(wh, parquet_url=parquet)
         if removed:
             log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
-        ledger = Ledger(
-            known_hashes=warehouse.known_content_hashes(wh, parquet),
-            near_index=dedupe.NearDuplicateIndex(),
-        )
+        seen.hashes.update(warehouse.iter_content_hashes(wh, parquet))
+        ledger = Ledger(known_hashes=seen.hashes, near_index=seen.near)
         committed = {m["run_id"] for m in warehouse.committed_runs(wh)}
         tracker = incremental_mod.SourceTracker(
             incremental_mod.load_state(wh, committed), run_id, full_rescan

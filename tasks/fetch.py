@@ -60,9 +60,9 @@ def redact(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:  # not a URL (a bad IPv6 host...): take out anything before an "@"
         return _USERINFO.sub(r"\1", url)
-    if "@" in parts.netloc:
-        parts = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1])
-    return urlunsplit(parts)
+    if "@" not in parts.netloc:
+        return url  # nothing to take out (and urlunsplit would drop an empty "//")
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
 
 
 _USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@")

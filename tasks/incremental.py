@@ -171,6 +171,31 @@ class SourceTracker:
             return self._skip(key, replace(now, run_id=before.run_id))
         return self._read(key, now)
 
+    def unchanged_object(self, uri: str, info: dict[str, Any]) -> bool:
+        """True when an object-store object (fsspec's ``info``) is the one a committed run read.
+
+        Judged by size and the store's version tag (S3's ETag, a GCS md5, else the modification
+        time), never by downloading it: an unchanged bucket costs one listing."""
+        key = url_key(uri)
+        before = self.previous.get(key)
+        size = int(info.get("size") or 0)
+        tag = next(
+            (str(info[k]) for k in ("ETag", "etag", "md5Hash", "checksum") if info.get(k)), None
+        )
+        modified = next(
+            (str(info[k]) for k in ("LastModified", "mtime", "updated", "created") if info.get(k)),
+            None,
+        )
+        now = SourceState(size, 0, "", self.run_id, tag, modified)
+        if (
+            before
+            and not self.full_rescan
+            and (tag or modified)
+            and (before.size, before.etag, before.last_modified) == (size, tag, modified)
+        ):
+            return self._skip(key, replace(now, run_id=before.run_id))
+        return self._read(key, now)
+
     def _skip(self, key: str, state: SourceState) -> bool:
         self.seen[key] = state
         self.skipped += 1

@@ -17,7 +17,8 @@ from tasks.model import Article, Reject
 
 @dataclass
 class Ledger:
-    known_hashes: set[str] = field(default_factory=set)
+    # A set, or tasks.dedupe.ContentHashes (the same operations, on disk)
+    known_hashes: Any = field(default_factory=set)
     near_index: Any = None  # tasks.dedupe.NearDuplicateIndex, or None to skip near-duplicates
     records_read: int = 0
     articles: int = 0

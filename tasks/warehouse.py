@@ -252,16 +252,24 @@ def read_parts_with(con: duckdb.DuckDBPyConnection, root: str) -> None:
 
 def known_content_hashes(warehouse: Path, parquet_url: str | None = None) -> set[str]:
     """Content hashes of every article in committed runs: re-ingesting them adds nothing."""
+    return set(iter_content_hashes(warehouse, parquet_url))
+
+
+def iter_content_hashes(
+    warehouse: Path, parquet_url: str | None = None, chunk: int = 100_000
+) -> Iterator[str]:
+    """``known_content_hashes`` streamed in chunks, for a store that keeps them on disk."""
     files = parquet_glob(warehouse, "articles", parquet_url=parquet_url)
     if not files:
-        return set()
+        return
     con = duckdb.connect()
     try:
         read_parts_with(con, parquet_root(warehouse, parquet_url))
-        rows = con.execute("SELECT content_hash FROM read_parquet(?)", [files]).fetchall()
+        cur = con.execute("SELECT content_hash FROM read_parquet(?)", [files])
+        while rows := cur.fetchmany(chunk):
+            yield from (r[0] for r in rows)
     finally:
         con.close()
-    return {r[0] for r in rows}
 
 
 # -- run lock -----------------------------------------------------------------------------------

@@ -91,7 +91,10 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders, archives or http(s) URLs")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders, archives, http(s) URLs or object-store URLs (s3://)"),
+    ],
     warehouse: WarehouseOpt = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (0 = one per core)")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per task run")] = None,
