@@ -1047,11 +1047,17 @@ def _templated_list_after(lines: list[_Line], end: int) -> int:
 def _prose_resumes(
     lines: list[_Line], raw_class: list[str], scores: list[float], start: int, end: int
 ) -> bool:
-    """Whether the article goes on after a box that opens at ``start``: a good paragraph (jusText's
-    class, before smoothing) within BOX_MAX_LINES, and from there at least BOX_RESUME_PARAGRAPHS
-    paragraphs of prose before the next furniture line."""
+    """Whether the article goes on after a box that opens at ``start``: a paragraph within
+    BOX_MAX_LINES (jusText's class before smoothing: good, or near-good ending with a full stop, a
+    news paragraph of one sentence), and from there at least BOX_RESUME_PARAGRAPHS paragraphs of
+    prose before the next furniture line."""
     first = next(
-        (j for j in range(start, min(end, start + BOX_MAX_LINES)) if raw_class[j] == "good"),
+        (
+            j
+            for j in range(start, min(end, start + BOX_MAX_LINES))
+            if raw_class[j] == "good"
+            or (raw_class[j] == "near" and _SENTENCE_STOP.search(lines[j].text))
+        ),
         None,
     )
     if first is None:
