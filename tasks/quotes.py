@@ -93,6 +93,10 @@ MIN_CONTENT_WORDS = 3
 # proposal"). On train (2026-11-29) two words instead of three: F1 +0.004, exact +0.002,
 # P -0.005; two-word objects that are names only: F1 +0.001, exact +0.000.
 MIN_OBJECT_WORDS = 2
+# ... and a name alone is enough ("endorsed Trump", "attacked Clinton").
+MIN_NAME_WORDS = 1
+# An infinitive of two words is enough ("declined to comment").
+MIN_INFINITIVE_WORDS = 2
 # Verbs of belief and wanting (cognition_verbs.txt) cue indirect attributions: "X believes that
 # ...", "X wants to ...". PolNeAR annotates them; thinking is not saying, so they get their own,
 # lower confidence and keep their cue word, and never make quoted words a quote.
@@ -766,7 +770,7 @@ def _indirect_quotes(art: _Article) -> list[_Found]:
                 start_i,
                 end_i,
                 need_verb=need_verb,
-                min_words=MIN_CONTENT_WORDS if need_verb else MIN_OBJECT_WORDS,
+                min_words=_min_words(doc, start_i, end_i, need_verb),
             )
         elif (around := _clause_around(token)) is not None:
             # "The plan, he said, is dead." / "The road is shut, he said, because ...": the
@@ -809,6 +813,19 @@ def _indirect_quotes(art: _Article) -> list[_Found]:
             _Found("indirect", start, end, speaker, token, confidence, paragraph, parts, attitude)
         )
     return found
+
+
+def _min_words(doc: Any, start_i: int, end_i: int, need_verb: bool) -> int:
+    """Fewest words reported content in tokens [start_i, end_i) may have: a name alone is
+    enough for an object ("endorsed Trump"), and "to" with a verb for an infinitive."""
+    if need_verb:
+        words = [t for t in doc[start_i:end_i] if not t.is_punct]
+        if len(words) == 2 and words[0].lower_ == "to" and words[1].pos_ == "VERB":
+            return MIN_INFINITIVE_WORDS
+        return MIN_CONTENT_WORDS
+    if all(t.pos_ == "PROPN" for t in doc[start_i:end_i] if not t.is_punct):
+        return MIN_NAME_WORDS
+    return MIN_OBJECT_WORDS
 
 
 def _has_subject_clause(verb: Any, extent: tuple[int, int, bool]) -> bool:

@@ -340,6 +340,9 @@ def test_indirect_speech(nlp, text: str, words: str, speaker: str, cue: str) -> 
         ),
         # a two-word object of an object-speech verb
         ("The mayor endorsed Ruth Okoro.", "Ruth Okoro", "The mayor", "endorsed"),
+        # a name alone is enough for an object, "to" and a verb for an infinitive
+        ("The mayor endorsed Okoro.", "Okoro", "The mayor", "endorsed"),
+        ("Tomas Berg declined to comment.", "to comment", "Tomas Berg", "declined"),
         # object and prepositional-object verbs that cue no quote marks still cue these
         (
             "Harriet Quinlan expressed deep concern about the closures.",
