@@ -954,7 +954,25 @@ def _trim(
         need_verb and not any(t.pos_ in ("VERB", "AUX") for t in words)
     ):
         return None
-    return doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
+    start, end = doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
+    return start, _past_closing_mark(doc.text, start, end)
+
+
+def _past_closing_mark(text: str, start: int, end: int) -> int:
+    """``end``, or past the closing quote mark when text[start:end] ends inside a quotation
+    ('called him an "academic and musician," ...' keeps its closing mark, not a dangling opener).
+    """
+    content = text[start:end]
+    opened = content.count("“") > content.count("”") or content.count('"') % 2 == 1
+    if not opened:
+        return end
+    after = text[end : end + 2]
+    for n, ch in enumerate(after):
+        if ch in '”"':
+            return end + n + 1
+        if ch not in ",.":
+            break
+    return end
 
 
 def _according_to(art: _Article, token: Any) -> _Found | None:

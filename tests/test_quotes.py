@@ -101,7 +101,14 @@ def check_invariants(text: str, quotes: list[Quote]) -> None:
         assert 0 <= q.quote_start < q.quote_end <= len(text)
         if " " not in q.quote_text or q.quote_text == text[q.quote_start : q.quote_end]:
             assert text[q.quote_start : q.quote_end].startswith(q.quote_text[:5])
-        assert not q.quote_text.startswith(('"', "“")) and not q.quote_text.endswith(('"', "”"))
+        assert not q.quote_text.startswith(('"', "“"))
+        if q.kind == "indirect":
+            # Reported content may end on quoted words, with their closing mark
+            # ('called him a "loser,"'), but never on a dangling opener ('called him a "loser').
+            assert q.quote_text.count("“") == q.quote_text.count("”")
+            assert q.quote_text.count('"') % 2 == 0
+        else:
+            assert not q.quote_text.endswith(('"', "”"))
         if q.speaker_text is not None:
             assert text[q.speaker_start : q.speaker_end] == q.speaker_text
         if q.cue is not None:
@@ -340,6 +347,19 @@ def test_indirect_speech(nlp, text: str, words: str, speaker: str, cue: str) -> 
         ),
         # a two-word object of an object-speech verb
         ("The mayor endorsed Ruth Okoro.", "Ruth Okoro", "The mayor", "endorsed"),
+        # indirect content ending on quoted words keeps the closing mark, not a dangling opener
+        (
+            'Harriet Quinlan called the mayor an "academic and musician," and left the room.',
+            'the mayor an "academic and musician,"',
+            "Harriet Quinlan",
+            "called",
+        ),
+        (
+            "Tomas Berg said the plan would “save the town,” and then sat down.",
+            "the plan would “save the town,”",
+            "Tomas Berg",
+            "said",
+        ),
         # a name alone is enough for an object, "to" and a verb for an infinitive
         ("The mayor endorsed Okoro.", "Okoro", "The mayor", "endorsed"),
         ("Tomas Berg declined to comment.", "to comment", "Tomas Berg", "declined"),
