@@ -7,14 +7,22 @@ from pathlib import Path
 import pytest
 
 from tasks.clean import (
+    LINE_FEATURE_NAMES,
     clean_text_dump,
     is_box_heading,
+    is_caption_line,
     is_category_line,
+    is_credit_line,
     is_end_marker,
     is_junk_line,
+    kicker_rail_lines,
+    line_model,
+    line_probability,
     outlet_from_boilerplate,
+    page_line_features,
     parse_author_note,
     parse_byline,
+    ranked_table_lines,
     runs_on,
     teaser_rail_lines,
     text_length,
@@ -321,6 +329,14 @@ def test_two_articles_in_one_dump() -> None:
         # a counter under the byline: no comments follow it
         ("0 Comments", False, False),
         ("The board had 34 comments from residents.", False, False),
+        # other languages; an author's box
+        ("関連記事", True, False),
+        ("Artigos relacionados", True, False),
+        ("Ähnliche Artikel", True, False),
+        ("About the author", True, False),
+        ("Über", True, False),
+        ("Sobre", True, False),
+        ("About the harbour", False, False),
     ],
 )
 def test_end_markers_and_box_headings(line: str, end: bool, box: bool) -> None:
@@ -529,6 +545,142 @@ def test_paragraph_cut_by_links_is_reflowed() -> None:
 )
 def test_no_article(text: str) -> None:
     assert clean_text_dump(normalize_text(text)) == []
+
+
+# --- captions, undated rails, tables, templated lists, the line model -----------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Ruth Abernathy, left, and Owen Price shake hands at the pier on Monday.", True),
+        ("The old ferry terminal at dawn. (AP Photo/Mary Trent)", True),
+        ("The terminal at dawn, Harbourton. (AP)", True),
+        ("In this March 3, 2019, file photo, a ferry leaves the old terminal.", True),
+        ("This undated handout photo shows the terminal in 1950.", True),
+        ("Ruth Abernathy, pictured at the pier in 2018, chairs the board.", True),
+        ("A ferry passes the old terminal (background) on Monday.", True),
+        # a dateline and a sentence that uses the words otherwise
+        ("HARBOURTON (AP) — The harbour board agreed on Monday to delay the sale.", False),
+        ("Prior to the vote, I spent a few months testing the new pier (pictured above).", False),
+        ("The members who left, and those who stayed, agreed on one thing.", False),
+        (P1, False),
+    ],
+)
+def test_caption_line(line: str, expected: bool) -> None:
+    assert is_caption_line(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("(Image: GETTY )", True),
+        ("Credit: Harbour Trust", True),
+        ("Photo: Mary Trent", True),
+        ("Getty Images", True),
+        ("Credit unions in the town said they would lend to the buyer.", False),
+    ],
+)
+def test_credit_line(line: str, expected: bool) -> None:
+    assert is_credit_line(line) is expected
+
+
+def test_captions_inside_the_article_are_dropped_without_cutting_it() -> None:
+    caption = "Ruth Abernathy, left, and Owen Price at the pier on Monday, March 3, 2019."
+    over_credit = "The old terminal has been empty for four years"
+    found = only(dump(TITLE, P1, P2, caption, over_credit, "Credit: Harbour Trust", P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+# A tabloid's links to other stories inside the article: a kicker in capitals over a headline.
+KICKER_RAIL = [
+    "SALT AND VINEGAR",
+    "Chip shop owner fined over seagull feeding ban",
+    "PIER PRESSURE",
+    "Anglers say new rules will empty the harbour wall",
+    "‘NOT ON MY WATCH’",
+    "Lifeguard who saved three swimmers in a day speaks out",
+]
+
+
+def test_kicker_rail_inside_the_article_is_dropped() -> None:
+    assert kicker_rail_lines([P1, *KICKER_RAIL, P2]) == set(range(1, 1 + len(KICKER_RAIL)))
+    found = only(dump(TITLE, P1, P2, *KICKER_RAIL, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_capitals_subheadings_are_not_a_rail() -> None:
+    # subheadings of a story, each over prose: the line after a kicker must be a headline
+    texts = [P1, "WHAT NEXT?", P2, "THE PIER", P3, "THE BUYER", P4, "THE VOTE", P1]
+    assert kicker_rail_lines(texts) == set()
+
+
+STANDINGS_HEADER = ["Pos.", "Skipper", "Points", "Wins"]
+STANDINGS = [
+    cell
+    for rank, (name, points, wins) in enumerate(
+        [
+            ("Mary Trent", 5040, 5),
+            ("Owen Price", 5035, 7),
+            ("Ruth Abernathy", 5033, 4),
+            ("James Okafor", 5027, 6),
+            ("Mary-Jane Pike", 2380, 2),
+            ("Tom Hale", 2339, 1),
+        ],
+        start=1,
+    )
+    for cell in (str(rank), name, str(points), str(wins))
+]
+
+
+def test_ranked_table_is_found_with_its_header() -> None:
+    texts = ["Home", "News", *STANDINGS_HEADER, *STANDINGS, "Most read"]
+    assert ranked_table_lines(texts) == set(range(2, 2 + len(STANDINGS_HEADER) + len(STANDINGS)))
+
+
+def test_ranked_list_of_links_is_not_a_table() -> None:
+    most_read = [
+        cell
+        for rank, headline in enumerate(
+            [
+                "Seaside cafe wins award",
+                "Council tax to rise",
+                "Ten walks",
+                "Pier reopens",
+                "Gulls banned",
+                "Ferry sale off",
+            ],
+            start=1,
+        )
+        for cell in (str(rank), headline, "Mary Trent")
+    ]
+    assert ranked_table_lines(most_read) == set()
+
+
+def test_templated_list_after_the_article_is_kept() -> None:
+    stops = [
+        "June 9 – Harbourton, HB @ Harbour Arena",
+        "June 10 – Northpoint, NP @ Pier Hall",
+        "June 14 – Saltmarsh, SM @ The Boathouse (new venue)",
+    ]
+    found = only(dump(TITLE, P1, P2, P3, "Ferry Summer Timetable", *stops, "Share this article"))
+    assert found.body.endswith("\n\n".join(["Ferry Summer Timetable", *stops]))
+
+
+def test_headlines_after_the_article_are_not_a_templated_list() -> None:
+    teasers = ["Seaside cafe wins national award", "Council tax to rise again", "Ten walks"]
+    found = only(dump(TITLE, P1, P2, P3, "More from Harbourton", *teasers))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_line_model_matches_the_features() -> None:
+    weights = line_model()
+    assert weights is not None and len(weights) == len(LINE_FEATURE_NAMES)
+    lines, features = page_line_features(dump(TITLE, "Home", "News", "Sport", P1, P2, P3))
+    assert len(features) == len(lines) and all(len(f) == len(weights) for f in features)
+    prose = line_probability(weights, features[lines.index(P2)])
+    menu = line_probability(weights, features[lines.index("News")])
+    assert prose > 0.5 > menu
 
 
 # --- the shared seeds ------------------------------------------------------------------------
