@@ -81,7 +81,12 @@ ARTICLES = Table(
                 pa.string(),
                 "Where published_at came from: metadata, html, url, text.",
             ),
-            col("language", pa.string(), "ISO 639-1 code detected from the body."),
+            col(
+                "language",
+                pa.string(),
+                "ISO 639-1 code detected from the body. The NLP model is English: an article "
+                "detected as another language is kept but gets no entities, mentions or quotes.",
+            ),
             col(
                 "body",
                 pa.string(),

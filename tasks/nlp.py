@@ -55,22 +55,36 @@ def load_nlp():  # type: ignore[no-untyped-def]
     )
 
 
+# The model is English: an article detected as another language is kept (and marked in
+# ``articles.language``) but gets no entities or quotes, and costs no NLP. An article whose
+# language could not be told (too short) is analysed.
+ANALYSED_LANGUAGES = frozenset({"en"})
+
+
+def is_analysed(article: Article) -> bool:
+    return article.language is None or article.language in ANALYSED_LANGUAGES
+
+
 def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[Analysis]:
-    """Entities, mentions, quotes and when each quote was said, for every article."""
+    """Entities, mentions, quotes and when each quote was said, for every article (an empty
+    analysis for an article in a language the model does not read)."""
     nlp = load_nlp()
-    texts: Iterable[str] = (a.body for a in articles)
-    results = []
-    for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True):
+    english = [a for a in articles if is_analysed(a)]
+    texts: Iterable[str] = (a.body for a in english)
+    found_by_id: dict[str, Analysis] = {}
+    for article, doc in zip(english, nlp.pipe(texts, batch_size=batch_size), strict=True):
         clusters, mentions = entities.extract_entities(doc)
         found = quotes.extract_quotes(doc, clusters, mentions)
         when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
-        results.append(
-            Analysis(
-                article_id=article.article_id,
-                entities=tuple(clusters),
-                mentions=tuple(mentions),
-                quotes=tuple(found),
-                said_on=when,
-            )
+        found_by_id[article.article_id] = Analysis(
+            article_id=article.article_id,
+            entities=tuple(clusters),
+            mentions=tuple(mentions),
+            quotes=tuple(found),
+            said_on=when,
         )
-    return results
+    return [
+        found_by_id.get(a.article_id)
+        or Analysis(article_id=a.article_id, entities=(), mentions=(), quotes=(), said_on=())
+        for a in articles
+    ]

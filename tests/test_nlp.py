@@ -12,6 +12,7 @@ from spacy.attrs import DEP, HEAD, MORPH, POS, TAG
 
 from tasks import nlp as nlp_mod
 from tasks import tag_rules
+from tasks.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -103,3 +104,36 @@ def test_later_rules_win_and_match_the_doc_as_it_was() -> None:
     assert [t.pos_ for t in ours] == [t.pos_ for t in shipped]
     assert [t.tag_ for t in ours] == [t.tag_ for t in shipped]
     assert ours[1].pos_ == "VERB" and ours[4].tag_ == "XX" and ours[4].pos_ != "SYM"
+
+
+def _article(article_id: str, body: str, language: str | None) -> Article:
+    return Article(
+        article_id=article_id,
+        content_hash=article_id,
+        source_uri="dump.jsonl",
+        source_locator="line:1",
+        url=None,
+        outlet=None,
+        title=None,
+        standfirst=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language=language,
+        body=body,
+    )
+
+
+def test_articles_in_other_languages_get_no_nlp() -> None:
+    english = '"We will keep the library open," said Margaret Hollis, the council leader.'
+    french = "« Nous garderons la bibliothèque ouverte », a déclaré Margaret Hollis, la maire."
+    batch = [
+        _article("fr", french, "fr"),
+        _article("en", english, "en"),
+        _article("unknown", english, None),  # too short to tell: analysed
+    ]
+    found = nlp_mod.analyse_articles(batch)
+    assert [a.article_id for a in found] == ["fr", "en", "unknown"]
+    assert found[0].entities == () and found[0].quotes == () and found[0].mentions == ()
+    for analysis in found[1:]:
+        assert [q.speaker_name for q in analysis.quotes] == ["Margaret Hollis"]
