@@ -640,7 +640,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--articles", type=int, default=1000, help="corpus size when none is given")
     p.add_argument("--format", default="jsonl.gz", choices=corpus_mod.FORMATS)
     p.add_argument("--workers", default="1,2", help="worker counts for the flow, e.g. 1,2")
-    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--batch-size", type=int, default=100, help="articles per task (the default)")
     p.add_argument("--quick", action="store_true", help="one worker count, for smoke tests")
     p.add_argument(
         "--reference-articles",

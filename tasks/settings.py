@@ -42,9 +42,11 @@ class Settings:
     parquet_url: str | None = None
     # Worker processes for cleaning and NLP; 0 means one per core.
     workers: int = 0
-    # Articles per Prefect task run. A task run costs ~10-300 ms of orchestration; 200 articles
-    # cost ~20-40 s of NLP on one core, so orchestration stays well under 2%.
-    batch_size: int = 200
+    # Articles per Prefect task run. A task run costs ~10-300 ms of orchestration; 100 articles
+    # cost ~10-20 s of NLP on one core, so orchestration stays under ~2%, while the run's tail
+    # (the last batch, on one worker while the others are done) stays short. 200 left a 2-worker
+    # run of 300 articles at 0.96x one worker (docs/performance.md).
+    batch_size: int = 100
     # Batches in flight at once, per worker: bounds memory whatever the dump size.
     inflight_per_worker: int = 2
     limits: Limits = Limits()
