@@ -118,6 +118,7 @@ def accuracy(x: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) -> f
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    # L2 0.1, 1 and 10 give text-mode F1 0.949, 0.950, 0.949 on the even pages (2026-11-30).
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty (per page-weight unit)")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the model")
     args = parser.parse_args(argv)
