@@ -367,6 +367,7 @@ def text_length(text: str) -> int:
     return len(text) + (CJK_CHAR_WEIGHT - 1) * len(_CJK.findall(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def _stopword_density(text: str, stopwords: frozenset[str]) -> float:
     words = _WORD.findall(text.lower())
     if not words:
