@@ -69,12 +69,24 @@ def load_articles(split: str, limit: int | None) -> tuple[list[Any], dict[str, l
 
 
 def source_phrase(quote: Any, body: str) -> str | None:
-    """The speaker as PolNeAR marks a Source: the name with its appositive role, if one follows.
+    """The speaker as PolNeAR marks a Source: the name with what follows it set off by commas
+    or dashes before the cue (an appositive role, an age, a relative clause), else with its
+    appositive role if one follows.
 
     whosaid keeps "Mark Serwotka" as speaker_text and "general secretary of the PCS union" as
-    speaker_role; PolNeAR's Source span is "Mark Serwotka, general secretary of the PCS union".
+    speaker_role; PolNeAR's Source span is "Mark Serwotka, general secretary of the PCS union"
+    (and "Jon Ralston, who runs a newsletter," for "Jon Ralston, who runs a newsletter, said").
     """
-    if quote.speaker_text is None or quote.speaker_end is None or not quote.speaker_role:
+    if quote.speaker_text is None or quote.speaker_end is None:
+        return quote.speaker_text
+    if quote.cue_start is not None and quote.speaker_start < quote.cue_start:
+        # "Jon Ralston, who runs a newsletter, said": PolNeAR's Source runs up to the cue,
+        # with whatever the commas (or dashes) set off after the name.
+        gap = body[quote.speaker_end : quote.cue_start]
+        set_off = SET_OFF.fullmatch(gap) if len(gap) <= SET_OFF_MAX_CHARS else None
+        if set_off:
+            return body[quote.speaker_start : quote.speaker_end + set_off.end(1)]
+    if not quote.speaker_role:
         return quote.speaker_text
     window = body[quote.speaker_end : quote.speaker_end + len(quote.speaker_role) + 12]
     at = window.find(quote.speaker_role)
@@ -84,6 +96,13 @@ def source_phrase(quote: Any, body: str) -> str | None:
 
 
 APPOSITIVE_GAP = re.compile(r",\s+(?:(?:the|a|an)\s+)?")
+# Words set off between a speaker and the cue: ", a pollster at Clemson," / " — a teacher —" /
+# " (D-Md.), chair of the committee,"; an adverb may stand before the cue ("..., also said").
+SET_OFF = re.compile(r"(\s*(?:,|\s[—–-]|\s\()[^\n]*?[,—–)])\s*(?:\w+ly\s+|also\s+)?")
+# Tried 2026-11-30 on train: leaving out set-off phrases that say how or where ("in an interview",
+# "speaking on condition of anonymity") or have more than two commas lowered source accuracy
+# (0.870 -> 0.868, 0.867): PolNeAR's Sources keep them more often than not.
+SET_OFF_MAX_CHARS = 160
 
 
 QUOTE_MARKS = "\"“”‘’'"

@@ -109,6 +109,9 @@ ATTITUDE_NO_SPEAKERS = frozenset({"i", "you", "it"})
 # 0.69-0.71 for they/we/one-word holders; F1 -0.002, P +0.002 (and "who"/"that" are left over
 # from relative clauses).
 ATTITUDE_NEEDS_HOLDER = True
+# A participle borrows its speaker from the noun it modifies ("a statement defending ...") or,
+# after a preposition, from the clause ("by citing ...").
+PARTICIPLE_SUBJECTS = True
 # Whether a quote running into the next paragraph is one quote (True) or one per paragraph.
 MERGE_PARAGRAPHS = False
 # An inherited speaker carries over at most this many paragraphs (news quotes run one to three).
@@ -355,8 +358,9 @@ class _Article:
         if relative:
             subject = verb.head
         start, end = speaker_extent(subject)
-        if relative and start < verb.left_edge.i < end:
-            # "a former adviser who supported ...": the speaker ends before "who".
+        if (relative or subject.i == verb.head.i) and start < verb.left_edge.i < end:
+            # "a former adviser who supported ...", "ads attacking ...": the speaker ends
+            # before "who" or the participle.
             end = verb.left_edge.i
             while end - 1 > subject.i and self.doc[end - 1].is_punct:
                 end -= 1
@@ -390,8 +394,22 @@ def _subject(verb: Any) -> Any | None:
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("there",):
                 return child
+        if (
+            PARTICIPLE_SUBJECTS
+            and node.dep_ == "acl"
+            and node.tag_ == "VBG"
+            and node.head.pos_ in ("NOUN", "PROPN")
+        ):
+            # "a statement defending the plan", "polls showing Trump ahead": the noun the
+            # participle hangs on is the one speaking.
+            return node.head
         if node.dep_ in ("conj", "advcl", "xcomp", "acl") and node.head.i != node.i:
             node, climbed = node.head, True
+            continue
+        if PARTICIPLE_SUBJECTS and node.dep_ == "pcomp" and node.head.head.i != node.head.i:
+            # "He answered by citing ...", "after calling her ...": the clause the preposition
+            # belongs to has the subject.
+            node, climbed = node.head.head, True
             continue
         return None
     return None

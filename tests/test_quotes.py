@@ -347,6 +347,20 @@ def test_indirect_speech(nlp, text: str, words: str, speaker: str, cue: str) -> 
         ),
         # a two-word object of an object-speech verb
         ("The mayor endorsed Ruth Okoro.", "Ruth Okoro", "The mayor", "endorsed"),
+        # a participle's speaker: the clause's subject after a preposition, or the noun it
+        # hangs on
+        (
+            "Tomas Berg answered by criticizing the new bridge tax.",
+            "the new bridge tax",
+            "Tomas Berg",
+            "criticizing",
+        ),
+        (
+            "The union published a leaflet criticizing the new bridge tax.",
+            "the new bridge tax",
+            "a leaflet",
+            "criticizing",
+        ),
         # indirect content ending on quoted words keeps the closing mark, not a dangling opener
         (
             'Harriet Quinlan called the mayor an "academic and musician," and left the room.',
