@@ -208,14 +208,15 @@ def serial_stages(
     return run, bodies
 
 
-def spacy_run(name: str, bodies: list[str], exclude: list[str], batch_size: int = 64) -> Run:
-    """spaCy's own pipe over ``bodies`` in this process: the reference."""
+def spacy_run(
+    name: str, bodies: list[str], exclude: list[str], batch_size: int = 64, model: Any = None
+) -> Run:
+    """spaCy's own pipe over ``bodies`` in this process: the reference (or ``model``'s pipe)."""
     import importlib
 
     from tasks.nlp import MODEL_PACKAGES
 
-    model = None
-    for package in MODEL_PACKAGES:
+    for package in MODEL_PACKAGES if model is None else ():
         try:
             model = importlib.import_module(package).load(exclude=exclude)
             break
@@ -230,6 +231,12 @@ def spacy_run(name: str, bodies: list[str], exclude: list[str], batch_size: int 
         for _ in model.pipe(bodies, batch_size=batch_size):
             pass
     return Run(name, len(bodies), words, t[0], rss.peak, 1.0)
+
+
+def _whosaid_model() -> Any:
+    from tasks.nlp import load_nlp
+
+    return load_nlp()
 
 
 _POOL_MODEL: Any = None
@@ -467,6 +474,15 @@ def throughput(args: argparse.Namespace) -> str:
                 "spaCy tok2vec+tagger+parser",
                 bodies,
                 exclude=["attribute_ruler", "lemmatizer", "ner"],
+            ),
+            # What whosaid asks of spaCy (tasks.nlp.load_nlp: no lemmatizer, the array
+            # attribute ruler), without the extraction that follows.
+            spacy_run(
+                "whosaid's spaCy pipeline alone (load_nlp, no extraction)",
+                bodies,
+                exclude=[],
+                batch_size=32,
+                model=_whosaid_model(),
             ),
         ]
         runs = [floor[0], floor[1], *ceiling, *variants, serial, *flows]
