@@ -17,6 +17,9 @@ and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts
 Mapping to PolNeAR's attributions: every Quote becomes one prediction, except a partial quote
 whose words lie inside an indirect quote from the same cue (``he said he had "huge sympathy"
 for ...``): PolNeAR annotates that as one attribution, so only the enclosing clause is scored.
+A direct quote right after "that" (``warned that "nobody ..."``) is scored from "that", and a
+speaker with words set off after it before the cue (``Jon Ralston, who runs a newsletter, said``)
+with those words, as PolNeAR's Content and Source spans run.
 """
 
 from __future__ import annotations
@@ -106,12 +109,17 @@ SET_OFF_MAX_CHARS = 160
 
 
 QUOTE_MARKS = "\"“”‘’'"
+THAT_BEFORE_MARK = re.compile(r"\b(that)\s*[\"“‘']$", re.IGNORECASE)
 
 
 def content_text(quote: Any, body: str) -> str:
     """quote_text, or for a split quote its segments as PolNeAR writes a discontinuous Content:
     each piece with its own quote marks, joined by a space ('"A," "B."')."""
     if not quote.segments:
+        lead = THAT_BEFORE_MARK.search(body, max(0, quote.quote_start - 10), quote.quote_start)
+        if quote.kind == "direct" and lead:
+            # 'warned that "nobody can cross"': PolNeAR's Content starts at "that".
+            return body[lead.start(1) : quote.quote_start] + quote.quote_text
         return quote.quote_text
     pieces = []
     for start, end in quote.segments:
