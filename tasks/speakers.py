@@ -19,6 +19,12 @@ from tasks.model import EntityCluster, Mention
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
+# Pronouns for a group: resolved to an organisation or an unnamed source group when one was
+# named just before (see SpeakerResolver.resolve_group).
+GROUP_PRONOUNS = frozenset({"they", "them", "we"})
+GROUP_LABELS = frozenset({"ORG", "NORP"})
+# What a group pronoun resolves to: (speaker kind, cluster, name, role).
+Group = tuple[str, int | None, str | None, str | None]
 # Honorifics that give a person's gender, for pronoun agreement.
 MALE_HONORIFICS = frozenset({"mr", "mr.", "sir", "lord", "father", "fr", "fr.", "king", "prince"})
 FEMALE_HONORIFICS = frozenset(
@@ -207,6 +213,11 @@ class SpeakerResolver:
         if appos and plural_stem(appos[0].lower_) in lexicon("org_nouns"):
             # "Unite, Britain's biggest union, said": the appositive says what the name is.
             return Speaker(text, start, end, "organisation", None, None, role)
+        if lower in GROUP_PRONOUNS:
+            group = self.resolve_group(head)
+            if group is not None:
+                return Speaker(text, start, end, group[0], group[1], group[2], group[3])
+            return Speaker(text, start, end, "unknown", None, None, role)
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS:
             if lower in PERSON_PRONOUNS:
                 cluster_index = self.resolve_pronoun(head)
@@ -258,6 +269,47 @@ class SpeakerResolver:
             # "One driver said", "another resident said": someone the reporter chose not to name.
             return Speaker(text, start, end, "unnamed", None, None, role)
         return Speaker(text, start, end, "unknown", None, None, role)
+
+    def resolve_group(self, pronoun: Any) -> Group | None:
+        """(kind, cluster, name, role) of the group "they" or "we" stands for, or None.
+
+        Candidates are groups that are the subject of a clause: an organisation or people (ORG
+        or NORP mention: "Democrats said", "the FBI found") or a plural noun that is a source or
+        an organisation ("officials", "the unions"). "they" looks in its own sentence, then the
+        one before; "we" in its own sentence only (a speaker's "we" is their side: "The union
+        said we ..."). The pronoun's own sentence wins, then the subject of a main clause, then
+        the nearest ("Republicans say Democrats are ... They say ...": Republicans).
+        """
+        sentence = pronoun.sent
+        lo = sentence.start
+        if pronoun.lower_ in ("they", "them") and lo > 0:
+            lo = self.doc[lo - 1].sent.start
+        candidates: list[tuple[tuple[int, int, int], Group]] = []
+        for token in self.doc[lo : pronoun.i]:
+            rank = _is_subject(token)
+            if not rank or token.head.i == pronoun.i:
+                continue
+            key = (int(token.i >= sentence.start), rank, token.i)
+            mention = self.token_mention.get(token.i)
+            if mention is not None:
+                if mention.label in GROUP_LABELS and token.tag_ in ("NNS", "NNPS", "NNP", "NN"):
+                    cluster = self.clusters[mention.cluster]
+                    candidates.append((key, ("organisation", mention.cluster, cluster.name, None)))
+                continue
+            if token.tag_ not in ("NNS", "NNPS"):
+                continue
+            stem = plural_stem(token.lower_)
+            if stem in lexicon("unnamed_sources"):
+                kind = "unnamed"
+            elif stem in lexicon("org_nouns"):
+                kind = "organisation"
+            else:
+                continue
+            start = token.left_edge.i
+            while start < token.i and self.doc[start].lower_ in DETERMINERS:
+                start += 1
+            candidates.append((key, (kind, None, None, self.doc[start : token.i + 1].text)))
+        return max(candidates)[1] if candidates else None
 
     def resolve_pronoun(self, pronoun: Any) -> int | None:
         """The person cluster a he/she pronoun points back to, or None.

@@ -509,6 +509,41 @@ def test_pronoun_resolves_to_the_last_subject(nlp) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "name", "role"),
+    [
+        # "they" goes to the group that was the subject just before: people (NORP), an
+        # organisation, or a plural source noun (kept as the role)
+        (
+            "Republicans gathered in Ohio. They argued that the tax was unfair.",
+            "organisation",
+            "Republicans",
+            None,
+        ),
+        (
+            "Local officials were angry about the plan. They said the council had ignored them.",
+            "unnamed",
+            None,
+            "Local officials",
+        ),
+        # a place is not a group that speaks; with no group before, "they" stays unknown
+        (
+            "Tomas Berg visited Hull on Monday. They said the bridge would reopen in May.",
+            "unknown",
+            None,
+            None,
+        ),
+    ],
+)
+def test_they_resolves_to_the_group_named_before(
+    nlp, text: str, kind: str, name: str | None, role: str | None
+) -> None:
+    quote = only(quotes_of(nlp, text))
+    assert quote.speaker_text == "They"
+    assert (quote.speaker_kind, quote.speaker_name, quote.speaker_role) == (kind, name, role)
+
+
+@pytest.mark.slow
 def test_title_resolves_to_the_person_who_holds_it(nlp) -> None:
     text = (
         "Tomas Berg, the Transport Secretary, visited Hull on Monday.\n\n"
