@@ -112,6 +112,12 @@ ATTITUDE_NEEDS_HOLDER = True
 # A participle borrows its speaker from the noun it modifies ("a statement defending ...") or,
 # after a preposition, from the clause ("by citing ...").
 PARTICIPLE_SUBJECTS = True
+# An indirect quote inside what another reports ("Trump said Clinton claimed that ...",
+# "according to the filing, Reines asked ...") is the outer speaker's report, not the inner
+# speaker's words, and PolNeAR, which gives each token to one attribution, marks the outer one.
+# On train (2026-11-30) 834 such quotes were found, at precision 0.33; dropping them: P 0.826
+# -> 0.859, F1 0.698 -> 0.704.
+DROP_NESTED = True
 # Whether a quote running into the next paragraph is one quote (True) or one per paragraph.
 MERGE_PARAGRAPHS = False
 # An inherited speaker carries over at most this many paragraphs (news quotes run one to three).
@@ -1068,6 +1074,19 @@ def _quoted_within(text: str, quote: _Found, clause: _Found) -> bool:
     return bool(lead) and lead != ["that"]
 
 
+def _nested(inner: _Found, outer: _Found) -> bool:
+    """Whether ``inner`` (cue and content) lies inside what ``outer`` reports."""
+    return (
+        inner is not outer
+        and inner.cue is not None
+        and outer.cue is not None
+        and outer.start <= inner.cue.idx < outer.end
+        and outer.start <= inner.start
+        and inner.end <= outer.end + 2
+        and not outer.start <= outer.cue.idx < outer.end
+    )
+
+
 def _overlap(a: _Found, b: _Found) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
@@ -1102,6 +1121,8 @@ def extract_quotes(doc: Any, clusters: list[EntityCluster], mentions: list[Menti
         if any(d.start <= item.cue.idx < d.end for d in direct_full):
             continue
         indirect.append(item)
+    if DROP_NESTED:
+        indirect = [item for item in indirect if not any(_nested(item, o) for o in indirect)]
     results = sorted(direct + indirect, key=lambda f: (f.start, f.end))
     text = doc.text
     quotes: list[Quote] = []

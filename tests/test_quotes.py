@@ -489,6 +489,14 @@ def test_a_belief_inside_speech_is_part_of_what_was_said(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_speech_reported_inside_speech_is_the_outer_speakers(nlp) -> None:
+    text = "Harriet Quinlan said that Tomas Berg had claimed the council would close the library."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.cue, quote.speaker_text) == ("said", "Harriet Quinlan")
+    assert quote.quote_text == "that Tomas Berg had claimed the council would close the library"
+
+
+@pytest.mark.slow
 def test_quoted_words_in_a_belief_are_not_a_quote(nlp) -> None:
     # The belief is reported; the marked word is the writer's (or a scare quote), not speech.
     text = 'Burton thinks that cats are "cuties".'
