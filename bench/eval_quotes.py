@@ -15,8 +15,9 @@ whosaid's own pipeline) and only entity and quote extraction runs again, so no s
 and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
 
 Mapping to PolNeAR's attributions: every Quote becomes one prediction, except a partial quote
-whose words lie inside an indirect quote from the same cue (``he said he had "huge sympathy"
-for ...``): PolNeAR annotates that as one attribution, so only the enclosing clause is scored.
+whose words lie inside an indirect quote (``he said he had "huge sympathy" for ...``): PolNeAR
+gives each token to one attribution, so only the enclosing clause is scored (since 2026-11-30
+whatever the enclosing clause's cue; before, only from the same cue).
 A direct quote right after "that" (``warned that "nobody ..."``) is scored from "that", and a
 speaker with words set off after it before the cue (``Jon Ralston, who runs a newsletter, said``)
 with those words, as PolNeAR's Content and Source spans run.
@@ -138,8 +139,7 @@ def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
     out = []
     for q in quotes:
         if q.kind == "partial" and any(
-            i.cue_start == q.cue_start and i.quote_start <= q.quote_start < i.quote_end
-            for i in indirect
+            i.quote_start <= q.quote_start < i.quote_end for i in indirect
         ):
             continue
         out.append(
