@@ -26,13 +26,8 @@ SAMPLES = ROOT / "samples"
 # server start. Generous for a loaded 2-core CI machine.
 RUN_TIMEOUT_S = 240
 WORKERS = 2
-PRELOAD = '''\
-def dask_setup(worker):
-    """Load the English pipeline when the worker starts, not in the first task."""
-    from tasks.nlp import load_nlp
-
-    load_nlp()
-'''
+# The preload whosaid ships for Dask workers (loads spaCy at worker start).
+PRELOAD = "whosaid.dask_preload"
 
 
 def _listening(port: int) -> bool:
@@ -54,8 +49,6 @@ def _workers_ready(address: str, n: int) -> bool:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("dask")
-    preload = tmp / "whosaid_preload.py"
-    preload.write_text(PRELOAD)
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = base_env(PYTHONPATH=str(ROOT), PREFECT_LOGGING_LEVEL="INFO")
@@ -95,7 +88,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
                         "--local-directory",
                         str(tmp / f"w{i}"),
                         "--preload",
-                        str(preload),
+                        PRELOAD,
                     ],
                     tmp / f"worker-{i}.log",
                     env,
