@@ -57,15 +57,20 @@ def ingest(
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     started, t0, timings = datetime.now(UTC), time.perf_counter(), Timings()
 
-    # What the run has seen lives on disk (bounded memory) and goes with the run: the
-    # warehouse's content hashes, then this run's hashes and MinHash signatures.
-    with warehouse.run_lock(wh), dedupe.DedupeState(wh / ".cache") as seen:
+    # What the warehouse has seen (content hashes, MinHash signatures) lives on disk, in
+    # <warehouse>/state/dedupe.sqlite: bounded memory, and near-duplicates found across runs.
+    with warehouse.run_lock(wh), dedupe.DedupeState(dedupe_path(wh), run_id) as seen:
         removed = warehouse.remove_uncommitted(wh, parquet_url=parquet)
         if removed:
             log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
-        seen.hashes.update(warehouse.iter_content_hashes(wh, parquet))
+        runs_in_order = [m["run_id"] for m in warehouse.committed_runs(wh)]
+        synced = seen.sync(runs_in_order, lambda ids: warehouse.iter_article_rows(wh, parquet, ids))
+        if synced["indexed_articles"]:
+            log.info(
+                "dedupe store: indexed %d article(s) of earlier runs", synced["indexed_articles"]
+            )
         ledger = Ledger(known_hashes=seen.hashes, near_index=seen.near)
-        committed = {m["run_id"] for m in warehouse.committed_runs(wh)}
+        committed = set(runs_in_order)
         tracker = incremental_mod.SourceTracker(
             incremental_mod.load_state(wh, committed), run_id, full_rescan
         )
@@ -84,6 +89,7 @@ def ingest(
         if settings.parquet_url:  # where this run's parts are (never a password: redacted)
             manifest["parquet_url"] = redact(parquet)
         commit(wh, parquet, ledger, manifest, tracker)  # the run's Parquet counts from here
+        seen.mark_committed()
         if tracker.skipped:
             log.info("%d source file(s) unchanged since last ingested: skipped", tracker.skipped)
         loaded, load_status = load(wh, parquet, manifest, speakers, timings, t0)
@@ -91,6 +97,10 @@ def ingest(
     report.publish(summary, speakers, loaded)
     log.info("run %s: %s", run_id, report.one_line(summary))
     return summary
+
+
+def dedupe_path(wh: Path) -> Path:
+    return wh / "state" / "dedupe.sqlite"
 
 
 def commit(

@@ -16,8 +16,9 @@ import re
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -65,44 +66,144 @@ def signature(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
     return mh.hashvalues
 
 
+_SCHEMA = """
+    CREATE TABLE IF NOT EXISTS hashes (h BLOB PRIMARY KEY, run_id TEXT) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS hashes_run ON hashes (run_id);
+    CREATE TABLE IF NOT EXISTS signatures (
+        idx INTEGER PRIMARY KEY, article_id TEXT, sig BLOB, run_id TEXT);
+    CREATE INDEX IF NOT EXISTS signatures_run ON signatures (run_id);
+    CREATE INDEX IF NOT EXISTS signatures_article ON signatures (article_id);
+    CREATE TABLE IF NOT EXISTS bands (key INTEGER PRIMARY KEY, idx INTEGER);
+    CREATE INDEX IF NOT EXISTS bands_idx ON bands (idx);
+    CREATE TABLE IF NOT EXISTS indexed_runs (run_id TEXT PRIMARY KEY);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def _layout() -> str:
+    """What the stored signatures and band keys depend on: a change of any starts afresh."""
+    return f"v1 shingles={SHINGLE_WORDS} perm={NUM_PERM} bits={SIGNATURE_BITS} t={THRESHOLD}"
+
+
+def _connect(name: str, scratch: bool) -> sqlite3.Connection:
+    db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
+    if scratch:  # rebuilt by the next run if this one dies: no journal, no fsync
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+    else:  # survives a killed process; an OS crash at worst costs a rebuild from Parquet
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    db.executescript(_SCHEMA)
+    return db
+
+
 def _open_store(directory: Path | None = None) -> sqlite3.Connection:
-    """A scratch SQLite file for one run's dedupe state, in ``directory`` (else the system's
-    temporary folder). The file is unlinked as soon as it is open: it disappears with the
-    connection, even when the process is killed."""
+    """A scratch SQLite store, in ``directory`` (else the system's temporary folder). The file
+    is unlinked as soon as it is open: it disappears with the connection, even when the
+    process is killed."""
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="whosaid-dedupe-", suffix=".sqlite", dir=directory)
     os.close(fd)
     try:
-        db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
-        # Scratch state, rebuilt by the next run if this one dies: no journal, no fsync.
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        db.executescript("""
-            CREATE TABLE hashes (h BLOB PRIMARY KEY) WITHOUT ROWID;
-            CREATE TABLE bands (key INTEGER PRIMARY KEY, idx INTEGER);
-            CREATE TABLE signatures (idx INTEGER PRIMARY KEY, article_id TEXT, sig BLOB);
-        """)
+        return _connect(name, scratch=True)
     finally:
         os.unlink(name)
+
+
+def _open_persistent(path: Path) -> sqlite3.Connection:
+    """The warehouse's store at ``path``. A file that is not a store of this layout (corrupt,
+    or written with other MinHash settings) is replaced by an empty one, which ``sync`` then
+    fills from the warehouse's Parquet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = _connect(str(path), scratch=False)
+        row = db.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
+        empty = db.execute("SELECT count(*) FROM signatures").fetchone()[0] == 0
+        if row is None and empty:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('layout', ?)", (_layout(),))
+            return db
+        if row is not None and row[0] == _layout():
+            return db
+        db.close()
+    except sqlite3.DatabaseError:
+        pass
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    db = _connect(str(path), scratch=False)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('layout', ?)", (_layout(),))
     return db
 
 
-class DedupeState:
-    """What a run has seen, on disk: content hashes (exact duplicates, including every article
-    already in the warehouse) and MinHash signatures with their LSH bands (near duplicates).
+# Reads back committed runs' articles from Parquet: (run_id, article_id, content_hash, body).
+ArticleRows = Callable[[list[str]], Iterable[tuple[str, str, str, str]]]
 
-    Kept in a scratch SQLite file rather than Python sets and dicts so that the flow's memory
-    does not grow with the dump: ~1.6 kB per article in memory before (1.6 GB at a million
-    articles), a bounded page cache (``CACHE_KIB``) now. Lookups cost ~0.1 ms per article
-    against ~100 ms of NLP (bench/run.py memory).
+
+class DedupeState:
+    """What has been seen, on disk: content hashes (exact duplicates) and MinHash signatures with
+    their LSH bands (near duplicates), in SQLite rather than Python sets and dicts, so that the
+    flow's memory does not grow with the dump (~1.6 kB per article in memory before; a bounded
+    page cache, ``CACHE_KIB``, now).
+
+    ``DedupeState()`` is a scratch store for one pass. ``DedupeState(path, run_id)`` is the
+    warehouse's store (``<warehouse>/state/dedupe.sqlite``): every row carries the run that
+    added it; ``sync`` drops the rows of runs that never committed and indexes committed runs
+    it has not seen (from their Parquet, so a lost or stale store rebuilds itself), and
+    ``mark_committed`` records the run once its manifest is written. So near-duplicates are
+    found across runs too: tomorrow's re-crawl of a story with a new footer is a duplicate of
+    the article already in the warehouse.
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self.db = _open_store(directory)
-        self.hashes = ContentHashes(self.db)
-        self.near = NearDuplicateIndex(self.db)
+    def __init__(
+        self, path: Path | None = None, run_id: str = "", directory: Path | None = None
+    ) -> None:
+        self.run_id = run_id
+        self.db = _open_persistent(path) if path is not None else _open_store(directory)
+        self.hashes = ContentHashes(self.db, self)
+        self.near = NearDuplicateIndex(self.db, state=self)
+
+    def sync(self, committed: list[str], read_articles: ArticleRows) -> dict[str, int]:
+        """Bring the store in line with the warehouse's committed runs (given in commit order)."""
+        stored = {
+            r
+            for (r,) in self.db.execute(
+                "SELECT run_id FROM indexed_runs UNION SELECT DISTINCT run_id FROM signatures "
+                "UNION SELECT DISTINCT run_id FROM hashes"
+            )
+        }
+        indexed = {r for (r,) in self.db.execute("SELECT run_id FROM indexed_runs")}
+        stale = stored - set(committed)
+        missing = [r for r in committed if r not in indexed]
+        for run_id in stale | set(missing):
+            self._drop_run(run_id)
+        added = 0
+        for run_id, article_id, content_hash, body in read_articles(missing) if missing else ():
+            self.db.execute(
+                "INSERT OR IGNORE INTO hashes VALUES (?, ?)", (_digest(content_hash), run_id)
+            )
+            self.near.add(article_id, body, run_id=run_id)
+            added += 1
+        self.db.executemany(
+            "INSERT OR IGNORE INTO indexed_runs VALUES (?)", [(r,) for r in missing]
+        )
+        return {"dropped_runs": len(stale), "indexed_runs": len(missing), "indexed_articles": added}
+
+    def _drop_run(self, run_id: str) -> None:
+        db = self.db
+        db.execute("BEGIN")
+        db.execute(
+            "DELETE FROM bands WHERE idx IN (SELECT idx FROM signatures WHERE run_id = ?)",
+            (run_id,),
+        )
+        db.execute("DELETE FROM signatures WHERE run_id = ?", (run_id,))
+        db.execute("DELETE FROM hashes WHERE run_id = ?", (run_id,))
+        db.execute("DELETE FROM indexed_runs WHERE run_id = ?", (run_id,))
+        db.execute("COMMIT")
+
+    def mark_committed(self) -> None:
+        """The run's manifest is written: its rows are the warehouse's from now on."""
+        self.db.execute("INSERT OR IGNORE INTO indexed_runs VALUES (?)", (self.run_id,))
 
     def close(self) -> None:
         self.db.close()
@@ -123,8 +224,13 @@ class ContentHashes:
     """A set of content hashes (hex SHA-256) in the dedupe store: ``in``, ``add``, ``discard``,
     ``update``, ``len``, as the ledger uses a set."""
 
-    def __init__(self, db: sqlite3.Connection | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection | None = None, state: Any = None) -> None:
         self.db = db if db is not None else _open_store()
+        self.state = state
+
+    @property
+    def _run(self) -> str:
+        return self.state.run_id if self.state is not None else ""
 
     def __contains__(self, content_hash: object) -> bool:
         if not isinstance(content_hash, str):
@@ -133,11 +239,14 @@ class ContentHashes:
         return row.fetchone() is not None
 
     def add(self, content_hash: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO hashes VALUES (?)", (_digest(content_hash),))
+        self.db.execute(
+            "INSERT OR IGNORE INTO hashes VALUES (?, ?)", (_digest(content_hash), self._run)
+        )
 
     def update(self, content_hashes: Iterable[str]) -> None:
         self.db.executemany(
-            "INSERT OR IGNORE INTO hashes VALUES (?)", ((_digest(h),) for h in content_hashes)
+            "INSERT OR IGNORE INTO hashes VALUES (?, ?)",
+            ((_digest(h), self._run) for h in content_hashes),
         )
 
     def discard(self, content_hash: str) -> None:
@@ -161,16 +270,26 @@ class NearDuplicateIndex:
         db: sqlite3.Connection | None = None,
         threshold: float = THRESHOLD,
         num_perm: int = NUM_PERM,
+        state: Any = None,
     ) -> None:
         self.threshold, self.num_perm = threshold, num_perm
         self.db = db if db is not None else _open_store()
+        self.state = state
         # datasketch's own choice of bands and rows for the threshold: the (b, r) minimising
         # false positives plus false negatives, equally weighted.
         self._bands, self._rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-        self._count = 0
 
     def __len__(self) -> int:
-        return self._count
+        return int(self.db.execute("SELECT count(*) FROM signatures").fetchone()[0])
+
+    def remove(self, article_ids: Iterable[str]) -> None:
+        """Forget articles (a batch whose NLP failed: they never reach the warehouse)."""
+        for article_id in article_ids:
+            self.db.execute(
+                "DELETE FROM bands WHERE idx IN (SELECT idx FROM signatures WHERE article_id = ?)",
+                (article_id,),
+            )
+            self.db.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
 
     @property
     def bytes_per_article(self) -> int:
@@ -211,22 +330,27 @@ class NearDuplicateIndex:
                 best = (article_id, sim)
         return best
 
-    def add(self, article_id: str, text: str) -> None:
-        self._add(article_id, signature(text, self.num_perm))
+    def add(self, article_id: str, text: str, run_id: str | None = None) -> None:
+        self._add(article_id, signature(text, self.num_perm), run_id=run_id)
 
-    def _add(self, article_id: str, hashvalues: np.ndarray, keys: list[int] | None = None) -> None:
+    def _add(
+        self,
+        article_id: str,
+        hashvalues: np.ndarray,
+        keys: list[int] | None = None,
+        run_id: str | None = None,
+    ) -> None:
         keys = keys if keys is not None else self._band_keys(hashvalues)
-        index = self._count
-        self.db.execute(
-            "INSERT INTO signatures VALUES (?, ?, ?)",
-            (index, article_id, self._low(hashvalues).tobytes()),
-        )
+        if run_id is None:
+            run_id = self.state.run_id if self.state is not None else ""
+        index = self.db.execute(
+            "INSERT INTO signatures (article_id, sig, run_id) VALUES (?, ?, ?)",
+            (article_id, self._low(hashvalues).tobytes(), run_id),
+        ).lastrowid
         # The first article with a band key keeps it, as a dict's setdefault would.
         self.db.executemany(
-            "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-            [(key, index) for key in keys],
+            "INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, index) for key in keys]
         )
-        self._count += 1
 
     def find_or_add(self, article_id: str, text: str) -> tuple[str, float] | None:
         """(canonical id, estimated similarity) when ``text`` near-duplicates an article already

@@ -272,6 +272,26 @@ def iter_content_hashes(
         con.close()
 
 
+def iter_article_rows(
+    warehouse: Path, parquet_url: str | None, run_ids: list[str], chunk: int = 2_000
+) -> Iterator[tuple[str, str, str, str]]:
+    """(run_id, article_id, content_hash, body) of the given committed runs' articles, run by
+    run, streamed: what the dedupe store indexes when it has not seen a run."""
+    files = parquet_glob(warehouse, "articles", run_ids, parquet_url)
+    if not files:
+        return
+    con = duckdb.connect()
+    try:
+        read_parts_with(con, parquet_root(warehouse, parquet_url))
+        cur = con.execute(
+            "SELECT run_id, article_id, content_hash, body FROM read_parquet(?)", [files]
+        )
+        while rows := cur.fetchmany(chunk):
+            yield from rows
+    finally:
+        con.close()
+
+
 # -- run lock -----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 import tracemalloc
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_canonical_is_the_first_seen() -> None:
 
 
 def test_content_hashes_behave_as_a_set(tmp_path: Path) -> None:
-    with DedupeState(tmp_path) as seen:
+    with DedupeState(directory=tmp_path) as seen:
         a, b = "ab" * 32, "cd" * 32
         seen.hashes.update([a, a])
         assert a in seen.hashes and b not in seen.hashes and len(seen.hashes) == 1
@@ -91,7 +92,7 @@ def test_content_hashes_behave_as_a_set(tmp_path: Path) -> None:
 
 
 def test_the_store_leaves_no_file_behind(tmp_path: Path) -> None:
-    seen = DedupeState(tmp_path)
+    seen = DedupeState(directory=tmp_path)
     seen.near.find_or_add("first", BODY)
     assert list(tmp_path.iterdir()) == []  # unlinked on open: a killed run leaves nothing
     assert seen.near.find_or_add("second", BODY) == ("first", 1.0)
@@ -103,7 +104,7 @@ def test_memory_does_not_grow_with_articles(tmp_path: Path) -> None:
     words = [f"w{i}" for i in range(5000)]
     rng = random.Random(7)
     texts = [" ".join(rng.choices(words, k=120)) for _ in range(1200)]
-    with DedupeState(tmp_path) as seen:
+    with DedupeState(directory=tmp_path) as seen:
         for i, text in enumerate(texts[:200]):  # warm up: caches, compiled statements
             seen.near.find_or_add(f"warm{i}", text)
         tracemalloc.start()
@@ -116,3 +117,83 @@ def test_memory_does_not_grow_with_articles(tmp_path: Path) -> None:
         assert len(seen.near) == 1200 and len(seen.hashes) == 1000
     # An in-memory index held ~1.6 kB per article: 1.6 MB for these 1,000.
     assert grown < 100_000
+
+
+def _committed_run(  # type: ignore[no-untyped-def]
+    path: Path, run_id: str, article_id: str, body: str, before: list[str], commit: bool = True
+):
+    with DedupeState(path, run_id) as seen:
+        seen.sync(before, _no_parquet)
+        assert seen.near.find_or_add(article_id, body) is None
+        seen.hashes.add(hashlib.sha256(body.encode()).hexdigest())
+        if commit:
+            seen.mark_committed()
+
+
+def _no_parquet(run_ids):  # type: ignore[no-untyped-def]
+    raise AssertionError(f"the store should not need the Parquet of {run_ids}")
+
+
+RECRAWL = BODY + "\n\nFollow us for more news from the harbour."
+
+
+def test_near_duplicates_are_found_across_runs(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "dedupe.sqlite"
+    _committed_run(path, "r1", "first", BODY, [])
+    with DedupeState(path, "r2") as seen:
+        assert seen.sync(["r1"], _no_parquet)["indexed_articles"] == 0
+        assert hashlib.sha256(BODY.encode()).hexdigest() in seen.hashes
+        hit = seen.near.find_or_add("recrawl", RECRAWL)
+        assert hit is not None and hit[0] == "first"
+
+
+def test_a_run_that_never_committed_is_forgotten(tmp_path: Path) -> None:
+    path = tmp_path / "dedupe.sqlite"
+    _committed_run(path, "r1", "first", BODY, [])
+    _committed_run(path, "killed", "other", OTHER, ["r1"], commit=False)
+    with DedupeState(path, "r3") as seen:
+        assert seen.sync(["r1"], _no_parquet)["dropped_runs"] == 1
+        assert len(seen.near) == 1 and len(seen.hashes) == 1
+        assert seen.near.find_or_add("again", OTHER) is None  # not a duplicate of "other"
+        assert seen.near.find_or_add("recrawl", RECRAWL) == ("first", pytest.approx(1.0, abs=0.2))
+
+
+def test_a_lost_store_is_rebuilt_from_the_warehouse(tmp_path: Path) -> None:
+    path = tmp_path / "dedupe.sqlite"
+    _committed_run(path, "r1", "first", BODY, [])
+    path.unlink()
+    read: list[list[str]] = []
+
+    def parquet(run_ids: list[str]):  # type: ignore[no-untyped-def]
+        read.append(run_ids)
+        yield ("r1", "first", hashlib.sha256(BODY.encode()).hexdigest(), BODY)
+
+    with DedupeState(path, "r2") as seen:
+        assert seen.sync(["r1"], parquet)["indexed_articles"] == 1
+        assert read == [["r1"]]
+        hit = seen.near.find_or_add("recrawl", RECRAWL)
+        assert hit is not None and hit[0] == "first"
+    with DedupeState(path, "r3") as seen:  # indexed once, not again
+        assert seen.sync(["r1"], _no_parquet)["indexed_articles"] == 0
+
+
+def test_a_store_of_another_layout_starts_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "dedupe.sqlite"
+    _committed_run(path, "r1", "first", BODY, [])
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = 'v0' WHERE key = 'layout'")
+    db.commit()
+    db.close()
+    with DedupeState(path, "r2") as seen:
+        assert len(seen.near) == 0 and len(seen.hashes) == 0
+    path.write_bytes(b"not a database at all" * 100)
+    with DedupeState(path, "r3") as seen:
+        assert len(seen.near) == 0
+
+
+def test_removed_articles_are_no_longer_canonical(tmp_path: Path) -> None:
+    with DedupeState(directory=tmp_path) as seen:
+        seen.near.find_or_add("failed", BODY)
+        seen.near.remove(["failed"])
+        assert seen.near.find_or_add("kept", RECRAWL) is None
+        assert seen.near.find(BODY) == ("kept", pytest.approx(1.0, abs=0.2))

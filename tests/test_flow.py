@@ -103,6 +103,32 @@ def test_reingest_adds_nothing(samples_wh: tuple[Path, dict], tmp_path: Path) ->
     assert rows(wh, "SELECT count(*) FROM runs")[0][0] == 3
 
 
+def test_a_recrawl_in_a_later_run_is_a_near_duplicate(
+    samples_wh: tuple[Path, dict], tmp_path: Path
+) -> None:
+    wh = tmp_path / "wh"
+    shutil.copytree(samples_wh[0], wh)
+    text = (SAMPLES / "harwick-strike.txt").read_text(encoding="utf-8")
+    recrawl = tmp_path / "recrawl"
+    recrawl.mkdir()
+    # The same story fetched again a day later, one word edited by the outlet.
+    (recrawl / "harwick-strike-again.txt").write_text(text.replace(" the ", " this ", 1))
+    got = run([str(recrawl)], wh)
+    assert (got["records_read"], got["articles"], got["duplicates"]) == (1, 0, 1)
+    [(method, canonical_found)] = rows(
+        wh,
+        "SELECT method, duplicate_of IN (SELECT article_id FROM articles) FROM duplicates "
+        "WHERE source_uri LIKE '%harwick-strike-again.txt'",
+    )
+    assert method == "near" and canonical_found
+
+    # The dedupe store lost: the next run rebuilds it from the warehouse's Parquet.
+    (wh / "state" / "dedupe.sqlite").unlink()
+    (recrawl / "harwick-strike-again.txt").write_text(text.replace(" the ", " that ", 1))
+    again = run([str(recrawl)], wh)
+    assert (again["articles"], again["duplicates"]) == (0, 1)
+
+
 def test_broken_jsonl_line_is_one_reject(tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     records = [
