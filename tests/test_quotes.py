@@ -268,6 +268,9 @@ def test_partial_quotes_go_to_the_reporting_speaker(nlp, text: str, words: str, 
         'He defended himself against the charge that he is waging a "class war".',
         'The memoir describes the "donorgate" affair in detail.',
         'Fans queued all night for the "golden ticket" sale.',
+        # titles of where or to whom it was said
+        'Tomas Berg said on "Morning Report" that the bridge would reopen in May.',
+        'Harriet Quinlan told "The Evening Show" that the library would close.',
     ],
 )
 def test_scare_quotes_are_not_speech(nlp, text: str) -> None:
