@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,12 +269,17 @@ def _span(line: str, offset: int, paragraph: int, open_at: int, close_at: int | 
     )
 
 
+# The characters _pair_marks gives a role to; every other character is skipped, so finding them
+# with a regex (in C) instead of visiting each character gives the same pairs, faster.
+_DOUBLE_MARKS = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE) + '"]')
+_SINGLE_MARKS = re.compile("[" + re.escape(OPEN_SINGLE + CLOSE_SINGLE) + "']")
+
+
 def _pair_marks(line: str, double: bool) -> list[tuple[int, int | None]]:
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
-    for i, ch in enumerate(line):
-        if ch == FILLER:
-            continue
+    for mark in (_DOUBLE_MARKS if double else _SINGLE_MARKS).finditer(line):
+        i, ch = mark.start(), mark.group()
         prev = line[i - 1] if i else " "
         j = i + 2 if i + 1 < len(line) and line[i + 1] == FILLER else i + 1
         nxt = line[j] if j < len(line) else " "
@@ -1008,7 +1014,15 @@ def _trim(
     ):
         return None
     start, end = doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
-    return start, _past_closing_mark(doc.text, start, end)
+    return start, _past_closing_mark(_doc_text(doc), start, end)
+
+
+def _doc_text(doc: Any) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token's text on each access)."""
+    text = doc.user_data.get("whosaid.text")
+    if text is None:
+        text = doc.user_data["whosaid.text"] = doc.text
+    return text  # type: ignore[no-any-return]
 
 
 def _past_closing_mark(text: str, start: int, end: int) -> int:
