@@ -98,8 +98,7 @@ def run_batches(
     """Drive every record through cleaning and NLP; returns how often each speaker was quoted
     (for the report: a count per speaker, not a list per quote, so memory stays bounded)."""
     log = get_run_logger()
-    slots = task_slots(settings)
-    inflight = max(1, slots * settings.inflight_per_worker)
+    inflight = max(1, task_slots(settings) * settings.inflight_per_worker)
     # Workers elsewhere (a Dask cluster) get the Parquet root as a string resolved here: an
     # absolute path or a URL (s3://...), never one each machine resolves on its own.
     parquet = warehouse.parquet_root(settings.warehouse, settings.parquet_url)
@@ -126,11 +125,7 @@ def run_batches(
         if on_batch:
             on_batch(result)
 
-    def finish_cleaning(final: bool = False) -> None:
-        """Admit the oldest cleaned batch and send its new articles to NLP. Once the input is
-        exhausted (``final``), each batch goes out in ``slots`` pieces, so the run does not end
-        on one worker finishing a whole batch while the others wait (the tail of a 2-worker
-        run was up to one batch, ~15 s of NLP, at 100 articles per batch)."""
+    def finish_cleaning() -> None:
         nonlocal part, ledger_part, rejects_part
         future, records = cleaning.popleft()
         try:
@@ -146,12 +141,11 @@ def run_batches(
             )
         timings.add("clean", seconds)
         new: list[Article] = ledger.admit(cleaned)
-        size = -(-len(new) // slots) if final else len(new)
-        for piece in (new[i : i + size] for i in range(0, len(new), max(1, size))):
+        if new:
             part += 1
             while len(analysing) >= inflight:
                 finish_analysis()
-            analysing.append((steps.analyse_batch.submit(piece, parquet, run_id, part), piece))
+            analysing.append((steps.analyse_batch.submit(new, parquet, run_id, part), new))
         ledger_part = flush_duplicates(
             ledger,
             parquet,
@@ -176,7 +170,7 @@ def run_batches(
             cleaning.append((steps.clean_batch.submit(records, settings.limits), records))
     timings.add("read+orchestrate", time.perf_counter() - t_read)
     while cleaning:
-        finish_cleaning(final=True)
+        finish_cleaning()
     while analysing:
         finish_analysis()
     return speakers

@@ -250,33 +250,15 @@ def read_parts_with(con: duckdb.DuckDBPyConnection, root: str) -> None:
         con.register_filesystem(url_to_fs(root)[0])
 
 
-def known_content_hashes(warehouse: Path, parquet_url: str | None = None) -> set[str]:
-    """Content hashes of every article in committed runs: re-ingesting them adds nothing."""
-    return set(iter_content_hashes(warehouse, parquet_url))
-
-
-def iter_content_hashes(
-    warehouse: Path, parquet_url: str | None = None, chunk: int = 100_000
-) -> Iterator[str]:
-    """``known_content_hashes`` streamed in chunks, for a store that keeps them on disk."""
-    files = parquet_glob(warehouse, "articles", parquet_url=parquet_url)
-    if not files:
-        return
-    con = duckdb.connect()
-    try:
-        read_parts_with(con, parquet_root(warehouse, parquet_url))
-        cur = con.execute("SELECT content_hash FROM read_parquet(?)", [files])
-        while rows := cur.fetchmany(chunk):
-            yield from (r[0] for r in rows)
-    finally:
-        con.close()
-
-
 def iter_article_rows(
-    warehouse: Path, parquet_url: str | None, run_ids: list[str], chunk: int = 2_000
+    warehouse: Path,
+    parquet_url: str | None = None,
+    run_ids: list[str] | None = None,
+    chunk: int = 2_000,
 ) -> Iterator[tuple[str, str, str, str]]:
-    """(run_id, article_id, content_hash, body) of the given committed runs' articles, run by
-    run, streamed: what the dedupe store indexes when it has not seen a run."""
+    """(run_id, article_id, content_hash, body) of committed runs' articles (``run_ids``, else
+    every committed run), run by run, streamed: what the dedupe store indexes when it has not
+    seen a run (tasks/dedupe.py: DedupeState.sync)."""
     files = parquet_glob(warehouse, "articles", run_ids, parquet_url)
     if not files:
         return

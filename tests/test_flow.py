@@ -53,15 +53,6 @@ def test_samples_land_with_accounting(samples_wh: tuple[Path, dict]) -> None:
         assert list((wh / "parquet" / table).glob("run=*/part-*.parquet")), table
 
 
-def test_the_last_batch_is_shared_between_workers(samples_wh: tuple[Path, dict]) -> None:
-    # 9 records, 100 per batch, 2 workers: the input ends with one batch in cleaning, and its
-    # articles go to NLP as two pieces, one per worker, not as one that leaves a worker idle.
-    wh, summary = samples_wh
-    parts = sorted((wh / "parquet" / "articles" / f"run={summary['run_id']}").glob("part-*"))
-    assert len(parts) == 2
-    assert sum(n for (n,) in rows(wh, "SELECT count(*) FROM articles")) == 9
-
-
 def test_samples_quotes_have_speakers_and_dates(samples_wh: tuple[Path, dict]) -> None:
     wh, _ = samples_wh
     said = rows(

@@ -84,10 +84,12 @@ def test_load_commits_only_manifested_runs(tmp_path: Path) -> None:
     assert _count(tmp_path, "articles") == 3 and _count(tmp_path, "runs") == 1
 
 
-def test_known_hashes_come_from_committed_runs(tmp_path: Path) -> None:
+def test_article_rows_come_from_committed_runs(tmp_path: Path) -> None:
     _write_run(tmp_path, "r1", 2)
     _write_run(tmp_path, "r2", 5, commit=False)
-    assert warehouse.known_content_hashes(tmp_path) == {"h0", "h1"}
+    rows = list(warehouse.iter_article_rows(tmp_path))
+    assert {(r[0], r[2]) for r in rows} == {("r1", "h0"), ("r1", "h1")}
+    assert all(r[3].startswith("Story number") for r in rows)
 
 
 def _hold(path: str, ready: mp.Event, release: mp.Event) -> None:  # type: ignore[type-arg]
