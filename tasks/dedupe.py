@@ -291,11 +291,6 @@ class NearDuplicateIndex:
             )
             self.db.execute("DELETE FROM signatures WHERE article_id = ?", (article_id,))
 
-    @property
-    def bytes_per_article(self) -> int:
-        """Approximate store (disk) bytes per article: its signature, its id and its band rows."""
-        return self.num_perm * np.dtype(_SIG_DTYPE).itemsize + 40 + self._bands * 24
-
     def _band_keys(self, hashvalues: np.ndarray) -> list[int]:
         """One 64-bit key per band, the band's number hashed in: one indexed column for all."""
         keys = []
