@@ -179,9 +179,7 @@ class DedupeState:
             self._drop_run(run_id)
         added = 0
         for run_id, article_id, content_hash, body in read_articles(missing) if missing else ():
-            self.db.execute(
-                "INSERT OR IGNORE INTO hashes VALUES (?, ?)", (_digest(content_hash), run_id)
-            )
+            self.hashes.add(content_hash, run_id=run_id)
             self.near.add(article_id, body, run_id=run_id)
             added += 1
         self.db.executemany(
@@ -238,10 +236,9 @@ class ContentHashes:
         row = self.db.execute("SELECT 1 FROM hashes WHERE h = ?", (_digest(content_hash),))
         return row.fetchone() is not None
 
-    def add(self, content_hash: str) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO hashes VALUES (?, ?)", (_digest(content_hash), self._run)
-        )
+    def add(self, content_hash: str, run_id: str | None = None) -> None:
+        run = self._run if run_id is None else run_id
+        self.db.execute("INSERT OR IGNORE INTO hashes VALUES (?, ?)", (_digest(content_hash), run))
 
     def update(self, content_hashes: Iterable[str]) -> None:
         self.db.executemany(
