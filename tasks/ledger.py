@@ -82,7 +82,7 @@ class Ledger:
         """A batch whose NLP failed: its articles become rejects (already counted as read), and
         duplicates pointing at them are rejected with them."""
         ids = {a.article_id for a in articles}
-        if self.near_index is not None and hasattr(self.near_index, "remove"):
+        if self.near_index is not None:
             self.near_index.remove(ids)  # later copies must not point at an article never kept
         for a in articles:
             self.known_hashes.discard(a.content_hash)

@@ -30,7 +30,8 @@ class SourceError(Exception):
 
 
 # Read by the fetcher (http, https) or as local paths (file), not through fsspec.
-_NOT_OBJECT_STORES = frozenset({"http", "https", "file", "local"})
+_READ_DIRECTLY = frozenset({"http", "https", "file"})
+_NOT_OBJECT_STORES = _READ_DIRECTLY | {"local"}
 
 
 def _scheme(source: str) -> str:
@@ -60,7 +61,7 @@ def check_sources(sources: list[str]) -> None:
             if not found:
                 raise SourceError(f"{redact(s)}: no such object or prefix")
         elif is_url(s):
-            if _scheme(s) not in ("http", "https", "file"):
+            if _scheme(s) not in _READ_DIRECTLY:
                 raise SourceError(
                     f"{redact(s)}: only http(s) URLs, object-store URLs fsspec knows "
                     "(s3://, gs://, ...) and local paths are read"
@@ -69,17 +70,19 @@ def check_sources(sources: list[str]) -> None:
             raise SourceError(f"{s}: no such file or folder")
 
 
-def object_files(source: str) -> tuple[Any, list[str]]:
-    """(filesystem, paths) of the objects an object-store URL names: the object itself, or every
-    object under the prefix, sorted, skipping hidden names (as ``walk_files`` does)."""
+def object_files(source: str) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """(filesystem, {path: info}) of the objects an object-store URL names: the object itself,
+    or every object under the prefix, sorted, skipping hidden names (as ``walk_files`` does).
+    One listing gives every object's size and ETag: no request per object."""
     fs, path = url_to_fs(source)
     if not fs.isdir(path):
-        return fs, [path]
-    found = sorted(fs.find(path))
-    visible = [
-        p for p in found if not any(part.startswith(".") for part in p[len(path) :].split("/"))
-    ]
-    return fs, visible
+        return fs, {path: fs.info(path)}
+    found = fs.find(path, detail=True)
+    return fs, {
+        p: found[p]
+        for p in sorted(found)
+        if not any(part.startswith(".") for part in p[len(path) :].split("/"))
+    }
 
 
 def local_path(source: str) -> Path | None:
@@ -167,13 +170,8 @@ def _object_items(
     except Exception as exc:  # noqa: BLE001 - a listing that fails is one reject, not a crash
         yield Reject(redact(source), "url", "source", f"cannot list: {type(exc).__name__}: {exc}")
         return
-    for path in paths:
+    for path, info in paths.items():
         uri = redact(fs.unstrip_protocol(path))
-        try:
-            info = fs.info(path)
-        except Exception as exc:  # noqa: BLE001
-            yield Reject(uri, "file", "source", f"cannot stat: {type(exc).__name__}: {exc}")
-            continue
         if tracker is None or not tracker.unchanged_object(uri, info):
             yield from reader.read_stream(
                 _object_opener(fs, path), posixpath.basename(path), uri, "", 0

@@ -197,3 +197,24 @@ def test_removed_articles_are_no_longer_canonical(tmp_path: Path) -> None:
         seen.near.remove(["failed"])
         assert seen.near.find_or_add("kept", RECRAWL) is None
         assert seen.near.find(BODY) == ("kept", pytest.approx(1.0, abs=0.2))
+
+
+def test_a_failed_batch_leaves_the_dedupe_state(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tasks.ledger import Ledger
+    from tests.test_warehouse import _article
+
+    def article(article_id: str, body: str):  # type: ignore[no-untyped-def]
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        return replace(_article(0), article_id=article_id, content_hash=digest, body=body)
+
+    with DedupeState(directory=tmp_path) as seen:
+        ledger = Ledger(known_hashes=seen.hashes, near_index=seen.near)
+        failed = ledger.admit([article("failed", BODY)])
+        ledger.articles_failed(failed, "NLP failed: boom")
+        # Neither the same body nor a re-crawl of it points at an article never kept.
+        assert [a.article_id for a in ledger.admit([article("again", BODY)])] == ["again"]
+        assert ledger.admit([article("recrawl", RECRAWL)]) == []
+        assert ledger.duplicates[-1]["duplicate_of"] == "again"
+        assert (ledger.records_read, ledger.n_rejects, ledger.n_duplicates) == (3, 1, 1)
