@@ -307,6 +307,12 @@ def test_scare_quotes_are_not_speech(nlp, text: str) -> None:
             "According",
         ),
         (
+            "In a Harbour Gazette poll released Monday, 61 percent of residents backed the bridge.",
+            "61 percent of residents backed the bridge",
+            "a Harbour Gazette poll released Monday",
+            "In",
+        ),
+        (
             "Ruth Okoro's warning that the fund would run dry went unheeded.",
             "the fund would run dry",
             "Ruth Okoro",
@@ -441,6 +447,8 @@ def test_quote_right_after_that_stays_direct(nlp) -> None:
         "I think the plan will work.",
         # "continue" reports speech ('"...," she continued') but not with an infinitive
         "Tomas Berg continues to travel to the capital every week.",
+        # A poll is a source only when the sentence opens with it (poll_nouns.txt).
+        "Tomas Berg trails in the polls.",
     ],
 )
 def test_no_speech_no_quotes(nlp, text: str) -> None:
