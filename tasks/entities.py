@@ -41,6 +41,15 @@ def lexicon(name: str) -> frozenset[str]:
 
 
 @functools.cache
+def doc_text(doc: Any) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token's text on each access, and
+    entity, speaker and quote extraction each need it (kept in ``doc.user_data``)."""
+    text = doc.user_data.get("whosaid.text")
+    if text is None:
+        text = doc.user_data["whosaid.text"] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
 def lexicon_entries(name: str) -> tuple[tuple[str, ...], ...]:
     """Entries of ``tasks/lexicon/<name>.txt`` as tuples of forms, one tuple per line."""
     entries = []
@@ -211,7 +220,7 @@ def _looks_like_person(ent: Any) -> bool:
 
 def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     """Entity clusters and mentions of one spaCy ``Doc``; offsets index ``doc.text``."""
-    text = doc.text
+    text = doc_text(doc)
     raw: list[tuple[Any, int, int, list[str]]] = []
     extra = _honorific_names(doc)
     taken = {i for span in extra for i in range(span.start, span.end)}

@@ -25,7 +25,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.entities import lexicon_entries
+import numpy as np
+from spacy.attrs import IDX, LOWER
+from spacy.strings import get_string_id
+
+from tasks.entities import doc_text, lexicon_entries
 from tasks.model import EntityCluster, Mention, Quote
 from tasks.speakers import Speaker, SpeakerResolver, paragraph_spans
 
@@ -349,9 +353,13 @@ class _Found:
 class _Article:
     def __init__(self, doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.resolver = SpeakerResolver(doc, clusters, mentions)
-        self.token_starts = [t.idx for t in doc]
+        columns = doc.to_array([LOWER, IDX])
+        self.token_starts = columns[:, 1].tolist()
+        # Tokens whose lower-case form can cue an indirect quote: the only ones
+        # _indirect_quotes looks at (every cue test is a set lookup on that form).
+        self.cue_candidates = np.flatnonzero(np.isin(columns[:, 0], _indirect_cue_ids())).tolist()
 
     def token_index(self, char: int) -> int:
         """Index of the token that contains or starts after ``char``."""
@@ -792,11 +800,26 @@ def _speaker_label_lines(art: _Article) -> list[_Found]:
     return found
 
 
+@functools.cache
+def _indirect_cue_ids() -> np.ndarray:
+    """spaCy hash ids of every lower-case form that can cue an indirect quote."""
+    forms = (
+        {"according", "in"}
+        | speech_noun_forms()
+        | speech_verb_forms()
+        | attitude_verb_forms()
+        | object_verb_forms()
+        | set(prep_verb_forms())
+    )
+    return np.array(sorted(get_string_id(f) for f in forms), dtype=np.uint64)
+
+
 def _indirect_quotes(art: _Article) -> list[_Found]:
     doc = art.doc
     found: list[_Found] = []
     nouns = speech_noun_forms()
-    for token in doc:
+    for i in art.cue_candidates:
+        token = doc[i]
         lower = token.lower_
         if lower == "according":
             item = _according_to(art, token)
@@ -1020,15 +1043,7 @@ def _trim(
     ):
         return None
     start, end = doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
-    return start, _past_closing_mark(_doc_text(doc), start, end)
-
-
-def _doc_text(doc: Any) -> str:
-    """``doc.text``, built once per Doc (spaCy joins every token's text on each access)."""
-    text = doc.user_data.get("whosaid.text")
-    if text is None:
-        text = doc.user_data["whosaid.text"] = doc.text
-    return text  # type: ignore[no-any-return]
+    return start, _past_closing_mark(doc_text(doc), start, end)
 
 
 def _past_closing_mark(text: str, start: int, end: int) -> int:
@@ -1177,7 +1192,7 @@ def _overlap(a: _Found, b: _Found) -> int:
 def extract_quotes(doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> list[Quote]:
     """Direct, partial and indirect quotes of one article, in text order."""
     art = _Article(doc, clusters, mentions)
-    spans = find_quoted_spans(doc.text)
+    spans = find_quoted_spans(doc_text(doc))
     direct = _direct_quotes(art, spans) + _unmarked_paragraph_quotes(art, spans)
     labelled = _speaker_label_lines(art)
     direct = [d for d in direct if not any(lb.start <= d.start < lb.end for lb in labelled)]
@@ -1207,7 +1222,7 @@ def extract_quotes(doc: Any, clusters: list[EntityCluster], mentions: list[Menti
     if DROP_NESTED:
         indirect = [item for item in indirect if not any(_nested(item, o) for o in indirect)]
     results = sorted(direct + indirect, key=lambda f: (f.start, f.end))
-    text = doc.text
+    text = doc_text(doc)
     quotes: list[Quote] = []
     for item in results:
         speaker = item.speaker

@@ -13,7 +13,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from tasks.entities import lexicon, role_text
+from tasks.entities import doc_text, lexicon, role_text
 from tasks.model import EntityCluster, Mention
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
@@ -74,7 +74,7 @@ class SpeakerResolver:
                 continue
             for token in span:
                 self.token_mention.setdefault(token.i, mention)
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.paragraphs = paragraph_spans(self.text)
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.gender = self._genders()

@@ -718,3 +718,37 @@ def test_seed_nick_cohen(nlp) -> None:
     quote = said_by(quotes, "faint but distinct smell of a deniable smear operation")
     assert quote.kind == "direct"
     assert quote.speaker_name == "Nick Cohen"
+
+
+@pytest.mark.slow
+def test_indirect_cue_candidates_cover_every_cue(nlp) -> None:
+    """_indirect_quotes only looks at the tokens _Article picks out by their lower-case form;
+    every token one of its cue tests accepts must be among them."""
+    from tasks.entities import extract_entities
+    from tasks.quotes import (
+        _Article,
+        is_attitude_verb,
+        is_object_cue_verb,
+        is_speech_verb,
+        speech_noun_forms,
+    )
+
+    text = (
+        "According to Harriet Quinlan, the school will close. In a Harbour Gazette poll, most "
+        "parents agreed. Tomas Berg believes the plan will work and SAID so; he expressed "
+        "concern, referring to the cuts. Ruth Okoro's warning that the fund would run dry was "
+        "ignored, and her claims were denied. Officials declined to comment."
+    )
+    doc = nlp(text)
+    art = _Article(doc, *extract_entities(doc))
+    cues = {
+        t.i
+        for t in doc
+        if is_speech_verb(t)
+        or is_attitude_verb(t)
+        or is_object_cue_verb(t)
+        or t.lower_ in speech_noun_forms() | {"according", "in"}
+    }
+    assert len(cues) >= 10
+    assert cues <= set(art.cue_candidates)
+    assert len(art.cue_candidates) < len(doc) / 2
