@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Span
 
 from tasks.model import EntityCluster, Mention
@@ -153,12 +156,20 @@ def _title_before(doc: Any, ent: Any) -> str | None:
     return " ".join(w.text for w in words) if words else None
 
 
+@functools.cache
+def _honorific_ids() -> np.ndarray:
+    """spaCy ids of the lower-case honorifics that mark a name, with and without a full stop."""
+    honorifics = lexicon("honorifics") - {"president", "senator", "sen", "rep", "gov", "gen"}
+    return np.array([get_string_id(f) for h in honorifics for f in (h, h + ".")], dtype=np.uint64)
+
+
 def _honorific_names(doc: Any) -> list[Any]:
     """People spaCy missed that an honorific marks: "Mr Balls", "Dr. Smith"."""
-    honorifics = lexicon("honorifics") - {"president", "senator", "sen", "rep", "gov", "gen"}
     found = []
-    for token in doc:
-        if token.lower_.rstrip(".") not in honorifics or not token.text[:1].isupper():
+    at = np.flatnonzero(np.isin(doc.to_array(LOWER), _honorific_ids()))
+    for i in at.tolist():
+        token = doc[i]
+        if not token.text[:1].isupper():
             continue
         if token.ent_type_ == "PERSON" or token.i + 1 >= len(doc):
             continue
@@ -183,10 +194,12 @@ def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
     if not surnames:
         return []
     tagged = {i for e in ents for i in range(e.start, e.end)}
+    ids = np.array([get_string_id(name) for name in surnames], dtype=np.uint64)
+    at = np.flatnonzero(np.isin(doc.to_array(ORTH), ids)).tolist()
     return [
         Span(doc, t.i, t.i + 1, label="PERSON")
-        for t in doc
-        if t.text in surnames and t.i not in tagged and (t.pos_ == "PROPN" or not t.is_sent_start)
+        for t in (doc[i] for i in at)
+        if t.i not in tagged and (t.pos_ == "PROPN" or not t.is_sent_start)
     ]
 
 
