@@ -171,16 +171,12 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
 
 
-def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
-    """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
-    sys.path.insert(0, str(EVAL_DIR))
-    import score  # noqa: PLC0415
+def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
+    """whosaid's parse of each article, kept in ``cache`` as a DocBin (parsed on first use)."""
     from spacy.tokens import DocBin  # noqa: PLC0415
 
-    from tasks import entities, quotes
     from tasks.nlp import load_nlp
 
-    articles, gold = load_articles(split, limit)
     nlp = load_nlp()
     cache.mkdir(parents=True, exist_ok=True)
     docs = []
@@ -192,6 +188,18 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
             doc = nlp(article.body)
             DocBin(docs=[doc]).to_disk(path)
             docs.append(doc)
+    return docs
+
+
+def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
+    """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
+    sys.path.insert(0, str(EVAL_DIR))
+    import score  # noqa: PLC0415
+
+    from tasks import entities, quotes
+
+    articles, gold = load_articles(split, limit)
+    docs = cached_docs(split, articles, cache)
     ours: dict[str, list[dict[str, Any]]] = {}
     kinds: dict[str, int] = {}
     for article, doc in zip(articles, docs, strict=True):
