@@ -43,7 +43,6 @@ def lexicon(name: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.cache
 def doc_text(doc: Any) -> str:
     """``doc.text``, built once per Doc: spaCy joins every token's text on each access, and
     entity, speaker and quote extraction each need it (kept in ``doc.user_data``)."""
@@ -53,6 +52,7 @@ def doc_text(doc: Any) -> str:
     return text  # type: ignore[no-any-return]
 
 
+@functools.cache
 def lexicon_entries(name: str) -> tuple[tuple[str, ...], ...]:
     """Entries of ``tasks/lexicon/<name>.txt`` as tuples of forms, one tuple per line."""
     entries = []

@@ -1092,9 +1092,9 @@ def _in_poll(art: _Article, token: Any) -> _Found | None:
         t.lower_ in polls and t.dep_ == "pobj" and t.head.head is obj for t in obj.subtree
     ):
         return None
-    head = token.head
-    if is_speech_verb(head) or head.lower_ in polls:
-        # "said in an interview" / "in a survey of voters": the verb is the cue, if any.
+    if is_speech_verb(token.head):
+        # "In a poll, 52 percent said ...": the speech verb is the cue, and the rules for it
+        # take the clause.
         return None
     return _clause_with_source(art, token, obj, CONFIDENCE["poll"])
 

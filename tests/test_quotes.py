@@ -752,3 +752,22 @@ def test_indirect_cue_candidates_cover_every_cue(nlp) -> None:
     assert len(cues) >= 10
     assert cues <= set(art.cue_candidates)
     assert len(art.cue_candidates) < len(doc) / 2
+
+
+@pytest.mark.slow
+def test_extraction_keeps_no_doc_alive(nlp) -> None:
+    """A worker extracts from thousands of Docs: nothing may hold on to them afterwards (a
+    module-level cache keyed by Doc would keep every parsed article in memory)."""
+    import gc
+    import weakref
+
+    from tasks.entities import extract_entities
+    from tasks.quotes import extract_quotes
+
+    doc = nlp('"The harbour will stay shut," Mr Berg said. Berg added that the fund was empty.')
+    quotes = extract_quotes(doc, *extract_entities(doc))
+    assert quotes
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None
