@@ -31,6 +31,8 @@ TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 # A flow run on the bundled samples: ~10 s of NLP plus spaCy loading in two worker processes;
 # generous for a loaded 2-core CI machine.
 RUN_TIMEOUT_S = 300
+# Attempts at an API call the server answers 503 (database busy); Prefect's client retries too.
+API_RETRIES = 5
 SAMPLE_FILES = sum(1 for p in (ROOT / "samples").iterdir() if not p.name.startswith("."))
 
 
@@ -63,12 +65,21 @@ class Server:
             return False
 
     def get(self, path: str) -> Any:
-        r = self.http.get(path)
-        r.raise_for_status()
-        return r.json()
+        return self._send("GET", path, None)
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
-        r = self.http.post(path, json=body)
+        return self._send("POST", path, body)
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
+        """One API call, retried on 503 as Prefect's own client does: the server answers 503
+        when its SQLite database is busy (a worker polling while a run is created), which a
+        loaded CI machine hits now and then (prefect/server/api/server.py,
+        is_client_retryable_exception)."""
+        for attempt in range(API_RETRIES):
+            r = self.http.request(method, path, json=body)
+            if r.status_code != 503 or attempt == API_RETRIES - 1:
+                break
+            time.sleep(0.5 * 2**attempt)
         r.raise_for_status()
         return r.json()
 
