@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -38,6 +40,10 @@ def reference(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 def test_two_runs_at_once_one_fails_fast_nothing_doubled(
     dump: Path, reference: dict[str, int], tmp_path: Path
 ) -> None:
+    """The second run starts while the first holds the warehouse, and the first is paused
+    (SIGSTOP) until the second has given up: the two overlap however fast or loaded the machine.
+    (Started at the same moment instead, a fast first run could finish before the second
+    reached the lock, and both exited 0.)"""
     wh = tmp_path / "wh"
     cmd = [
         str(BIN / "whosaid"),
@@ -51,18 +57,34 @@ def test_two_runs_at_once_one_fails_fast_nothing_doubled(
         "4",
     ]
     env = api_env()
-    procs = [Proc(cmd, tmp_path / f"run{i}.log", env, cwd=ROOT) for i in range(2)]
+    lock = wh / ".run.lock"
+    first = Proc(cmd, tmp_path / "run0.log", env, cwd=ROOT)
+    procs = [first]
     try:
-        for p in procs:
-            p.popen.wait(timeout=300)
+        holder = wait_for(
+            lambda: lock.exists() and lock.read_text().strip().startswith("pid ") and lock,
+            120,
+            "the first run to take the warehouse lock",
+            proc=first,
+        )
+        pid = int(Path(str(holder)).read_text().split()[1])
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            second = Proc(cmd, tmp_path / "run1.log", env, cwd=ROOT)
+            procs.append(second)
+            second.popen.wait(timeout=300)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        first.popen.wait(timeout=300)
     finally:
         for p in procs:
             p.stop()
-    codes = sorted(p.popen.returncode for p in procs)
+    codes = [p.popen.returncode for p in procs]
     logs = [p.log.read_text(errors="replace") for p in procs]
     assert codes == [0, 1], logs
-    loser = logs[[p.popen.returncode for p in procs].index(1)]
-    assert "another whosaid run (pid " in loser and "try again when it finishes" in loser, loser
+    loser = logs[1]
+    assert f"another whosaid run (pid {pid})" in loser, loser
+    assert "try again when it finishes" in loser, loser
     assert counts(wh, (*DATA_TABLES, "duplicates", "runs")) == reference
     assert len(warehouse.committed_runs(wh)) == 1
 
