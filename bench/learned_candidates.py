@@ -28,6 +28,8 @@ from typing import Any
 
 import eval_quotes
 
+from tasks import quotes
+
 # Dependencies under which a word's reported content hangs (spaCy's English labels).
 CHILD_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "advcl", "acl", "attr", "acomp", "oprd", "relcl", "conj"}
@@ -70,8 +72,6 @@ def subject_of(v: Any) -> Any | None:
 
 
 def features(v: Any, kind: str, s: int, e: int, c: Any, doc: Any) -> list[str]:
-    from tasks import quotes  # noqa: PLC0415
-
     span, first = doc[s:e], doc[s]
     subj = subject_of(v)
     if subj is None:
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.model_selection import GroupKFold  # noqa: PLC0415
 
-    from tasks import entities, quotes  # noqa: PLC0415
+    from tasks import entities  # noqa: PLC0415
 
     articles, gold = eval_quotes.load_articles("train", args.limit)
     docs = eval_quotes.cached_docs("train", articles, args.cache)

@@ -61,13 +61,13 @@ def test_two_runs_at_once_one_fails_fast_nothing_doubled(
     first = Proc(cmd, tmp_path / "run0.log", env, cwd=ROOT)
     procs = [first]
     try:
-        holder = wait_for(
-            lambda: lock.exists() and lock.read_text().strip().startswith("pid ") and lock,
-            120,
-            "the first run to take the warehouse lock",
-            proc=first,
-        )
-        pid = int(Path(str(holder)).read_text().split()[1])
+
+        def holder() -> int | None:
+            """The pid the warehouse lock names, once a run holds it ("pid 1234")."""
+            words = lock.read_text().split() if lock.exists() else []
+            return int(words[1]) if words[:1] == ["pid"] and len(words) == 2 else None
+
+        pid = int(str(wait_for(holder, 120, "the first run to take the lock", proc=first)))
         os.kill(pid, signal.SIGSTOP)
         try:
             second = Proc(cmd, tmp_path / "run1.log", env, cwd=ROOT)
