@@ -151,6 +151,8 @@ def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
                 "kind": q.kind,
                 "cue": q.cue,
                 "confidence": q.confidence,
+                "start": q.quote_start,
+                "end": q.quote_end,
             }
         )
     return out
@@ -169,6 +171,52 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     }
     s = score.quote_scores(gold, kept)
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
+
+
+# What kind of word cues each gold attribution, first match wins: the lexicons whosaid's rules
+# read, then PolNeAR's attributions cued by anything else ("backing", "seemed", "voted for",
+# "is expected to"), which no lexicon lists. Recall per class says where the misses are.
+CUE_CLASSES = (
+    "speech verb",
+    "according to",
+    "speech noun",
+    "belief or wish",
+    "object or preposition verb",
+    "poll",
+    "outside the lexicons",
+)
+
+
+def cue_class(cue: str | None) -> str:
+    """The class of a gold Cue text (``CUE_CLASSES``), from the words in it."""
+    from tasks import quotes  # noqa: PLC0415
+
+    words = re.findall(r"[\w’']+", (cue or "").lower())
+    tests = (
+        ("speech verb", quotes.speech_verb_forms()),
+        ("according to", {"according"}),
+        ("speech noun", quotes.speech_noun_forms()),
+        ("belief or wish", quotes.attitude_verb_forms()),
+        ("object or preposition verb", quotes.object_verb_forms() | set(quotes.prep_verb_forms())),
+        ("poll", quotes.poll_noun_forms()),
+    )
+    for name, forms in tests:
+        if any(w in forms for w in words):
+            return name
+    return "outside the lexicons"
+
+
+def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]) -> dict:
+    """Share of the gold and recall within it, per cue class: each class's relations scored as
+    if they were the whole gold (so precision means nothing here and is not reported)."""
+    out = {}
+    total = sum(len(rels) for rels in gold.values())
+    for name in CUE_CLASSES:
+        part = {a: [g for g in rels if cue_class(g["cue"]) == name] for a, rels in gold.items()}
+        n = sum(len(rels) for rels in part.values())
+        if n:
+            out[name] = {"n": n, "share": n / total, "R": score.quote_scores(part, ours)["R"]}
+    return out
 
 
 def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
@@ -196,15 +244,16 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks import entities, quotes
+    from tasks import attribution_model, entities, quotes
 
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
+    tagged = attribution_model.tag([a.body for a in articles])
     ours: dict[str, list[dict[str, Any]]] = {}
     kinds: dict[str, int] = {}
-    for article, doc in zip(articles, docs, strict=True):
+    for article, doc, spans in zip(articles, docs, tagged, strict=True):
         clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions)
+        found = quotes.extract_quotes(doc, clusters, mentions, spans)
         ours[article.article_id] = scored_quotes(tuple(found), article.body)
         for q in found:
             kinds[q.kind] = kinds.get(q.kind, 0) + 1
@@ -216,6 +265,7 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
         "systems": {
             "whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}
         },
+        "recall_by_cue": recall_by_cue(score, gold, ours),
         "predictions": ours,
     }
 
@@ -323,6 +373,7 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
         "whosaid_words_per_s": words / ours_s,
         "quote_kinds": kinds,
         "systems": rows,
+        "recall_by_cue": recall_by_cue(score, gold, ours),
     }
 
 
@@ -345,7 +396,12 @@ def table(result: dict[str, Any]) -> str:
         "",
         f"whosaid at confidence >= {TRUSTED_CONFIDENCE}: {ours['trusted_n']} quotes, "
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
+        "",
+        "| gold attributions cued by | n | share | whosaid R |",
+        "|---|---|---|---|",
     ]
+    for name, row in result.get("recall_by_cue", {}).items():
+        lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |")
     return "\n".join(lines)
 
 

@@ -20,7 +20,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows import report, steps
 from flows.engine import Timings, run_batches
-from tasks import dedupe, rows, warehouse
+from tasks import attribution_model, dedupe, rows, warehouse
 from tasks import incremental as incremental_mod
 from tasks import settings as settings_mod
 from tasks import sources as source_io
@@ -54,6 +54,8 @@ def ingest(
     parquet = warehouse.parquet_root(wh, settings.parquet_url)
     srcs = list(sources or [os.environ.get("WHOSAID_SOURCES", "samples")])
     source_io.check_sources(srcs)
+    if tagger := attribution_model.check():
+        log.info("attribution tagger on: %s", tagger)
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     started, t0, timings = datetime.now(UTC), time.perf_counter(), Timings()
 

@@ -35,6 +35,7 @@ class Table:
 
 
 QUOTE_KINDS = ("direct", "indirect", "partial")
+QUOTE_FINDERS = ("rule", "tagger")
 SPEAKER_KINDS = ("person", "organisation", "unnamed", "unknown")
 ENTITY_LABELS = (
     "PERSON",
@@ -264,12 +265,20 @@ QUOTES = Table(
                 "(docs/quotes.md).",
                 False,
             ),
+            col(
+                "found_by",
+                pa.string(),
+                "rule (tasks/quotes.py) or tagger (the optional trained attribution tagger, "
+                "WHOSAID_ATTRIBUTION_MODEL, confidence 0.65). NULL in rows of runs made before "
+                "the column existed (2026-11-30), which are all rule.",
+            ),
             col("utterance_id", pa.string(), "The utterance this quote reports (set at load)."),
         ]
     ),
     key=("quote_id",),
     accepted=(
         ("kind", QUOTE_KINDS),
+        ("found_by", QUOTE_FINDERS),
         ("speaker_kind", SPEAKER_KINDS),
         ("said_on_precision", PRECISIONS),
         ("said_on_source", SAID_ON_SOURCES),

@@ -21,6 +21,7 @@ SELECT q.speaker_name,
        q.said_on_text,
        q.said_on_precision,
        q.confidence,
+       q.found_by,
        q.utterance_id
 FROM quotes q
 JOIN articles a USING (article_id);

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks import dates, entities, quotes, tag_rules
+from tasks import attribution_model, dates, entities, quotes, tag_rules
 from tasks.model import Analysis, Article
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,12 @@ def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[
     nlp = load_nlp()
     english = [a for a in articles if is_analysed(a)]
     texts: Iterable[str] = (a.body for a in english)
+    tagged = attribution_model.tag([a.body for a in english], batch_size=batch_size)
     found_by_id: dict[str, Analysis] = {}
-    for article, doc in zip(english, nlp.pipe(texts, batch_size=batch_size), strict=True):
+    parsed = nlp.pipe(texts, batch_size=batch_size)
+    for article, doc, spans in zip(english, parsed, tagged, strict=True):
         clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions)
+        found = quotes.extract_quotes(doc, clusters, mentions, spans)
         when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
         found_by_id[article.article_id] = Analysis(
             article_id=article.article_id,

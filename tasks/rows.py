@@ -152,6 +152,7 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                     "said_on_precision": when.precision,
                     "said_on_source": when.source,
                     "confidence": float(q.confidence),
+                    "found_by": q.found_by,
                     "utterance_id": None,
                 }
             )

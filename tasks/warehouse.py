@@ -388,13 +388,22 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     if not files:
         return
     cols = ", ".join(f'"{n}"' for n in table.schema.names)
+    # Parts written before a column joined the contract lack it: NULL there (the column is
+    # nullable, as every column added later must be).
+    have = {
+        row[0]
+        for row in con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]
+        ).fetchall()
+    }
+    picks = ", ".join(f'"{n}"' if n in have else f'NULL AS "{n}"' for n in table.schema.names)
     # Rows land in the table's sort order, so DuckDB's per-row-group min/max skip most of a table
     # for a filter on the leading column: who_said_what for one speaker reads a few row groups
     # of quotes instead of all of them (bench/query_speed.py: 1.2-4x faster at 1M quotes).
     order = (" ORDER BY " + ", ".join(f'"{c}"' for c in table.sort_by)) if table.sort_by else ""
     con.execute(
         f"INSERT OR IGNORE INTO {table.name} ({cols}) "
-        f"SELECT {cols} FROM read_parquet(?, union_by_name = true){order}",
+        f"SELECT {picks} FROM read_parquet(?, union_by_name = true){order}",
         [files],
     )
 

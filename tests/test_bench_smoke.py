@@ -119,3 +119,25 @@ def test_bench_quick_report(tmp_path: Path) -> None:
     assert "nproc" in text and "RAM" in text
     flow = next(r for r in json.loads(runs.read_text()) if r["name"].startswith("whosaid flow"))
     assert flow["articles"] > 0 and flow["words"] > 0 and flow["peak_rss"] > 0
+
+
+@pytest.mark.parametrize(
+    ("cue", "kind"),
+    [
+        ("said", "speech verb"),
+        ("told reporters", "speech verb"),
+        ("’s according to", "according to"),
+        ("believes", "belief or wish"),
+        ("was referring to", "object or preposition verb"),
+        ("voted for", "outside the lexicons"),
+        ("seemed", "outside the lexicons"),
+        (None, "outside the lexicons"),
+    ],
+)
+def test_cue_class(cue: str | None, kind: str) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import eval_quotes
+    finally:
+        sys.path.remove(str(BENCH))
+    assert eval_quotes.cue_class(cue) == kind

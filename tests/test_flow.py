@@ -155,6 +155,17 @@ def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         run([str(tmp_path / "nope")], tmp_path / "wh")
 
 
+def test_missing_attribution_tagger_stops_the_run_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks.attribution_model import MODEL_ENV
+
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "no-model"))
+    with pytest.raises(FileNotFoundError, match="no spaCy pipeline there"):
+        run([str(SAMPLES)], tmp_path / "wh")
+    assert not (tmp_path / "wh" / "runs").exists() or not any((tmp_path / "wh" / "runs").iterdir())
+
+
 def test_rejects_and_duplicates_leave_memory_as_the_run_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

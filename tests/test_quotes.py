@@ -771,3 +771,97 @@ def test_extraction_keeps_no_doc_alive(nlp) -> None:
     del doc
     gc.collect()
     assert ref() is None
+
+
+@pytest.mark.slow
+def test_that_clause_hung_on_the_addressee(nlp) -> None:
+    """The parse reads 'councillors that the town would ...' as a relative clause; "that" only
+    introduces the clause (it has its own subject), so it is what was told."""
+    text = (
+        "Dr Lena Brandt, the county's chief engineer, told councillors that the town would run"
+        " short of water within a decade."
+    )
+    quote = only(quotes_of(nlp, text))
+    assert quote.kind == "indirect"
+    assert quote.quote_text == "that the town would run short of water within a decade"
+    assert (quote.speaker_name, quote.cue) == ("Lena Brandt", "told")
+
+
+# -- the optional attribution tagger's spans (tasks/attribution_model.py) ---------------------
+
+
+def tagged_quotes_of(nlp, text: str, spans: dict[str, str]) -> list[Quote]:  # type: ignore[no-untyped-def]
+    """Quotes with the tagger's spans given by hand: label -> the words it marked."""
+    from tasks.entities import extract_entities
+    from tasks.quotes import extract_quotes
+
+    tagged = []
+    for label, words in spans.items():
+        start = text.index(words)
+        tagged.append((label, start, start + len(words)))
+    doc = nlp(text)
+    return extract_quotes(doc, *extract_entities(doc), tagged)
+
+
+TAGGED_TEXT = "Senator Jane Ruiz is pushing for a ban on the sale of assault weapons in the state."
+TAGGED_CONTENT = "a ban on the sale of assault weapons in the state"
+
+
+@pytest.mark.slow
+def test_tagged_content_with_a_cue_becomes_a_quote(nlp) -> None:
+    from tasks.quotes import CONFIDENCE
+
+    assert quotes_of(nlp, TAGGED_TEXT) == []  # no rule knows "pushing for"
+    spans = {"CONTENT": TAGGED_CONTENT, "CUE": "is pushing for"}
+    quote = only(tagged_quotes_of(nlp, TAGGED_TEXT, spans))
+    assert (quote.kind, quote.quote_text, quote.cue) == ("indirect", TAGGED_CONTENT, "pushing")
+    assert quote.speaker_name == "Jane Ruiz"
+    assert (quote.confidence, quote.found_by) == (CONFIDENCE["tagged"], "tagger")
+    check_invariants(TAGGED_TEXT, [quote])
+
+
+@pytest.mark.slow
+def test_tagged_content_needs_a_cue_next_to_it(nlp) -> None:
+    assert tagged_quotes_of(nlp, TAGGED_TEXT, {"CONTENT": TAGGED_CONTENT}) == []
+    # Four tokens (". Her office is") between the Content and the cue: another statement's cue.
+    far = TAGGED_TEXT + " Her office is pushing for hearings after the summer recess in the fall."
+    spans = {"CONTENT": TAGGED_CONTENT, "CUE": "pushing for hearings"}
+    assert tagged_quotes_of(nlp, far, spans) == []
+
+
+@pytest.mark.slow
+def test_tagged_content_needs_a_speaker(nlp) -> None:
+    text = "The ban on the sale of assault weapons is expected to pass in the spring."
+    spans = {"CONTENT": "to pass in the spring", "CUE": "is expected"}
+    assert tagged_quotes_of(nlp, text, spans) == []
+
+
+@pytest.mark.slow
+def test_tagged_content_never_replaces_a_rule_quote(nlp) -> None:
+    text = "Jane Ruiz said that the ban would pass in the spring."
+    ruled = only(quotes_of(nlp, text))
+    assert ruled.found_by == "rule"
+    spans = {"CONTENT": "the ban would pass", "CUE": "said"}
+    assert tagged_quotes_of(nlp, text, spans) == [ruled]
+
+
+def test_attribution_tagger_is_off_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tasks import attribution_model
+
+    for setting in (None, "", "off", "OFF"):
+        if setting is None:
+            monkeypatch.delenv(attribution_model.MODEL_ENV, raising=False)
+        else:
+            monkeypatch.setenv(attribution_model.MODEL_ENV, setting)
+        assert attribution_model.model_path() is None
+        assert attribution_model.tag(["One text.", "Another."]) == [(), ()]
+
+
+def test_attribution_tagger_missing_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tasks import attribution_model
+
+    monkeypatch.setenv(attribution_model.MODEL_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="no spaCy pipeline there"):
+        attribution_model.check()

@@ -152,3 +152,19 @@ def _try_lock(path: str) -> str:
             return "acquired"
     except warehouse.RunLocked as exc:
         return str(exc)
+
+
+def test_parts_written_before_a_column_existed_still_load(tmp_path: Path) -> None:
+    """A column added to the contract later (quotes.found_by, 2026-11-30) is missing from the
+    Parquet parts of older runs: those rows load with NULL there, even when no part has it."""
+    import pyarrow.parquet as pq
+
+    _write_run(tmp_path, "r1", 3)
+    [part] = (tmp_path / "parquet" / "articles" / "run=r1").glob("*.parquet")
+    pq.write_table(pq.read_table(part).drop_columns(["standfirst"]), part)
+    assert warehouse.load(tmp_path).runs_loaded == ["r1"]
+    con = duckdb.connect(str(tmp_path / "whosaid.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(standfirst) FROM articles").fetchone() == (3, 0)
+    finally:
+        con.close()

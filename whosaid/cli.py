@@ -111,13 +111,15 @@ def ingest(
 ) -> None:
     """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
     from flows.ingest import ingest_with
+    from tasks import attribution_model
     from tasks.settings import from_env
     from tasks.sources import SourceError, check_sources
     from tasks.warehouse import ChecksFailed, PartsMissing, RunLocked
 
     try:
         check_sources(sources)
-    except SourceError as exc:
+        attribution_model.check()
+    except (SourceError, FileNotFoundError) as exc:
         _fail(str(exc))
     parquet_url = _parquet_url(parquet_url)
     n_workers = workers if workers is not None else from_env().workers
