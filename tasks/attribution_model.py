@@ -7,9 +7,9 @@ attributions in PolNeAR are cued by other words ("backing", "voted for", "is pus
 marks Content, Cue and Source spans in raw text, and ``tasks.quotes`` adds the Contents no rule
 found that have a tagged cue next to them and a speaker.
 
-Off by default, for two reasons measured in docs/quotes.md: on PolNeAR dev the additions are
-right about 0.6 of the time, so they buy recall with precision, and PolNeAR states no licence
-for its data, so whosaid ships no model trained on it. ``WHOSAID_ATTRIBUTION_MODEL=<folder>``
+Off by default, for two reasons given in docs/quotes.md: on PolNeAR dev the additions are
+right 0.65 of the time, so they buy recall with precision, and PolNeAR states no licence for
+its data, so whosaid ships no model trained on it. ``WHOSAID_ATTRIBUTION_MODEL=<folder>``
 (a spaCy pipeline whose entity labels are CONTENT, CUE and SOURCE) turns it on.
 """
 
