@@ -196,7 +196,7 @@ def cue_class(cue: str | None) -> str:
         ("speech verb", quotes.speech_verb_forms()),
         ("according to", {"according"}),
         ("speech noun", quotes.speech_noun_forms()),
-        ("belief or wish", quotes.attitude_verb_forms()),
+        ("belief or wish", quotes.attitude_verb_forms() | quotes.stance_adjective_forms()),
         ("object or preposition verb", quotes.object_verb_forms() | set(quotes.prep_verb_forms())),
         ("poll", quotes.poll_noun_forms()),
     )

@@ -128,6 +128,7 @@ def test_bench_quick_report(tmp_path: Path) -> None:
         ("told reporters", "speech verb"),
         ("’s according to", "according to"),
         ("believes", "belief or wish"),
+        ("was not confident", "belief or wish"),
         ("was referring to", "object or preposition verb"),
         ("voted for", "outside the lexicons"),
         ("seemed", "outside the lexicons"),

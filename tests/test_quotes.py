@@ -787,6 +787,19 @@ def test_that_clause_hung_on_the_addressee(nlp) -> None:
     assert (quote.speaker_name, quote.cue) == ("Lena Brandt", "told")
 
 
+@pytest.mark.slow
+def test_stance_adjective_is_an_attitude(nlp) -> None:
+    from tasks.quotes import CONFIDENCE
+
+    text = "Ms Okafor is confident that the levy will pass before the summer."
+    quote = only(quotes_of(nlp, text))
+    assert quote.quote_text == "that the levy will pass before the summer"
+    assert (quote.cue, quote.speaker_name) == ("confident", "Okafor")
+    assert quote.confidence == CONFIDENCE["attitude"]
+    # The same adjective with no clause after it reports nothing.
+    assert quotes_of(nlp, "Ms Okafor is confident.") == []
+
+
 # -- the optional attribution tagger's spans (tasks/attribution_model.py) ---------------------
 
 
