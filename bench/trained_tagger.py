@@ -7,8 +7,8 @@ each token to at most one attribution, so the spans hardly overlap (24 of 60,352
 
 - 90% of train is training data; the last 10% of train (by name) picks the best checkpoint, so
   dev is seen only when it is scored.
-- Each predicted Content becomes a quote, its speaker the nearest predicted Source within
-  ``SOURCE_WINDOW`` tokens.
+- Alone, each predicted Content becomes a quote, its speaker the nearest predicted Source
+  within ``tasks.quotes.TAGGED_SOURCE_WINDOW`` tokens.
 - The tagger is scored on dev alone, and beside the rules as whosaid runs it when
   ``WHOSAID_ATTRIBUTION_MODEL`` names a model (``tasks.attribution_model``): its Contents that
   overlap no rule quote, have a predicted Cue next to them and a resolvable speaker are added.
@@ -33,12 +33,9 @@ from typing import Any
 
 import eval_quotes
 
+from tasks import quotes
+
 LABELS = ("Content", "Cue", "Source")
-# A predicted Source further than this (tokens) from a Content is not its speaker: about two
-# sentences of news prose, so "X said" two sentences on does not speak for it.
-SOURCE_WINDOW = 40
-# A predicted Cue this close (tokens) to a Content's edge counts as its cue ("said that ...").
-CUE_WINDOW = 3
 HOLDOUT_SHARE = 0.1
 
 
@@ -127,7 +124,7 @@ def tagged_quotes(model: Path, articles: list[Any]) -> dict[str, list[dict[str, 
         preds = []
         for content in by["CONTENT"]:
             source = min(by["SOURCE"], key=lambda s: gap(s, content), default=None)
-            if source is not None and gap(source, content) > SOURCE_WINDOW:
+            if source is not None and gap(source, content) > quotes.TAGGED_SOURCE_WINDOW:
                 source = None
             preds.append(
                 {
@@ -136,7 +133,6 @@ def tagged_quotes(model: Path, articles: list[Any]) -> dict[str, list[dict[str, 
                     "speaker_name": None,
                     "start": content.start_char,
                     "end": content.end_char,
-                    "cue_next": any(gap(c, content) <= CUE_WINDOW for c in by["CUE"]),
                 }
             )
         out[article.article_id] = preds
