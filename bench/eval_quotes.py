@@ -26,6 +26,7 @@ with those words, as PolNeAR's Content and Source spans run.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -176,34 +177,30 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
 # What kind of word cues each gold attribution, first match wins: the lexicons whosaid's rules
 # read, then PolNeAR's attributions cued by anything else ("backing", "seemed", "voted for",
 # "is expected to"), which no lexicon lists. Recall per class says where the misses are.
-CUE_CLASSES = (
-    "speech verb",
-    "according to",
-    "speech noun",
-    "belief or wish",
-    "object or preposition verb",
-    "poll",
-    "outside the lexicons",
-)
+OUTSIDE = "outside the lexicons"
 
 
-def cue_class(cue: str | None) -> str:
-    """The class of a gold Cue text (``CUE_CLASSES``), from the words in it."""
+@functools.cache
+def cue_classes() -> tuple[tuple[str, frozenset[str]], ...]:
+    """(class, the word forms that put a Cue in it), in the order they are tried."""
     from tasks import quotes  # noqa: PLC0415
 
-    words = re.findall(r"[\w’']+", (cue or "").lower())
-    tests = (
+    return (
         ("speech verb", quotes.speech_verb_forms()),
-        ("according to", {"according"}),
+        ("according to", frozenset({"according"})),
         ("speech noun", quotes.speech_noun_forms()),
         ("belief or wish", quotes.attitude_verb_forms() | quotes.stance_adjective_forms()),
         ("object or preposition verb", quotes.object_verb_forms() | set(quotes.prep_verb_forms())),
-        ("poll", quotes.poll_noun_forms()),
     )
-    for name, forms in tests:
+
+
+def cue_class(cue: str | None) -> str:
+    """The class of a gold Cue text, from the words in it (``cue_classes``, else ``OUTSIDE``)."""
+    words = re.findall(r"[\w’']+", (cue or "").lower())
+    for name, forms in cue_classes():
         if any(w in forms for w in words):
             return name
-    return "outside the lexicons"
+    return OUTSIDE
 
 
 def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]) -> dict:
@@ -211,7 +208,7 @@ def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[
     if they were the whole gold (so precision means nothing here and is not reported)."""
     out = {}
     total = sum(len(rels) for rels in gold.values())
-    for name in CUE_CLASSES:
+    for name in [name for name, _ in cue_classes()] + [OUTSIDE]:
         part = {a: [g for g in rels if cue_class(g["cue"]) == name] for a, rels in gold.items()}
         n = sum(len(rels) for rels in part.values())
         if n:
