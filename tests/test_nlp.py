@@ -131,3 +131,45 @@ def test_articles_in_other_languages_get_no_nlp() -> None:
     assert found[0].entities == () and found[0].quotes == () and found[0].mentions == ()
     for analysis in found[1:]:
         assert [q.speaker_name for q in analysis.quotes] == ["Margaret Hollis"]
+
+
+@pytest.mark.slow
+def test_a_tagger_named_in_the_environment_adds_its_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole path of the optional tagger: WHOSAID_ATTRIBUTION_MODEL names a spaCy pipeline,
+    analyse_articles runs it beside the parse, extract_quotes takes its Content. A tiny tagger
+    trained here on the one sentence stands in for a real one."""
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed
+
+    from tasks.attribution_model import MODEL_ENV
+
+    text = "Senator Jane Ruiz is pushing for a ban on the sale of assault weapons in the state."
+    marked = (
+        ("SOURCE", "Senator Jane Ruiz"),
+        ("CUE", "is pushing for"),
+        ("CONTENT", "a ban on the sale of assault weapons in the state"),
+    )
+    fix_random_seed(0)
+    tagger = spacy.blank("en")
+    tagger.add_pipe("ner")
+    entities = [
+        (text.index(words), text.index(words) + len(words), label) for label, words in marked
+    ]
+    example = Example.from_dict(tagger.make_doc(text), {"entities": entities})
+    optimizer = tagger.initialize(lambda: [example])
+    for _ in range(150):
+        tagger.update([example], sgd=optimizer, drop=0.0)
+    assert [(e.label_, e.text) for e in tagger(text).ents] == list(marked)
+    tagger.to_disk(tmp_path / "tagger")
+
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    [rules_only] = nlp_mod.analyse_articles([_article("a", text, "en")])
+    assert rules_only.quotes == ()
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "tagger"))
+    [with_tagger] = nlp_mod.analyse_articles([_article("a", text, "en")])
+    [quote] = with_tagger.quotes
+    assert (quote.found_by, quote.speaker_name, quote.cue) == ("tagger", "Jane Ruiz", "pushing")
+    assert quote.quote_text == marked[2][1]
