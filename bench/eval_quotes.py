@@ -206,10 +206,14 @@ def cue_class(cue: str | None) -> str:
 def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]) -> dict:
     """Share of the gold and recall within it, per cue class: each class's relations scored as
     if they were the whole gold (so precision means nothing here and is not reported)."""
-    out = {}
+    classes = {a: [cue_class(g["cue"]) for g in rels] for a, rels in gold.items()}
     total = sum(len(rels) for rels in gold.values())
+    out = {}
     for name in [name for name, _ in cue_classes()] + [OUTSIDE]:
-        part = {a: [g for g in rels if cue_class(g["cue"]) == name] for a, rels in gold.items()}
+        part = {
+            a: [g for g, c in zip(rels, classes[a], strict=True) if c == name]
+            for a, rels in gold.items()
+        }
         n = sum(len(rels) for rels in part.values())
         if n:
             out[name] = {"n": n, "share": n / total, "R": score.quote_scores(part, ours)["R"]}
