@@ -10,7 +10,8 @@ The text comes from PolNeAR (``../shared/eval/polnear/{train,dev}/text``), the s
 adjacent pair sometimes swapped), plus paragraphs from other articles worth at least 40% of those
 words; numbers nudged, a date drawn from a year, one of 40 outlets and a unique URL. Two articles
 from one base share 22% of their word 5-shingles on average (measured on 10,000 articles), far
-from the 0.8 Jaccard at which near-duplicate detection (``tasks/dedupe.py``) merges them; after
+from the 0.8 Jaccard at which near-duplicate detection (``tasks/store/dedupe.py``) merges them;
+after
 cleaning, about 0.5% still come out as near duplicates (9 of 2,000), about what a real crawl has
 at the least. The borrowed paragraphs make exact repeats practically impossible. Nothing is
 written inside the repo except, if asked, ``bench/out/`` (git-ignored).

@@ -1,4 +1,4 @@
-"""Peak RSS of the dedupe state (tasks/dedupe.py: DedupeState) as articles are added.
+"""Peak RSS of the dedupe state (tasks/store/dedupe.py: DedupeState) as articles are added.
 
     .venv/bin/python bench/dedupe_rss.py --articles 200000
 

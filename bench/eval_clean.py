@@ -5,7 +5,7 @@
 Prints markdown tables. Bodies are scored with the project's scorer (``score.shingle_prf``:
 4-word shingles, averaged per-document P and R). Two ways of reading a page are measured:
 
-- **HTML mode**: ``tasks.html.extract_html`` over the raw page.
+- **HTML mode**: ``tasks.clean.html.extract_html`` over the raw page.
 - **text mode**: the page's visible text in page order (BeautifulSoup after removing script,
   style, noscript and template; ``get_text("\\n")``; stripped non-empty lines joined by blank
   lines) through ``normalize_text`` + ``clean_text_dump``, bodies joined if it splits.
@@ -32,9 +32,9 @@ SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
 sys.path.insert(0, str(ROOT))
 
-from tasks.clean import clean_text_dump  # noqa: E402
-from tasks.html import extract_html  # noqa: E402
-from tasks.normalize import normalize_text  # noqa: E402
+from tasks.clean.html import extract_html  # noqa: E402
+from tasks.clean.normalize import normalize_text  # noqa: E402
+from tasks.clean.text_dump import clean_text_dump  # noqa: E402
 
 
 def _score_module():  # type: ignore[no-untyped-def]

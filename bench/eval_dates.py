@@ -19,7 +19,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from tasks.dates import parse_date, published_from_text
+from tasks.clean.dates import parse_date, published_from_text
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear"
 

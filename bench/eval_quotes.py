@@ -1,6 +1,7 @@
 """Quote extraction on PolNeAR: whosaid's NLP stage against textacy's baseline, with speed.
 
-Builds ``Article`` records from a PolNeAR split, runs them through ``tasks.nlp.analyse_articles``
+Builds ``Article`` records from a PolNeAR split, runs them through
+``tasks.nlp.analyse.analyse_articles``
 (the NLP stage the flow runs), and scores the quotes with ``score.quote_scores`` from
 ``../shared/eval``. textacy's ``direct_quotations`` over the same spaCy docs is the baseline.
 Speed is words per second of ``analyse_articles`` relative to spaCy's own ``nlp.pipe`` over the
@@ -224,7 +225,7 @@ def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
     """whosaid's parse of each article, kept in ``cache`` as a DocBin (parsed on first use)."""
     from spacy.tokens import DocBin  # noqa: PLC0415
 
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     nlp = load_nlp()
     cache.mkdir(parents=True, exist_ok=True)
@@ -245,7 +246,7 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks import attribution_model, entities, quotes
+    from tasks.nlp import attribution_model, entities, quotes
 
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
@@ -275,7 +276,7 @@ def _lemmatizer() -> Any:
     """The English model's rule lemmatizer as a callable on finished docs."""
     import importlib  # noqa: PLC0415
 
-    from tasks.nlp import MODEL_PACKAGES
+    from tasks.nlp.analyse import MODEL_PACKAGES
 
     for name in MODEL_PACKAGES:
         try:
@@ -291,7 +292,7 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks.nlp import analyse_articles, load_nlp
+    from tasks.nlp.analyse import analyse_articles, load_nlp
 
     articles, gold = load_articles(split, limit)
     nlp = load_nlp()

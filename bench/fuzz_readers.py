@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from tasks.ingest.readers import Reader  # noqa: E402
 from tasks.model import RawRecord, Reject  # noqa: E402
-from tasks.readers import Reader  # noqa: E402
 from tests.hostile.test_fuzz_loaders import VALID, mutated  # noqa: E402
 
 

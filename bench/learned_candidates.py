@@ -28,7 +28,7 @@ from typing import Any
 
 import eval_quotes
 
-from tasks import quotes
+from tasks.nlp import quotes
 
 # Dependencies under which a word's reported content hangs (spaCy's English labels).
 CHILD_DEPS = frozenset(

@@ -2,7 +2,8 @@
 
     python bench/nlp_prototype.py --corpus bench/out/c2k --articles 200 --rounds 3
 
-The current stage (``tasks.nlp.analyse_articles``) runs tok2vec, tagger, parser, attribute_ruler
+The current stage (``tasks.nlp.analyse.analyse_articles``) runs tok2vec, tagger, parser,
+attribute_ruler
 and NER over every sentence. Prototype B ("two-pass") starts from this: the extractors need a parse
 only where speech is reported; NER is needed everywhere (speakers named earlier are resolved
 later). So:
@@ -40,8 +41,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks import dates, entities, nlp, quotes  # noqa: E402
+from tasks import quotes  # noqa: E402
+from tasks.clean import dates
 from tasks.model import Analysis, Article  # noqa: E402
+from tasks.nlp import analyse as nlp
+from tasks.nlp import entities
 
 QUOTE_MARKS = set('"“”„«»')
 
@@ -154,7 +158,8 @@ class TagToPos:
 
 
 def fast_pos_model():  # type: ignore[no-untyped-def]
-    """``tasks.nlp.load_nlp()``'s pipeline with the attribute_ruler (a Matcher over 179 patterns)
+    """``tasks.nlp.analyse.load_nlp()``'s pipeline with the attribute_ruler (a Matcher over 179
+    patterns)
     swapped for ``TagToPos``."""
     from spacy.language import Language
 
@@ -217,7 +222,7 @@ class TwoPass:
 
 
 def extract(doc: Any, published: datetime | None, article_id: str) -> Analysis:
-    """The extraction half of ``tasks.nlp.analyse_articles``, over any Doc."""
+    """The extraction half of ``tasks.nlp.analyse.analyse_articles``, over any Doc."""
     clusters, mentions = entities.extract_entities(doc)
     found = quotes.extract_quotes(doc, clusters, mentions)
     when = tuple(dates.said_on(doc, q, published) for q in found)

@@ -6,7 +6,8 @@ makes them fast.
 
 A synthetic warehouse is generated directly (no NLP): articles over one year and 40 outlets,
 quotes with Zipf-distributed speakers (a few very quoted people, a long tail, as in news), through
-the real DDL (``tasks.warehouse.ensure_schema``) and views (``create_views``). The same data is then
+the real DDL (``tasks.store.warehouse.ensure_schema``) and views (``create_views``). The same data
+is then
 laid out several ways and both questions are timed on each:
 
 - who_said_what for one speaker (a top speaker, a mid-ranked and a rare one), all rows fetched;
@@ -122,7 +123,8 @@ def build_native(path: Path, art: pa.Table, quo: pa.Table, layout: str) -> float
     con.register("art_in", art)
     con.register("quo_in", quo)
     for name, table in (("articles", ARTICLES), ("quotes", QUOTES)):
-        # As tasks.warehouse.load inserts: sorted in SQL by the table's sort_by, or as it came.
+        # As tasks.store.warehouse.load inserts: sorted in SQL by the table's sort_by, or as it
+        # came.
         order = (" ORDER BY " + ", ".join(table.sort_by)) if layout.startswith("sorted") else ""
         con.execute(f"INSERT INTO {name} SELECT * FROM {name[:3]}_in{order}")
     if "+index" in layout:

@@ -145,8 +145,8 @@ def timed() -> Iterator[list[float]]:
 
 
 def read_stage(sources: list[Path]) -> tuple[list[Any], list[Any]]:
+    from tasks.ingest.readers import Reader
     from tasks.model import Reject
-    from tasks.readers import Reader
 
     reader = Reader()
     records, rejects = [], []
@@ -161,9 +161,11 @@ def serial_stages(
 ) -> tuple[Run, list[str]]:
     """Every stage in this process, one after another, no Prefect: what each one costs (over the
     first ``limit`` records when given)."""
-    from tasks import dedupe, nlp, prepare, rows, warehouse
-    from tasks.ledger import Ledger
+    from tasks.clean import prepare
     from tasks.model import Article
+    from tasks.nlp import analyse as nlp
+    from tasks.store import dedupe, rows, warehouse
+    from tasks.store.ledger import Ledger
 
     stages: dict[str, float] = {}
     nlp.load_nlp()
@@ -214,7 +216,7 @@ def spacy_run(
     """spaCy's own pipe over ``bodies`` in this process: the reference (or ``model``'s pipe)."""
     import importlib
 
-    from tasks.nlp import MODEL_PACKAGES
+    from tasks.nlp.analyse import MODEL_PACKAGES
 
     for package in MODEL_PACKAGES if model is None else ():
         try:
@@ -234,7 +236,7 @@ def spacy_run(
 
 
 def _whosaid_model() -> Any:
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     return load_nlp()
 
@@ -246,7 +248,7 @@ def _pool_load(exclude: list[str]) -> None:
     global _POOL_MODEL
     import importlib
 
-    from tasks.nlp import MODEL_PACKAGES
+    from tasks.nlp.analyse import MODEL_PACKAGES
 
     for package in MODEL_PACKAGES:
         try:
@@ -277,7 +279,7 @@ def spacy_parallel(name: str, bodies: list[str], processes: int) -> Run:
 def load_seconds(wh: Path) -> float:
     """The DuckDB load of a finished run, timed on a copy of its Parquet (the flow's own report
     is written before its load)."""
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     copy = wh.parent / (wh.name + "-load")
     shutil.rmtree(copy, ignore_errors=True)
@@ -292,7 +294,7 @@ def load_seconds(wh: Path) -> float:
 def flow_run(sources: list[Path], workers: int, batch_size: int, wh: Path) -> Run:
     """The whole ``ingest`` flow, as ``whosaid ingest --workers N`` runs it."""
     from flows.ingest import ingest_with
-    from tasks.warehouse import ChecksFailed, committed_runs
+    from tasks.store.warehouse import ChecksFailed, committed_runs
 
     shutil.rmtree(wh, ignore_errors=True)
     flow = ingest_with(workers)
@@ -475,7 +477,7 @@ def throughput(args: argparse.Namespace) -> str:
                 bodies,
                 exclude=["attribute_ruler", "lemmatizer", "ner"],
             ),
-            # What whosaid asks of spaCy (tasks.nlp.load_nlp: no lemmatizer, the array
+            # What whosaid asks of spaCy (tasks.nlp.analyse.load_nlp: no lemmatizer, the array
             # attribute ruler), without the extraction that follows.
             spacy_run(
                 "whosaid's spaCy pipeline alone (load_nlp, no extraction)",
@@ -537,10 +539,11 @@ def _info(src: Path) -> dict[str, Any]:
 def stream_path(source: Path, mode: str, batch_size: int) -> dict[str, Any]:
     """Read → clean → dedupe in bounded batches, as the flow's process sees it (cleaning inline
     instead of on workers); nothing is kept but the ledger. Run in a fresh process per size."""
-    from tasks import dedupe, prepare
-    from tasks.ledger import Ledger
-    from tasks.prepare import batched
-    from tasks.readers import Reader
+    from tasks.clean import prepare
+    from tasks.clean.prepare import batched
+    from tasks.ingest.readers import Reader
+    from tasks.store import dedupe
+    from tasks.store.ledger import Ledger
 
     # The dedupe state as the flow keeps it (flows/ingest.py): on disk, in a scratch SQLite file.
     seen = dedupe.DedupeState()

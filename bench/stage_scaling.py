@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/stage_scaling.py --corpus /tmp/c2k --articles 300
 
-The same articles (read and cleaned as the flow does) go through ``tasks.nlp.analyse_articles``
+The same articles (read and cleaned as the flow does) go through
+``tasks.nlp.analyse.analyse_articles``
 once in one process, then split in two halves in two processes at once, each process having
 loaded spaCy before the clock starts; spaCy's full ``nlp.pipe`` gets the same treatment as the
 reference. If whosaid's stage scales like spaCy alone, whatever a 2-worker flow loses beyond
@@ -26,7 +27,7 @@ _WORK: Any = None
 
 def _load(kind: str) -> None:
     global _WORK
-    from tasks import nlp
+    from tasks.nlp import analyse as nlp
 
     if kind == "whosaid":
         nlp.load_nlp()
@@ -65,9 +66,9 @@ def main() -> None:
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--articles", type=int, default=300)
     args = p.parse_args()
-    from tasks import prepare
+    from tasks.clean import prepare
+    from tasks.ingest.readers import Reader
     from tasks.model import Article
-    from tasks.readers import Reader
 
     records = []
     for item in Reader().read_path(args.corpus, str(args.corpus)):

@@ -5,7 +5,8 @@
 Where the weights come from: the even-numbered ScrapingHub pages (position in id order, the
 cleaner's development half; ../shared/eval/scrapinghub), read as bench/eval_clean.py's text mode
 reads them (visible text, ``normalize_text``), cut into lines as ``clean_text_dump`` cuts them
-(``tasks.clean.page_line_features``). A line is labelled *article* when at least half of its
+(``tasks.clean.text_dump.page_line_features``). A line is labelled *article* when at least half of
+its
 words sit in a 4-word shingle (lower-cased word tokens, as ``score.shingle_prf`` makes them) that
 the gold body also holds; the shingles run across line ends, so a one-word line inside the
 article is the article's and the same word in a menu is not. Lines without a word are left out.
@@ -30,14 +31,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import eval_clean  # noqa: E402
 
-from tasks.clean import (  # noqa: E402
+from tasks.clean.normalize import normalize_text  # noqa: E402
+from tasks.clean.text_dump import (  # noqa: E402
     BAD_LINE_MIN_COST,
     LINE_FEATURE_NAMES,
     LINE_MODEL_PATH,
     page_line_features,
     text_length,
 )
-from tasks.normalize import normalize_text  # noqa: E402
 
 SHINGLE = 4
 # A line is the article's when at least this share of its words is covered by gold shingles.

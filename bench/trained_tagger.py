@@ -8,9 +8,9 @@ each token to at most one attribution, so the spans hardly overlap (24 of 60,352
 - 90% of train is training data; the last 10% of train (by name) picks the best checkpoint, so
   dev is seen only when it is scored.
 - Alone, each predicted Content becomes a quote, its speaker the nearest predicted Source
-  within ``tasks.quotes.TAGGED_SOURCE_WINDOW`` tokens.
+  within ``tasks.nlp.quotes.TAGGED_SOURCE_WINDOW`` tokens.
 - The tagger is scored on dev alone, and beside the rules as whosaid runs it when
-  ``WHOSAID_ATTRIBUTION_MODEL`` names a model (``tasks.attribution_model``): its Contents that
+  ``WHOSAID_ATTRIBUTION_MODEL`` names a model (``tasks.nlp.attribution_model``): its Contents that
   overlap no rule quote, have a predicted Cue next to them and a resolvable speaker are added.
 - Last, the rules' own quotes are split by whether the tagger has a Content matching them, to
   see whether it could serve as a filter instead.
@@ -33,7 +33,7 @@ from typing import Any
 
 import eval_quotes
 
-from tasks import quotes
+from tasks.nlp import quotes
 
 LABELS = ("Content", "Cue", "Source")
 HOLDOUT_SHARE = 0.1
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
     model = args.model or train(args.cache, args.out, args.max_steps)
     articles, gold = eval_quotes.load_articles("dev", None)
-    # The product's own merge (tasks.quotes), with the tagger off and then on.
+    # The product's own merge (tasks.nlp.quotes), with the tagger off and then on.
     os.environ[attribution_model.MODEL_ENV] = "off"
     rules = eval_quotes.cached_run("dev", None, args.cache)["predictions"]
     os.environ[attribution_model.MODEL_ENV] = str(model)

@@ -13,12 +13,12 @@ from prefect import get_run_logger
 from prefect.context import FlowRunContext
 
 from flows import steps
-from tasks import rows, warehouse
-from tasks.ledger import Ledger
+from tasks.clean.prepare import batched
+from tasks.ingest.readers import Item
 from tasks.model import Article, RawRecord, Reject
-from tasks.prepare import batched
-from tasks.readers import Item
 from tasks.settings import Settings
+from tasks.store import rows, warehouse
+from tasks.store.ledger import Ledger
 
 
 @dataclass

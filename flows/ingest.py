@@ -20,13 +20,14 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows import report, steps
 from flows.engine import Timings, run_batches
-from tasks import attribution_model, dedupe, rows, warehouse
-from tasks import incremental as incremental_mod
 from tasks import settings as settings_mod
-from tasks import sources as source_io
-from tasks.fetch import redact
-from tasks.ledger import Ledger
-from tasks.readers import Reader
+from tasks.ingest import incremental as incremental_mod
+from tasks.ingest import sources as source_io
+from tasks.ingest.fetch import redact
+from tasks.ingest.readers import Reader
+from tasks.nlp import attribution_model
+from tasks.store import dedupe, rows, warehouse
+from tasks.store.ledger import Ledger
 
 
 @flow(name="whosaid-ingest", log_prints=True, task_runner=ProcessPoolTaskRunner())

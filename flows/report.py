@@ -18,9 +18,9 @@ from prefect.artifacts import (
 from prefect.context import FlowRunContext
 
 from flows.engine import Timings
-from tasks import fetch
-from tasks.ledger import Ledger
-from tasks.warehouse import LoadResult
+from tasks.ingest import fetch
+from tasks.store.ledger import Ledger
+from tasks.store.warehouse import LoadResult
 
 SUMMARY_KEY = "whosaid-run-summary"
 REPORT_KEY = "whosaid-run-report"

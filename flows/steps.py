@@ -13,9 +13,12 @@ from pathlib import Path
 
 from prefect import task
 
-from tasks import fetch, nlp, prepare, rows, warehouse
+from tasks.clean import prepare
+from tasks.ingest import fetch
 from tasks.model import Article, RawRecord, Reject
+from tasks.nlp import analyse as nlp
 from tasks.settings import Limits
+from tasks.store import rows, warehouse
 
 
 def _worth_retrying(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]

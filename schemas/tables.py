@@ -268,7 +268,7 @@ QUOTES = Table(
             col(
                 "found_by",
                 pa.string(),
-                "rule (tasks/quotes.py) or tagger (the optional trained attribution tagger, "
+                "rule (tasks/nlp/quotes.py) or tagger (the optional trained attribution tagger, "
                 "WHOSAID_ATTRIBUTION_MODEL, confidence 0.65). NULL in rows of runs made before "
                 "the column existed (2026-11-30), which are all rule.",
             ),

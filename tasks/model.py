@@ -121,7 +121,7 @@ class Quote:
     # For a quote split by its cue ("A," he said, "B."): each piece's (start, end); quote_text
     # is the pieces joined by a space. Empty when the quote is one piece.
     segments: tuple[tuple[int, int], ...] = ()
-    # "rule" (tasks/quotes.py) or "tagger" (the optional attribution tagger).
+    # "rule" (tasks/nlp/quotes.py) or "tagger" (the optional attribution tagger).
     found_by: str = "rule"
 
 

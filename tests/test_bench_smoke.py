@@ -35,8 +35,8 @@ def test_corpus_formats(tmp_path: Path, fmt: str) -> None:
         import corpus
     finally:
         sys.path.remove(str(BENCH))
+    from tasks.ingest.readers import Reader
     from tasks.model import Reject
-    from tasks.readers import Reader
 
     info = corpus.build(tmp_path / "c", fmt, articles=12, per_file=5)
     assert info["articles"] == 12 and info["disk_bytes"] > 0

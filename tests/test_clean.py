@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean import (
+from tasks.clean.normalize import normalize_text
+from tasks.clean.text_dump import (
     LINE_FEATURE_NAMES,
     clean_text_dump,
     is_box_heading,
@@ -27,7 +28,6 @@ from tasks.clean import (
     teaser_rail_lines,
     text_length,
 )
-from tasks.normalize import normalize_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"

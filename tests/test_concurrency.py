@@ -20,7 +20,7 @@ from integration.procs import BIN, ROOT, Proc, wait_for
 from integration.runs import DATA_TABLES, api_env, counts, run_inline
 
 from flows import steps
-from tasks import warehouse
+from tasks.store import warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 

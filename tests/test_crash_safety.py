@@ -16,7 +16,7 @@ from integration.procs import BIN, ROOT, wait_for
 from integration.runs import api_env, counts, run_inline
 
 from flows.ingest import ingest_with
-from tasks import warehouse
+from tasks.store import warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 

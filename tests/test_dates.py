@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.dates import (
+from tasks.clean.dates import (
     find_published_in_text,
     parse_date,
     published_from_text,
@@ -282,7 +282,7 @@ PUBLISHED = datetime(2016, 9, 14, 18, 0, tzinfo=UTC)  # a Wednesday
 
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     return load_nlp()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.dedupe import DedupeState, NearDuplicateIndex, shingles
+from tasks.store.dedupe import DedupeState, NearDuplicateIndex, shingles
 
 STORY = [
     "The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "
@@ -202,7 +202,7 @@ def test_removed_articles_are_no_longer_canonical(tmp_path: Path) -> None:
 def test_a_failed_batch_leaves_the_dedupe_state(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from tasks.ledger import Ledger
+    from tasks.store.ledger import Ledger
     from tests.test_warehouse import _article
 
     def article(article_id: str, body: str):  # type: ignore[no-untyped-def]

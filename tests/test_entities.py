@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from tasks.entities import canonical_words, strip_honorifics
+from tasks.nlp.entities import canonical_words, strip_honorifics
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     return load_nlp()
 
 
 def entities(nlp, text: str):  # type: ignore[no-untyped-def]
-    from tasks.entities import extract_entities
+    from tasks.nlp.entities import extract_entities
 
     return extract_entities(nlp(text))
 

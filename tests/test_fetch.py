@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.fetch import FetchError, PermanentFetchError, check_url, fetch, redact
+from tasks.ingest.fetch import FetchError, PermanentFetchError, check_url, fetch, redact
 from tasks.settings import Limits
 
 BODY = b'{"title": "T", "text": "Fetched body."}\n'

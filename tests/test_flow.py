@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_with
-from tasks.sources import SourceError
+from tasks.ingest.sources import SourceError
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -158,7 +158,7 @@ def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_attribution_tagger_stops_the_run_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasks.attribution_model import MODEL_ENV
+    from tasks.nlp.attribution_model import MODEL_ENV
 
     monkeypatch.setenv(MODEL_ENV, str(tmp_path / "no-model"))
     with pytest.raises(FileNotFoundError, match="no spaCy pipeline there"):

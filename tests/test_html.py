@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tasks.html import extract_html, visible_text
+from tasks.clean.html import extract_html, visible_text
 
 PARAGRAPHS = [
     "The harbour board agreed on Monday to delay the sale of the old ferry terminal, after a "

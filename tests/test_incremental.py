@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks import incremental as inc
-from tasks.fetch import fetch
+from tasks.ingest import incremental as inc
+from tasks.ingest.fetch import fetch
+from tasks.ingest.readers import Reader
+from tasks.ingest.sources import iter_items, source_files, walk_files
 from tasks.model import Reject
-from tasks.readers import Reader
-from tasks.sources import iter_items, source_files, walk_files
 
 
 def _records(path: Path, n: int, tag: str = "") -> None:

@@ -1,4 +1,5 @@
-"""tasks/nlp.py and tasks/tag_rules.py: the pipeline whosaid runs, and the array attribute ruler
+"""tasks/nlp/analyse.py and tasks/nlp/tag_rules.py: the pipeline whosaid runs, and the array
+attribute ruler
 checked token for token against the model's own attribute_ruler."""
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import numpy as np
 import pytest
 from spacy.attrs import DEP, HEAD, MORPH, POS, TAG
 
-from tasks import nlp as nlp_mod
-from tasks import tag_rules
 from tasks.model import Article
+from tasks.nlp import analyse as nlp_mod
+from tasks.nlp import tag_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -144,7 +145,7 @@ def test_a_tagger_named_in_the_environment_adds_its_quotes(
     from spacy.training import Example
     from spacy.util import fix_random_seed
 
-    from tasks.attribution_model import MODEL_ENV
+    from tasks.nlp.attribution_model import MODEL_ENV
 
     text = "Senator Jane Ruiz is pushing for a ban on the sale of assault weapons in the state."
     marked = (

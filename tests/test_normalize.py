@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.normalize import detect_language, normalize_text
+from tasks.clean.normalize import detect_language, normalize_text
 
 
 @pytest.mark.parametrize(

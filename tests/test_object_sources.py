@@ -11,10 +11,10 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from tasks.incremental import SourceTracker
+from tasks.ingest.incremental import SourceTracker
+from tasks.ingest.readers import Reader
+from tasks.ingest.sources import SourceError, check_sources, is_object_url, iter_items, source_files
 from tasks.model import Reject
-from tasks.readers import Reader
-from tasks.sources import SourceError, check_sources, is_object_url, iter_items, source_files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

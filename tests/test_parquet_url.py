@@ -14,7 +14,8 @@ import fsspec
 import pytest
 
 from schemas.tables import BY_NAME
-from tasks import rows, settings, warehouse
+from tasks import settings
+from tasks.store import rows, warehouse
 from tests.test_warehouse import _article
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

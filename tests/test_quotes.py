@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tasks.model import Quote
-from tasks.quotes import _inflect, find_quoted_spans
+from tasks.nlp.quotes import _inflect, find_quoted_spans
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -66,14 +66,14 @@ def test_inflect(entry: tuple[str, ...], forms: set[str]) -> None:
 
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     return load_nlp()
 
 
 def quotes_of(nlp, text: str) -> list[Quote]:  # type: ignore[no-untyped-def]
-    from tasks.entities import extract_entities
-    from tasks.quotes import extract_quotes
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.quotes import extract_quotes
 
     doc = nlp(text)
     clusters, mentions = extract_entities(doc)
@@ -479,7 +479,7 @@ ATTITUDES = [
 def test_attitudes_are_indirect_quotes_below_speech(
     nlp, text: str, content: str, speaker: str, cue: str
 ) -> None:
-    from tasks.quotes import CONFIDENCE
+    from tasks.nlp.quotes import CONFIDENCE
 
     quotes = quotes_of(nlp, text)
     check_invariants(text, quotes)
@@ -640,7 +640,7 @@ def seed_body(name: str) -> str:
         pytest.skip(f"shared seeds absent: {path}")
     raw = path.read_text(encoding="utf-8")
     try:
-        from tasks.clean import clean_text_dump  # being written by another engineer
+        from tasks.clean.text_dump import clean_text_dump  # being written by another engineer
 
         extracted = clean_text_dump(raw)
         if extracted and extracted[0].body.strip():
@@ -724,8 +724,8 @@ def test_seed_nick_cohen(nlp) -> None:
 def test_indirect_cue_candidates_cover_every_cue(nlp) -> None:
     """_indirect_quotes only looks at the tokens _Article picks out by their lower-case form;
     every token one of its cue tests accepts must be among them."""
-    from tasks.entities import extract_entities
-    from tasks.quotes import (
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.quotes import (
         _Article,
         is_attitude_verb,
         is_object_cue_verb,
@@ -761,8 +761,8 @@ def test_extraction_keeps_no_doc_alive(nlp) -> None:
     import gc
     import weakref
 
-    from tasks.entities import extract_entities
-    from tasks.quotes import extract_quotes
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.quotes import extract_quotes
 
     doc = nlp('"The harbour will stay shut," Mr Berg said. Berg added that the fund was empty.')
     quotes = extract_quotes(doc, *extract_entities(doc))
@@ -789,7 +789,7 @@ def test_that_clause_hung_on_the_addressee(nlp) -> None:
 
 @pytest.mark.slow
 def test_stance_adjective_is_an_attitude(nlp) -> None:
-    from tasks.quotes import CONFIDENCE
+    from tasks.nlp.quotes import CONFIDENCE
 
     text = "Ms Okafor is confident that the levy will pass before the summer."
     quote = only(quotes_of(nlp, text))
@@ -800,13 +800,13 @@ def test_stance_adjective_is_an_attitude(nlp) -> None:
     assert quotes_of(nlp, "Ms Okafor is confident.") == []
 
 
-# -- the optional attribution tagger's spans (tasks/attribution_model.py) ---------------------
+# -- the optional attribution tagger's spans (tasks/nlp/attribution_model.py) ---------------------
 
 
 def tagged_quotes_of(nlp, text: str, spans: dict[str, str]) -> list[Quote]:  # type: ignore[no-untyped-def]
     """Quotes with the tagger's spans given by hand: label -> the words it marked."""
-    from tasks.entities import extract_entities
-    from tasks.quotes import extract_quotes
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.quotes import extract_quotes
 
     tagged = []
     for label, words in spans.items():
@@ -822,7 +822,7 @@ TAGGED_CONTENT = "a ban on the sale of assault weapons in the state"
 
 @pytest.mark.slow
 def test_tagged_content_with_a_cue_becomes_a_quote(nlp) -> None:
-    from tasks.quotes import CONFIDENCE
+    from tasks.nlp.quotes import CONFIDENCE
 
     assert quotes_of(nlp, TAGGED_TEXT) == []  # no rule knows "pushing for"
     spans = {"CONTENT": TAGGED_CONTENT, "CUE": "is pushing for"}
@@ -859,7 +859,7 @@ def test_tagged_content_never_replaces_a_rule_quote(nlp) -> None:
 
 
 def test_attribution_tagger_is_off_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tasks import attribution_model
+    from tasks.nlp import attribution_model
 
     for setting in (None, "", "off", "OFF"):
         if setting is None:
@@ -873,7 +873,7 @@ def test_attribution_tagger_is_off_unless_named(monkeypatch: pytest.MonkeyPatch)
 def test_attribution_tagger_missing_is_one_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from tasks import attribution_model
+    from tasks.nlp import attribution_model
 
     monkeypatch.setenv(attribution_model.MODEL_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="no spaCy pipeline there"):

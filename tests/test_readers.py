@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tasks.ingest.readers import Reader, decode, format_from_name, sniff
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader, decode, format_from_name, sniff
 from tasks.settings import Limits
 
 ARTICLE = "A headline here\n\nThe first paragraph says something.\n\nThe second one says more."

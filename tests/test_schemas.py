@@ -10,8 +10,8 @@ import pytest
 
 from schemas import ddl
 from schemas.tables import BY_NAME, TABLES
-from tasks import warehouse
-from tasks.rows import to_arrow
+from tasks.store import warehouse
+from tasks.store.rows import to_arrow
 
 REQUIRED = {
     "articles": [

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from tasks.utterances import cluster_utterances, normalise_text
+from tasks.store.utterances import cluster_utterances, normalise_text
 
 SCHEMA = pa.schema(
     [

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks import rows, warehouse
 from tasks.model import Article, Reject
+from tasks.store import rows, warehouse
 
 
 def _article(n: int) -> Article:

@@ -47,9 +47,9 @@ def _parquet_url(url: str | None) -> str | None:
     """The Parquet URL (given or from the environment), checked before anything runs: an
     unknown protocol or a missing filesystem package (s3fs) is a clear error, not a traceback
     from the middle of a run."""
-    from tasks.fetch import redact
+    from tasks.ingest.fetch import redact
     from tasks.settings import from_env
-    from tasks.warehouse import parquet_root
+    from tasks.store.warehouse import parquet_root
 
     url = url or from_env().parquet_url
     if url:
@@ -111,10 +111,10 @@ def ingest(
 ) -> None:
     """Read SOURCES, extract entities and quotes, and load them into the warehouse."""
     from flows.ingest import ingest_with
-    from tasks import attribution_model
+    from tasks.ingest.sources import SourceError, check_sources
+    from tasks.nlp import attribution_model
     from tasks.settings import from_env
-    from tasks.sources import SourceError, check_sources
-    from tasks.warehouse import ChecksFailed, PartsMissing, RunLocked
+    from tasks.store.warehouse import ChecksFailed, PartsMissing, RunLocked
 
     try:
         check_sources(sources)
@@ -166,8 +166,8 @@ def sql(
     """Run a SQL query (your own; read-only) and print the result."""
     import duckdb
 
-    from tasks.warehouse import WarehouseLocked
-    from tasks.warehouse import query as run_query
+    from tasks.store.warehouse import WarehouseLocked
+    from tasks.store.warehouse import query as run_query
 
     wh = _warehouse(warehouse)
     if not (wh / "whosaid.duckdb").exists():
@@ -196,8 +196,8 @@ def sql(
 @app.command()
 def load(warehouse: WarehouseOpt = None, parquet_url: ParquetUrlOpt = None) -> None:
     """Load Parquet written by earlier runs into DuckDB (after a deferred load)."""
-    from tasks.warehouse import ChecksFailed, PartsMissing, WarehouseLocked, run_lock
-    from tasks.warehouse import load as do_load
+    from tasks.store.warehouse import ChecksFailed, PartsMissing, WarehouseLocked, run_lock
+    from tasks.store.warehouse import load as do_load
 
     wh = _warehouse(warehouse)
     parquet_url = _parquet_url(parquet_url)
@@ -217,7 +217,7 @@ def load(warehouse: WarehouseOpt = None, parquet_url: ParquetUrlOpt = None) -> N
 @app.command()
 def check(warehouse: WarehouseOpt = None) -> None:
     """Run the data-quality checks against the warehouse."""
-    from tasks.warehouse import connect, run_checks
+    from tasks.store.warehouse import connect, run_checks
 
     con = connect(_warehouse(warehouse) / "whosaid.duckdb", read_only=True)
     try:

@@ -10,6 +10,6 @@ from typing import Any
 def dask_setup(worker: Any) -> None:
     import whosaid  # noqa: F401  (offline Prefect defaults, as in the flow's process)
 
-    from tasks.nlp import load_nlp
+    from tasks.nlp.analyse import load_nlp
 
     load_nlp()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
+from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader
 from tasks.settings import Limits
 
 # A fixed, small, reproducible budget: the whole hostile suite stays well under a minute in CI.

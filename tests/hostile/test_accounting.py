@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.ledger import Ledger
+from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader
+from tasks.store.ledger import Ledger
 from tests.hostile.conftest import ARTICLE, file_info, tar_bytes, warc_bytes, zip_bytes
 
 
@@ -101,7 +101,7 @@ CASES: dict[str, tuple[bytes, int, int, int]] = {
 
 def ledger_run(path: Path) -> Ledger:
     """What flows/engine.py does with each item, without Prefect."""
-    from tasks.prepare import prepare_record
+    from tasks.clean.prepare import prepare_record
 
     ledger = Ledger()
     for item in Reader().read_path(path):
@@ -115,7 +115,7 @@ def ledger_run(path: Path) -> Ledger:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loader_and_ledger_balance(tmp_path: Path, name: str) -> None:
-    pytest.importorskip("tasks.clean")
+    pytest.importorskip("tasks.clean.text_dump")
     data, good, dups, min_rejects = CASES[name]
     (tmp_path / name).write_bytes(data)
     ledger = ledger_run(tmp_path / name)
@@ -136,7 +136,7 @@ def run_flow(sources: list[str], wh: Path) -> dict:
 
 
 def warehouse_rejects(wh: Path) -> list[tuple[str, str]]:
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     _, rows = warehouse.query(wh, "SELECT source_locator, reason FROM rejects ORDER BY 1")
     return rows

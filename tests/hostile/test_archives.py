@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader
 from tasks.settings import Limits
 from tests.hostile.conftest import (
     ARTICLE,

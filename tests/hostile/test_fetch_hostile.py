@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks.fetch import FetchError, fetch, redact, redact_text
+from tasks.ingest.fetch import FetchError, fetch, redact, redact_text
+from tasks.ingest.readers import Reader
+from tasks.ingest.sources import iter_items
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader
 from tasks.settings import Limits
-from tasks.sources import iter_items
 from tests.hostile.conftest import check_items, gzip_of_zeros
 
 USER, SECRET = "newsroom", "s3cret-Pa55"
@@ -236,7 +236,7 @@ def quick_fetch_task(monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect import task
 
     from flows import steps
-    from tasks import fetch as fetch_mod
+    from tasks.ingest import fetch as fetch_mod
 
     @task(name="fetch-url", retries=1, retry_delay_seconds=0)
     def fetch_url(url: str, cache_dir: Path, limits: Limits) -> fetch_mod.Fetched:
@@ -256,7 +256,7 @@ def test_hanging_server_costs_its_retries_not_the_run(
     server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from flows.ingest import ingest_with
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     caplog.set_level(logging.DEBUG)
     local = tmp_path / "local.jsonl"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
-from tasks.readers import Reader
 from tasks.settings import Limits
 
-prepare = pytest.importorskip("tasks.prepare")
+prepare = pytest.importorskip("tasks.clean.prepare")
 
 
 def paragraphs(n: int, size: int = 500) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks import warehouse
+from tasks.store import warehouse
 
 DROP = "'; DROP TABLE quotes; --"
 HOSTILE = [

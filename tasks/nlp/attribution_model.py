@@ -1,10 +1,10 @@
 """An optional trained attribution tagger beside the rules (off unless a model is given).
 
-The rules in ``tasks.quotes`` find what speech and belief words cue. About a quarter of the
+The rules in ``tasks.nlp.quotes`` find what speech and belief words cue. About a quarter of the
 attributions in PolNeAR are cued by other words ("backing", "voted for", "is pushing for",
 "took credit for"), which no word list covers. A tagger trained on annotated news
 (``bench/trained_tagger.py`` trains one on PolNeAR: spaCy's CPU entity-recogniser architecture)
-marks Content, Cue and Source spans in raw text, and ``tasks.quotes`` adds the Contents no rule
+marks Content, Cue and Source spans in raw text, and ``tasks.nlp.quotes`` adds the Contents no rule
 found that have a tagged cue next to them and a speaker.
 
 Off by default, for two reasons given in docs/quotes.md: on PolNeAR dev the additions are

@@ -2,7 +2,8 @@
 
 Main text comes from trafilatura (the best of the maintained extractors on the ScrapingHub
 benchmark, see docs/cleaning.md for the comparison), falling back on the line cleaner of
-``tasks.clean`` over the page's visible text when trafilatura finds nothing. Metadata comes from
+``tasks.clean.text_dump`` over the page's visible text when trafilatura finds nothing. Metadata
+comes from
 what the page declares about itself, most explicit first: JSON-LD (schema.org Article), Open
 Graph and other meta tags, then trafilatura's own metadata heuristics (bylines, <title>).
 The publication date is htmldate's (original date, extensive search), with the time of day and
@@ -25,10 +26,10 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
-from tasks import dates
-from tasks.clean import clean_text_dump, parse_byline
+from tasks.clean import dates
+from tasks.clean.normalize import detect_language, normalize_text
+from tasks.clean.text_dump import clean_text_dump, parse_byline
 from tasks.model import Extracted
-from tasks.normalize import detect_language, normalize_text
 
 # schema.org types whose JSON-LD describes the article itself (not the site or a breadcrumb).
 ARTICLE_TYPES = frozenset(

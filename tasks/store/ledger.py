@@ -17,9 +17,9 @@ from tasks.model import Article, Reject
 
 @dataclass
 class Ledger:
-    # A set, or tasks.dedupe.ContentHashes (the same operations, on disk)
+    # A set, or tasks.store.dedupe.ContentHashes (the same operations, on disk)
     known_hashes: Any = field(default_factory=set)
-    near_index: Any = None  # tasks.dedupe.NearDuplicateIndex, or None to skip near-duplicates
+    near_index: Any = None  # tasks.store.dedupe.NearDuplicateIndex, or None to skip near-duplicates
     records_read: int = 0
     articles: int = 0
     quotes: int = 0

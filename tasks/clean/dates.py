@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from tasks.model import Quote, SaidOn
 
-LEXICON = Path(__file__).parent / "lexicon"
+LEXICON = Path(__file__).resolve().parents[1] / "lexicon"
 
 # News archives online start in the 1990s; a URL date before 1990 is an id, not a date.
 URL_MIN_YEAR = 1990

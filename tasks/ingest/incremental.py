@@ -12,7 +12,8 @@ Before a local file is read:
 - different size or mtime but the same SHA-256 (a ``touch``, a re-copy) → skipped after hashing;
 - otherwise (or with ``full_rescan``) → read and parsed.
 
-A URL is fetched with a conditional GET (``tasks.fetch`` revalidates its cached copy with ETag /
+A URL is fetched with a conditional GET (``tasks.ingest.fetch`` revalidates its cached copy with
+ETag /
 Last-Modified, so an unchanged page costs a 304); the cached body is then hashed on local disk and
 skipped when it is the body already ingested.
 
@@ -33,7 +34,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tasks.fetch import Fetched, redact
+from tasks.ingest.fetch import Fetched, redact
 
 STATE_VERSION = 1
 # Hash in 1 MiB blocks: large enough that Python overhead is negligible, small enough for memory.

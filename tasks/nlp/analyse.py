@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks import attribution_model, dates, entities, quotes, tag_rules
+from tasks.clean import dates
 from tasks.model import Analysis, Article
+from tasks.nlp import attribution_model, entities, quotes, tag_rules
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def load_nlp():  # type: ignore[no-untyped-def]
 def build_nlp(array_ruler: bool = True):  # type: ignore[no-untyped-def]
     """A fresh English pipeline: no lemmatizer (nothing reads lemmas), a sentence start at every
     line break, and, with ``array_ruler``, the attribute ruler applied with numpy (the same
-    POS/TAG/DEP/MORPH as the model's own, ~10x faster: tasks/tag_rules.py)."""
+    POS/TAG/DEP/MORPH as the model's own, ~10x faster: tasks/nlp/tag_rules.py)."""
     for name in MODEL_PACKAGES:
         try:
             module = importlib.import_module(name)
@@ -52,7 +53,9 @@ def build_nlp(array_ruler: bool = True):  # type: ignore[no-untyped-def]
         nlp = module.load(exclude=["lemmatizer"])
         nlp.add_pipe("paragraph_breaks", before="parser")
         if array_ruler and not tag_rules.replace_attribute_ruler(nlp):
-            log.warning("attribute_ruler kept: the model has a rule tasks/tag_rules.py cannot run")
+            log.warning(
+                "attribute_ruler kept: the model has a rule tasks/nlp/tag_rules.py cannot run"
+            )
         log.debug("loaded spaCy model %s (%s)", name, nlp.meta.get("version"))
         return nlp
     raise RuntimeError(

@@ -17,12 +17,12 @@ from typing import IO, TYPE_CHECKING, Any
 import fsspec
 from fsspec.core import url_to_fs
 
-from tasks.fetch import Fetched, FetchError, is_url, redact
+from tasks.ingest.fetch import Fetched, FetchError, is_url, redact
+from tasks.ingest.readers import Item, Reader
 from tasks.model import Reject
-from tasks.readers import Item, Reader
 
 if TYPE_CHECKING:
-    from tasks.incremental import SourceTracker
+    from tasks.ingest.incremental import SourceTracker
 
 
 class SourceError(Exception):

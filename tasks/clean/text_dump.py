@@ -50,12 +50,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasks.dates import find_written_dates
+from tasks.clean.dates import find_written_dates
+from tasks.clean.normalize import detect_language
 from tasks.model import Extracted
-from tasks.normalize import detect_language
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-LINE_MODEL_PATH = Path(__file__).resolve().parent / "models" / "clean_line_model.json"
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
+LINE_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "clean_line_model.json"
 
 # jusText's defaults (justext.core: LENGTH_LOW_DEFAULT, LENGTH_HIGH_DEFAULT, STOPWORDS_*),
 # chosen by its author on the CleanEval data; characters per paragraph and stopword share.

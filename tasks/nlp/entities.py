@@ -22,7 +22,7 @@ from spacy.tokens import Span
 
 from tasks.model import EntityCluster, Mention
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
 
 # Labels kept from spaCy's OntoNotes scheme: the speakers (PERSON, ORG, NORP, GPE) and places.
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})

@@ -42,11 +42,11 @@ from fsspec.implementations.local import LocalFileSystem
 
 from schemas import ddl
 from schemas.tables import BY_NAME, RUNS, TABLES, Table
-from tasks.fetch import redact
-from tasks.rows import to_arrow
+from tasks.ingest.fetch import redact
+from tasks.store.rows import to_arrow
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
-SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 # Parquet row groups of ~64k rows keep writer memory bounded and let DuckDB read in parallel.
 ROW_GROUP_ROWS = 65_536
 
@@ -258,7 +258,7 @@ def iter_article_rows(
 ) -> Iterator[tuple[str, str, str, str]]:
     """(run_id, article_id, content_hash, body) of committed runs' articles (``run_ids``, else
     every committed run), run by run, streamed: what the dedupe store indexes when it has not
-    seen a run (tasks/dedupe.py: DedupeState.sync)."""
+    seen a run (tasks/store/dedupe.py: DedupeState.sync)."""
     files = parquet_glob(warehouse, "articles", run_ids, parquet_url)
     if not files:
         return
@@ -427,7 +427,7 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
 
 def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> None:
     """Re-cluster the quotes of every speaker the new runs quoted; others keep their ids."""
-    from tasks.utterances import cluster_utterances
+    from tasks.store.utterances import cluster_utterances
 
     if not run_ids:
         return

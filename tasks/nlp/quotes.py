@@ -14,7 +14,7 @@ Three kinds come out of ``extract_quotes``:
   ``according to X``, and speech nouns with a that-clause (``X's warning that ...``).
 
 The cue words are data (``tasks/lexicon/speech_verbs.txt``, ``speech_nouns.txt``); speakers are
-resolved by ``tasks.speakers.SpeakerResolver``.
+resolved by ``tasks.nlp.speakers.SpeakerResolver``.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import numpy as np
 from spacy.attrs import IDX, LOWER
 from spacy.strings import get_string_id
 
-from tasks.entities import doc_text, lexicon_entries
 from tasks.model import EntityCluster, Mention, Quote
-from tasks.speakers import Speaker, SpeakerResolver, paragraph_spans
+from tasks.nlp.entities import doc_text, lexicon_entries
+from tasks.nlp.speakers import Speaker, SpeakerResolver, paragraph_spans
 
 OPEN_DOUBLE = "“„«"
 CLOSE_DOUBLE = "”»"
@@ -64,7 +64,7 @@ CONFIDENCE = {
     # Set lower on purpose: they report a stance the writer ascribes, not words anyone said, so
     # they rank below every speech cue but the partial and unmarked ones.
     "attitude": 0.55,
-    # A Content the optional trained tagger (tasks/attribution_model.py) marks where no rule
+    # A Content the optional trained tagger (tasks/nlp/attribution_model.py) marks where no rule
     # found one, with a tagged Cue next to it and a resolved speaker: 102 quotes at 0.67 on the
     # 84 train articles held out from its training (2026-11-30; dev: 172 at 0.65).
     "tagged": 0.65,
@@ -1309,7 +1309,7 @@ def extract_quotes(
 ) -> list[Quote]:
     """Direct, partial and indirect quotes of one article, in text order. ``tagged`` holds the
     attribution tagger's (label, start_char, end_char) spans over the same text
-    (``tasks.attribution_model.tag``); without them the rules run alone."""
+    (``tasks.nlp.attribution_model.tag``); without them the rules run alone."""
     art = _Article(doc, clusters, mentions)
     spans = find_quoted_spans(doc_text(doc))
     direct = _direct_quotes(art, spans) + _unmarked_paragraph_quotes(art, spans)

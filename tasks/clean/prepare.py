@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from tasks import clean, dates, html, normalize
+from tasks.clean import dates, html, normalize
+from tasks.clean import text_dump as clean
 from tasks.model import Article, Extracted, RawRecord, Reject
 from tasks.settings import Limits
 

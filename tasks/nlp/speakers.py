@@ -1,7 +1,7 @@
 """Who a speaker phrase refers to: a named person, an organisation, an unnamed source, or unknown.
 
 ``SpeakerResolver`` is built once per article from its entity clusters and mentions and answers
-for any speaker phrase found by ``tasks.quotes``: pronouns go to the person they most plausibly
+for any speaker phrase found by ``tasks.nlp.quotes``: pronouns go to the person they most plausibly
 point back to, "Mr Balls" and "Balls" to the cluster of "Ed Balls", definite titles ("the Shadow
 Chancellor") to the person who holds them in that article, and phrases like "one insider" or "the
 union" stay unnamed sources or organisations.
@@ -13,8 +13,8 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from tasks.entities import doc_text, lexicon, role_text
 from tasks.model import EntityCluster, Mention
+from tasks.nlp.entities import doc_text, lexicon, role_text
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
