@@ -42,10 +42,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks import quotes  # noqa: E402
-from tasks.clean import dates
 from tasks.model import Analysis, Article  # noqa: E402
 from tasks.nlp import analyse as nlp
-from tasks.nlp import entities
+from tasks.nlp import entities, said_on
 
 QUOTE_MARKS = set('"“”„«»')
 
@@ -225,7 +224,7 @@ def extract(doc: Any, published: datetime | None, article_id: str) -> Analysis:
     """The extraction half of ``tasks.nlp.analyse.analyse_articles``, over any Doc."""
     clusters, mentions = entities.extract_entities(doc)
     found = quotes.extract_quotes(doc, clusters, mentions)
-    when = tuple(dates.said_on(doc, q, published) for q in found)
+    when = tuple(said_on.said_on(doc, q, published) for q in found)
     return Analysis(article_id, tuple(clusters), tuple(mentions), tuple(found), when)
 
 

@@ -1,4 +1,5 @@
-"""Dates: metadata values, URL and text dates, and when each quote was said."""
+"""Dates: metadata values, URL and text dates (tasks.clean.dates), and when each quote was said
+(tasks.nlp.said_on)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from tasks.clean.dates import (
     parse_date,
     published_from_text,
     published_from_url,
-    resolve_time_expression,
-    said_on,
 )
 from tasks.model import Quote
+from tasks.nlp.said_on import resolve_time_expression, said_on
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear"
 

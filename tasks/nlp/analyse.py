@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.clean import dates
 from tasks.model import Analysis, Article
 from tasks.nlp import attribution_model, entities, quotes, tag_rules
+from tasks.nlp import said_on as dates
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,9 +19,8 @@ from spacy.attrs import LOWER, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Span
 
+from tasks import lexicon
 from tasks.model import EntityCluster, Mention
-
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
 
 # Labels kept from spaCy's OntoNotes scheme: the speakers (PERSON, ORG, NORP, GPE) and places.
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
@@ -30,17 +28,8 @@ KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]-–—"
-
-
-@functools.cache
-def lexicon(name: str) -> frozenset[str]:
-    """Entries of ``tasks/lexicon/<name>.txt``, lowercased, every whitespace-separated form."""
-    words: set[str] = set()
-    for line in (LEXICON_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line:
-            words.update(line.split())
-    return frozenset(words)
+# tasks.lexicon.entries under the name tasks/nlp/quotes.py imports it by.
+lexicon_entries = lexicon.entries
 
 
 def doc_text(doc: Any) -> str:
@@ -52,22 +41,39 @@ def doc_text(doc: Any) -> str:
     return text  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class Honorifics:
+    """The honorifics of ``tasks/lexicon/honorifics.txt`` by what each is used for."""
+
+    stripped: frozenset[str]  # dropped from the front of a canonical name (no full stop)
+    name_markers: frozenset[str]  # mark a person spaCy missed: "Mr Balls" (no full stop)
+    male: frozenset[str]  # give the gender, as spelt with or without a full stop
+    female: frozenset[str]
+
+
 @functools.cache
-def lexicon_entries(name: str) -> tuple[tuple[str, ...], ...]:
-    """Entries of ``tasks/lexicon/<name>.txt`` as tuples of forms, one tuple per line."""
-    entries = []
-    for line in (LEXICON_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line:
-            entries.append(tuple(line.split()))
-    return tuple(entries)
+def honorifics() -> Honorifics:
+    stripped: set[str] = set()
+    markers: set[str] = set()
+    gendered: dict[str, set[str]] = {"m": set(), "f": set(), "-": set()}
+    for line in lexicon.lines("honorifics"):
+        forms, use, gender = line.lower().split("\t")
+        spellings = forms.split()
+        if use in ("name", "office"):
+            stripped.update(f.rstrip(".") for f in spellings)
+        if use == "name":
+            markers.update(f.rstrip(".") for f in spellings)
+        gendered[gender].update(spellings)
+    return Honorifics(
+        frozenset(stripped), frozenset(markers), frozenset(gendered["m"]), frozenset(gendered["f"])
+    )
 
 
 def strip_honorifics(words: list[str]) -> list[str]:
     """Drop leading honorifics ("Mr", "Dr.", "Sir") unless nothing would be left."""
-    honorifics = lexicon("honorifics")
+    stripped = honorifics().stripped
     out = list(words)
-    while len(out) > 1 and out[0].lower().rstrip(".") in honorifics:
+    while len(out) > 1 and out[0].lower().rstrip(".") in stripped:
         out = out[1:]
     return out
 
@@ -140,7 +146,7 @@ def role_text(doc: Any, head: Any) -> str | None:
 
 def _title_before(doc: Any, ent: Any) -> str | None:
     """Title words right before a name: "Chancellor George Osborne", "Labour leader Ed Miliband"."""
-    titles = lexicon("titles")
+    titles = lexicon.words("titles")
     i = ent.start - 1
     words = []
     inside = set(range(ent.start, ent.end))
@@ -159,8 +165,8 @@ def _title_before(doc: Any, ent: Any) -> str | None:
 @functools.cache
 def _honorific_ids() -> np.ndarray:
     """spaCy ids of the lower-case honorifics that mark a name, with and without a full stop."""
-    honorifics = lexicon("honorifics") - {"president", "senator", "sen", "rep", "gov", "gen"}
-    return np.array([get_string_id(f) for h in honorifics for f in (h, h + ".")], dtype=np.uint64)
+    markers = sorted(honorifics().name_markers)
+    return np.array([get_string_id(f) for h in markers for f in (h, h + ".")], dtype=np.uint64)
 
 
 def _honorific_names(doc: Any) -> list[Any]:
@@ -206,7 +212,7 @@ def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
 def _without_leading_title(ent: Any) -> Any:
     """A name span without the title words spaCy took into it: "Councillor Owen Hale" is the
     person "Owen Hale", and "Councillor" becomes their role (``_title_before``)."""
-    titles = lexicon("titles")
+    titles = lexicon.words("titles")
     k = 0
     while len(ent) - k > 2 and ent[k].lower_ in titles:
         k += 1
@@ -224,7 +230,7 @@ def _looks_like_person(ent: Any) -> bool:
         return True
     if ent.end >= len(doc) or doc[ent.end].text != ",":
         return False
-    people = lexicon("titles") | lexicon("unnamed_sources")
+    people = lexicon.words("titles") | lexicon.words("unnamed_sources")
     return any(
         t.dep_ == "appos" and ent.start <= t.head.i < ent.end and t.lower_ in people
         for t in doc[ent.end : min(len(doc), ent.end + 6)]
@@ -268,7 +274,7 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
         for e, _s, _e, w in raw
         if e.label_ == "PERSON"
         and len(w) == 1
-        and e.text.split()[0].lower().rstrip(".") in lexicon("honorifics")
+        and e.text.split()[0].lower().rstrip(".") in honorifics().stripped
     }
     for n, (ent, start, end, words) in enumerate(raw):
         if (

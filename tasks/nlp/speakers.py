@@ -13,8 +13,9 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from tasks import lexicon
 from tasks.model import EntityCluster, Mention
-from tasks.nlp.entities import doc_text, lexicon, role_text
+from tasks.nlp.entities import doc_text, honorifics, role_text
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
@@ -25,11 +26,6 @@ GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
 # What a group pronoun resolves to: (speaker kind, cluster, name, role).
 Group = tuple[str, int | None, str | None, str | None]
-# Honorifics that give a person's gender, for pronoun agreement.
-MALE_HONORIFICS = frozenset({"mr", "mr.", "sir", "lord", "father", "fr", "fr.", "king", "prince"})
-FEMALE_HONORIFICS = frozenset(
-    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "baroness", "queen", "princess"}
-)
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # A pronoun looks back at most this many paragraphs for its person (news paragraphs are one to
@@ -89,15 +85,16 @@ class SpeakerResolver:
     def _genders(self) -> dict[int, str]:
         gender: dict[int, str] = {}
         text = self.text
+        by_gender = honorifics()  # the gender column of tasks/lexicon/honorifics.txt
         for mention in self.mentions:
             if mention.label != "PERSON":
                 continue
             before = text[max(0, mention.start - 12) : mention.start].split()
             words = mention.text.lower().split()
             honorific = words[0] if len(words) > 1 else (before[-1].lower() if before else "")
-            if honorific in MALE_HONORIFICS:
+            if honorific in by_gender.male:
                 gender.setdefault(mention.cluster, "m")
-            elif honorific in FEMALE_HONORIFICS:
+            elif honorific in by_gender.female:
                 gender.setdefault(mention.cluster, "f")
         return gender
 
@@ -110,7 +107,7 @@ class SpeakerResolver:
                 refs.append((mention.start, mention.cluster, _is_subject(token)))
         title_holder: dict[str, int] = {}
         role_owner = self._role_owners()
-        titles = lexicon("titles")
+        titles = lexicon.words("titles")
         for chunk in self.doc.noun_chunks:
             root = chunk.root
             if root.lower_ not in titles or root.ent_type_ == "PERSON":
@@ -210,7 +207,7 @@ class SpeakerResolver:
                     text, start, end, "organisation", mention.cluster, cluster.name, role
                 )
 
-        if appos and plural_stem(appos[0].lower_) in lexicon("org_nouns"):
+        if appos and plural_stem(appos[0].lower_) in lexicon.words("org_nouns"):
             # "Unite, Britain's biggest union, said": the appositive says what the name is.
             return Speaker(text, start, end, "organisation", None, None, role)
         if lower in GROUP_PRONOUNS:
@@ -238,7 +235,7 @@ class SpeakerResolver:
         stem = plural_stem(lower)
         first = span[0].lower_
         definite = first == "the" or span[0].dep_ == "poss"
-        if lower in lexicon("titles") and definite and stem == lower:
+        if lower in lexicon.words("titles") and definite and stem == lower:
             key = title_key(span.text)
             cluster_index = self.title_holder.get(key)
             if cluster_index is None:
@@ -257,11 +254,11 @@ class SpeakerResolver:
                     role,
                 )
             return Speaker(text, start, end, "person", None, None, role)
-        if stem in lexicon("unnamed_sources") or lower in lexicon("unnamed_sources"):
+        if stem in lexicon.words("unnamed_sources") or lower in lexicon.words("unnamed_sources"):
             return Speaker(text, start, end, "unnamed", None, None, role)
-        if stem in lexicon("org_nouns"):
+        if stem in lexicon.words("org_nouns"):
             return Speaker(text, start, end, "organisation", None, None, role)
-        if lower in lexicon("titles"):
+        if lower in lexicon.words("titles"):
             return Speaker(text, start, end, "unnamed", None, None, role)
         if head.pos_ == "NOUN" and any(
             c.lower_ in ("one", "another") and c.dep_ in ("det", "nummod") for c in head.lefts
@@ -299,9 +296,9 @@ class SpeakerResolver:
             if token.tag_ not in ("NNS", "NNPS"):
                 continue
             stem = plural_stem(token.lower_)
-            if stem in lexicon("unnamed_sources"):
+            if stem in lexicon.words("unnamed_sources"):
                 kind = "unnamed"
-            elif stem in lexicon("org_nouns"):
+            elif stem in lexicon.words("org_nouns"):
                 kind = "organisation"
             else:
                 continue
@@ -376,7 +373,7 @@ def title_text(text: str) -> str:
 
 def _premodifier_role(span: Any, head: Any, name_start: int) -> str | None:
     """Title words before the name in the speaker phrase ("Head teacher" Grace Obi)."""
-    titles = lexicon("titles")
+    titles = lexicon.words("titles")
     words = [
         t
         for t in span
