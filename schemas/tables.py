@@ -12,6 +12,19 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from schemas.vocab import (
+    DuplicateMethod,
+    EntityLabel,
+    Precision,
+    PublishedAtSource,
+    QuoteFinder,
+    QuoteKind,
+    RejectStage,
+    SaidOnSource,
+    SpeakerKind,
+    values,
+)
+
 UTC_TS = pa.timestamp("us", tz="UTC")
 STRINGS = pa.list_(pa.string())
 SPANS = pa.list_(pa.struct([("start", pa.int32()), ("end", pa.int32())]))
@@ -34,25 +47,15 @@ class Table:
     sort_by: tuple[str, ...] = ()
 
 
-QUOTE_KINDS = ("direct", "indirect", "partial")
-QUOTE_FINDERS = ("rule", "tagger")
-SPEAKER_KINDS = ("person", "organisation", "unnamed", "unknown")
-ENTITY_LABELS = (
-    "PERSON",
-    "ORG",
-    "GPE",
-    "NORP",
-    "LOC",
-    "FAC",
-    "EVENT",
-    "PRODUCT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-)
-PRECISIONS = ("day", "week", "month", "year", "unknown")
-SAID_ON_SOURCES = ("expression", "published", "unknown")
-REJECT_STAGES = ("source", "read", "clean", "nlp", "load")
+QUOTE_KINDS = values(QuoteKind)
+QUOTE_FINDERS = values(QuoteFinder)
+SPEAKER_KINDS = values(SpeakerKind)
+ENTITY_LABELS = values(EntityLabel)
+PRECISIONS = values(Precision)
+SAID_ON_SOURCES = values(SaidOnSource)
+REJECT_STAGES = values(RejectStage)
+PUBLISHED_AT_SOURCES = values(PublishedAtSource)
+DUPLICATE_METHODS = values(DuplicateMethod)
 
 ARTICLES = Table(
     "articles",
@@ -112,7 +115,7 @@ ARTICLES = Table(
         ]
     ),
     key=("article_id",),
-    accepted=(("published_at_source", ("metadata", "html", "url", "text")),),
+    accepted=(("published_at_source", PUBLISHED_AT_SOURCES),),
     sort_by=("published_at", "article_id"),
 )
 
@@ -136,7 +139,7 @@ DUPLICATES = Table(
         ]
     ),
     key=("source_uri", "source_locator", "run_id"),
-    accepted=(("method", ("exact", "near")),),
+    accepted=(("method", DUPLICATE_METHODS),),
 )
 
 ENTITIES = Table(
@@ -315,7 +318,7 @@ REJECTS = Table(
         [
             col("source_uri", pa.string(), "File path or URL.", False),
             col("source_locator", pa.string(), "Where in the source.", False),
-            col("stage", pa.string(), "source, read, clean, nlp or load.", False),
+            col("stage", pa.string(), "Where it was turned away.", False),
             col("reason", pa.string(), "Why, in one line.", False),
             col("run_id", pa.string(), "The run that met it.", False),
         ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from schemas.vocab import Precision, RejectStage, SaidOnSource
+
 
 @dataclass(frozen=True)
 class RawRecord:
@@ -33,7 +35,7 @@ class Reject:
 
     source_uri: str
     source_locator: str
-    stage: str
+    stage: RejectStage
     reason: str
 
 
@@ -131,8 +133,8 @@ class SaidOn:
 
     said_on: date | None
     said_on_text: str | None
-    precision: str  # day | week | month | year | unknown
-    source: str  # expression | published | unknown
+    precision: Precision
+    source: SaidOnSource
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,22 @@ class Analysis:
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
     said_on: tuple[SaidOn, ...]  # one per quote, same order
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunRow:
+    """One ingest run as its ``runs`` row: the fields are the columns of ``schemas.tables.RUNS``,
+    in order (``tasks.store.rows.runs_table`` refuses a record that drifts from it)."""
+
+    run_id: str
+    flow_run_id: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: tuple[str, ...] | None = None
+    records_read: int
+    articles: int
+    duplicates: int
+    rejects: int
+    quotes: int
+    mentions: int
+    stage_seconds: dict[str, float] = field(default_factory=dict)

@@ -55,10 +55,6 @@ class Settings:
     def n_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
-    @property
-    def duckdb_path(self) -> Path:
-        return self.warehouse / "whosaid.duckdb"
-
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 

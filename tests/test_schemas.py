@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_origin
 
 import duckdb
 import pyarrow as pa
 import pytest
 
-from schemas import ddl
+from schemas import ddl, vocab
 from schemas.tables import BY_NAME, TABLES
 from tasks.store import warehouse
-from tasks.store.rows import to_arrow
+from tasks.store.rows import RowShapeError, to_arrow
 
 REQUIRED = {
     "articles": [
@@ -156,3 +157,42 @@ def test_checks_catch_bad_rows(sql: str, failing: str) -> None:
     con.execute(sql)
     failed = {name for name, n in warehouse.run_checks(con) if n}
     assert failing in failed
+
+
+def _reject_row() -> dict[str, object]:
+    return {
+        "source_uri": "dump.jsonl",
+        "source_locator": "line:1",
+        "stage": "read",
+        "reason": "invalid JSON",
+        "run_id": "r1",
+    }
+
+
+def test_to_arrow_takes_a_row_that_names_every_column() -> None:
+    table = to_arrow(BY_NAME["rejects"], [_reject_row()])
+    assert table.schema.equals(BY_NAME["rejects"].schema)
+    assert table.to_pylist() == [_reject_row()]
+
+
+def test_to_arrow_raises_on_a_misspelt_key() -> None:
+    row = _reject_row()
+    row["reasons"] = row.pop("reason")
+    with pytest.raises(
+        RowShapeError, match=r"'rejects'.*missing \['reason'\].*unknown \['reasons'\]"
+    ):
+        to_arrow(BY_NAME["rejects"], [row])
+
+
+def test_to_arrow_raises_on_a_missing_key() -> None:
+    row = _reject_row()
+    del row["stage"]
+    with pytest.raises(RowShapeError, match=r"'rejects'.*missing \['stage'\].*unknown \[\]"):
+        to_arrow(BY_NAME["rejects"], [row])
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_accepted_values_come_from_the_vocabularies(table) -> None:  # type: ignore[no-untyped-def]
+    declared = {vocab.values(v) for v in vars(vocab).values() if get_origin(v) is Literal}
+    for column, allowed in table.accepted:
+        assert allowed in declared, f"{table.name}.{column}"

@@ -7,20 +7,10 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from tasks.store.utterances import cluster_utterances, normalise_text
+from schemas.tables import UTTERANCES
+from tasks.store.utterances import QUOTES_IN, cluster_utterances, normalise_text
 
-SCHEMA = pa.schema(
-    [
-        ("quote_id", pa.string()),
-        ("article_id", pa.string()),
-        ("speaker_entity_id", pa.string()),
-        ("speaker_name", pa.string()),
-        ("quote_text", pa.string()),
-        ("said_on", pa.date32()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("outlet", pa.string()),
-    ]
-)
+SCHEMA = QUOTES_IN
 
 LONG = (
     "We are going to build an economy that works for everyone, not just those at the top, "
@@ -49,6 +39,14 @@ def _groups(assignments: pa.Table) -> dict[str, str]:
             strict=True,
         )
     )
+
+
+def test_utterances_have_the_declared_schema() -> None:
+    rows = [_row("q1", "a1", "E1", "Hillary Clinton", LONG, date(2016, 9, 12), "nyt")]
+    _, utterances = cluster_utterances(_table(rows))
+    assert utterances.schema.equals(UTTERANCES.schema)
+    _, empty = cluster_utterances(SCHEMA.empty_table())
+    assert empty.schema.equals(UTTERANCES.schema)
 
 
 def test_two_outlets_same_quote_become_one_utterance() -> None:

@@ -4,13 +4,15 @@ checks."""
 from __future__ import annotations
 
 import multiprocessing as mp
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tasks.model import Article, Reject
+from schemas.tables import RUNS
+from tasks.model import Article, Reject, RunRow
 from tasks.store import rows, warehouse
 
 
@@ -168,3 +170,41 @@ def test_parts_written_before_a_column_existed_still_load(tmp_path: Path) -> Non
         assert con.execute("SELECT count(*), count(standfirst) FROM articles").fetchone() == (3, 0)
     finally:
         con.close()
+
+
+def test_run_row_is_the_runs_declaration() -> None:
+    assert [f.name for f in fields(RunRow)] == RUNS.schema.names
+
+
+def _manifest() -> dict:
+    return {
+        "run_id": "r1",
+        "started_at": "2026-12-01T10:00:00+00:00",
+        "finished_at": "2026-12-01T10:01:00+00:00",
+        "sources": ["dump.jsonl"],
+        "records_read": 3,
+        "articles": 2,
+        "duplicates": 0,
+        "rejects": 1,
+        "quotes": 4,
+        "mentions": 5,
+        "stage_seconds": {"clean": 0.5},
+        "sources_unchanged": 0,  # manifest keys that are not columns stay in the manifest
+    }
+
+
+def test_run_row_from_manifest() -> None:
+    table = rows.runs_table(warehouse.run_row(_manifest()))
+    assert table.schema.equals(RUNS.schema)
+    [row] = table.to_pylist()
+    assert row["started_at"] == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert row["flow_run_id"] is None and row["sources"] == ["dump.jsonl"]
+    assert row["stage_seconds"] == [("clean", 0.5)]
+    assert (row["records_read"], row["mentions"]) == (3, 5)
+
+
+def test_run_row_refuses_a_manifest_without_a_required_column() -> None:
+    manifest = _manifest()
+    del manifest["mentions"]
+    with pytest.raises(ValueError, match="mentions"):
+        warehouse.run_row(manifest)

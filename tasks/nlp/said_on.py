@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from schemas.vocab import Precision
 from tasks import lexicon
 from tasks.clean.dates import (
     WrittenDate,
@@ -68,7 +69,7 @@ _TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 @dataclass(frozen=True)
 class ResolvedTime:
     said_on: date
-    precision: str  # day | week | month | year
+    precision: Precision  # day, week, month or year
 
 
 def resolve_time_expression(words: str, published: date | None) -> ResolvedTime | None:

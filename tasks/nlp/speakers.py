@@ -13,6 +13,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.vocab import SpeakerKind
 from tasks import lexicon
 from tasks.model import EntityCluster, Mention
 from tasks.nlp.entities import doc_text, honorifics, role_text
@@ -25,7 +26,7 @@ PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
 # What a group pronoun resolves to: (speaker kind, cluster, name, role).
-Group = tuple[str, int | None, str | None, str | None]
+Group = tuple[SpeakerKind, int | None, str | None, str | None]
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # A pronoun looks back at most this many paragraphs for its person (news paragraphs are one to
@@ -40,7 +41,7 @@ class Speaker:
     text: str
     start: int
     end: int
-    kind: str  # person | organisation | unnamed | unknown
+    kind: SpeakerKind
     cluster: int | None
     name: str | None
     role: str | None
@@ -296,6 +297,7 @@ class SpeakerResolver:
             if token.tag_ not in ("NNS", "NNPS"):
                 continue
             stem = plural_stem(token.lower_)
+            kind: SpeakerKind
             if stem in lexicon.words("unnamed_sources"):
                 kind = "unnamed"
             elif stem in lexicon.words("org_nouns"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import UTC
 from typing import Any
 
@@ -17,9 +18,10 @@ from schemas.tables import (
     MENTIONS,
     QUOTES,
     REJECTS,
+    RUNS,
     Table,
 )
-from tasks.model import Analysis, Article, Reject
+from tasks.model import Analysis, Article, Reject, RunRow
 
 _WORD = re.compile(r"\w+")
 
@@ -38,10 +40,27 @@ def quote_id(article_id: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:20]
 
 
+class RowShapeError(ValueError):
+    """A row whose keys are not exactly the declared columns of its table."""
+
+
 def to_arrow(table: Table, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    """Rows (dicts) as an Arrow table with the declared schema; missing columns are null."""
+    """Rows (dicts) as an Arrow table with the declared schema.
+
+    Every row names every column, a NULL included: a misspelt or missing key raises
+    ``RowShapeError`` naming the table and the keys, rather than becoming a silent NULL column.
+    """
     rows = list(rows)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in table.schema}
+    declared = set(table.schema.names)
+    for row in rows:
+        if row.keys() != declared:
+            missing = sorted(declared - row.keys())
+            unknown = sorted(row.keys() - declared)
+            raise RowShapeError(
+                f"row for table {table.name!r} does not match its declaration: "
+                f"missing {missing}, unknown {unknown}"
+            )
+    columns = {f.name: [r[f.name] for r in rows] for f in table.schema}
     return pa.Table.from_pydict(columns, schema=table.schema)
 
 
@@ -181,3 +200,11 @@ def rejects_table(rejects: Sequence[Reject], run_id: str) -> pa.Table:
 
 def duplicates_table(rows: Sequence[dict[str, Any]], run_id: str) -> pa.Table:
     return to_arrow(DUPLICATES, ({**r, "run_id": run_id} for r in rows))
+
+
+def runs_table(run: RunRow) -> pa.Table:
+    """The run's own ``runs`` row."""
+    row: dict[str, Any] = {f.name: getattr(run, f.name) for f in fields(run)}
+    row["sources"] = list(run.sources) if run.sources is not None else None
+    row["stage_seconds"] = list(run.stage_seconds.items())
+    return to_arrow(RUNS, [row])

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schemas.tables import ARTICLES, QUOTES, UTTERANCES
+
 # A trimmed quote joins its longer version when it keeps at least this many words. Below it,
 # fragments like "a total disaster" or "we will win" recur across a politician's different
 # speeches; six words was the shortest trimmed version in the cases of tests/test_utterances.py
@@ -41,19 +43,24 @@ MIN_CONTAINED_WORDS = 6
 # edit from about twenty.
 MIN_JACCARD = 0.6
 
-ASSIGNMENT_SCHEMA = pa.schema([("quote_id", pa.string()), ("utterance_id", pa.string())])
-UTTERANCE_SCHEMA = pa.schema(
+# What cluster_utterances reads: the quotes joined to their articles' dates and outlets.
+_FROM_QUOTES = (
+    "quote_id",
+    "article_id",
+    "speaker_entity_id",
+    "speaker_name",
+    "quote_text",
+    "said_on",
+)
+QUOTES_IN = pa.schema(
     [
-        ("utterance_id", pa.string()),
-        ("speaker_entity_id", pa.string()),
-        ("speaker_name", pa.string()),
-        ("canonical_text", pa.string()),
-        ("first_said_on", pa.date32()),
-        ("first_published_at", pa.timestamp("us", tz="UTC")),
-        ("n_quotes", pa.int64()),
-        ("n_articles", pa.int64()),
-        ("n_outlets", pa.int64()),
+        *(QUOTES.schema.field(name) for name in _FROM_QUOTES),
+        ARTICLES.schema.field("published_at"),
+        ARTICLES.schema.field("outlet"),
     ]
+)
+ASSIGNMENT_SCHEMA = pa.schema(
+    [QUOTES.schema.field("quote_id"), QUOTES.schema.field("utterance_id")]
 )
 
 _CURLY = (
@@ -79,11 +86,6 @@ def normalise_texts(texts: pa.Array | pa.ChunkedArray) -> list[str]:
 def normalise_text(text: str | None) -> str:
     """``normalise_texts`` for one text."""
     return normalise_texts(pa.array([text], pa.string()))[0]
-
-
-def speaker_key(entity_id: str | None, name: str | None) -> str | None:
-    """The speaker's identity: the entity id, else the normalised name; None when neither."""
-    return _key(entity_id, normalise_text(name) if not entity_id else "")
 
 
 def _key(entity_id: str | None, normalised_name: str) -> str | None:
@@ -168,15 +170,14 @@ def _same_utterance(
 def cluster_utterances(quotes: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Group quotes into utterances.
 
-    ``quotes`` has quote_id, article_id, speaker_entity_id (nullable), speaker_name, quote_text,
-    said_on (date32), published_at (timestamp, UTC) and outlet. Returns ``(assignments,
-    utterances)``: one (quote_id, utterance_id) row per quote, and one row per utterance with its
+    ``quotes`` has the columns of ``QUOTES_IN``. Returns ``(assignments, utterances)``: one
+    (quote_id, utterance_id) row per quote, and one ``utterances`` row per utterance with its
     canonical text (the earliest member's words: earliest said_on, then published_at, then
     quote_id), first dates and counts. Quotes without any speaker key stay single utterances.
     """
     n = quotes.num_rows
     if n == 0:
-        return ASSIGNMENT_SCHEMA.empty_table(), UTTERANCE_SCHEMA.empty_table()
+        return ASSIGNMENT_SCHEMA.empty_table(), UTTERANCES.schema.empty_table()
     quote_ids = quotes.column("quote_id").to_pylist()
     entity_ids = quotes.column("speaker_entity_id").to_pylist()
     names = quotes.column("speaker_name").to_pylist()
@@ -265,7 +266,7 @@ def _summarise(
         present = [v for v in values if v is not None]
         return min(present) if present else None  # type: ignore[type-var]
 
-    columns: dict[str, list[object]] = {name: [] for name in UTTERANCE_SCHEMA.names}
+    columns: dict[str, list[object]] = {name: [] for name in UTTERANCES.schema.names}
     for ident, rows in zip(utterance_ids, member_rows, strict=True):
         earliest = rows[0]
         entity = next((entity_ids[r] for r in rows if entity_ids[r]), None)
@@ -278,5 +279,5 @@ def _summarise(
         columns["n_quotes"].append(len(rows))
         columns["n_articles"].append(len({articles[r] for r in rows if articles[r] is not None}))
         columns["n_outlets"].append(len({outlets[r] for r in rows if outlets[r] is not None}))
-    table = pa.table(columns, schema=UTTERANCE_SCHEMA)
+    table = pa.table(columns, schema=UTTERANCES.schema)
     return table.sort_by([("utterance_id", "ascending")])

@@ -41,9 +41,10 @@ from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
 from schemas import ddl
-from schemas.tables import BY_NAME, RUNS, TABLES, Table
+from schemas.tables import BY_NAME, ENTITIES, RUNS, TABLES, Table
 from tasks.ingest.fetch import redact
-from tasks.store.rows import to_arrow
+from tasks.model import RunRow
+from tasks.store.rows import runs_table
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -171,18 +172,40 @@ def commit_run(warehouse: Path, manifest: dict[str, Any], parquet_url: str | Non
     every table the load reads; the manifest stays in the warehouse folder, like the run lock,
     and is written last."""
     run_id = manifest["run_id"]
-    row = {k: manifest.get(k) for k in RUNS.schema.names}
-    for k in ("started_at", "finished_at"):
-        value = row[k]
-        if isinstance(value, str):
-            row[k] = datetime.fromisoformat(value)
-    row["stage_seconds"] = list((manifest.get("stage_seconds") or {}).items())
-    write_part(warehouse, "runs", run_id, 0, to_arrow(RUNS, [row]), parquet_url)
+    run = run_row(manifest)
+    write_part(warehouse, "runs", run_id, 0, runs_table(run), parquet_url)
     path = manifest_path(warehouse, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, default=str))
     os.replace(tmp, path)
+
+
+def run_row(manifest: dict[str, Any]) -> RunRow:
+    """The ``runs`` row of a run's manifest; times may be ISO strings, as JSON keeps them."""
+    required = [f.name for f in RUNS.schema if not f.nullable]
+    lacking = [k for k in required if manifest.get(k) is None]
+    if lacking:
+        raise ValueError(f"run manifest lacks the runs column(s) {lacking}")
+
+    def moment(value: Any) -> Any:
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    sources = manifest.get("sources")
+    return RunRow(
+        run_id=manifest["run_id"],
+        flow_run_id=manifest.get("flow_run_id"),
+        started_at=moment(manifest["started_at"]),
+        finished_at=moment(manifest.get("finished_at")),
+        sources=tuple(sources) if sources is not None else None,
+        records_read=manifest["records_read"],
+        articles=manifest["articles"],
+        duplicates=manifest["duplicates"],
+        rejects=manifest["rejects"],
+        quotes=manifest["quotes"],
+        mentions=manifest["mentions"],
+        stage_seconds=dict(manifest.get("stage_seconds") or {}),
+    )
 
 
 def committed_runs(warehouse: Path) -> list[dict[str, Any]]:
@@ -408,21 +431,29 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     )
 
 
+# How each column of `entities` rolls up from `entity_occurrences`, by name.
+ENTITY_ROLLUP = {
+    "entity_id": "entity_id",
+    "name": "mode(name)",
+    "label": "any_value(label)",
+    "aliases": "list_sort(list_distinct(flatten(list(aliases))))",
+    "roles": "list_sort(list_distinct(flatten(list(roles))))",
+    "n_articles": "count(DISTINCT article_id)::INTEGER",
+    "n_mentions": "sum(n_mentions)::INTEGER",
+}
+
+
 def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
     """entities = the roll-up of entity_occurrences over the whole warehouse."""
+    names = ENTITIES.schema.names
+    if sorted(ENTITY_ROLLUP) != sorted(names):
+        raise ValueError(f"ENTITY_ROLLUP {sorted(ENTITY_ROLLUP)} does not cover entities {names}")
+    cols = ", ".join(f'"{n}"' for n in names)
+    picks = ", ".join(f'{ENTITY_ROLLUP[n]} AS "{n}"' for n in names)
     con.execute("DELETE FROM entities")
-    con.execute("""
-        INSERT INTO entities
-        SELECT entity_id,
-               mode(name) AS name,
-               any_value(label) AS label,
-               list_sort(list_distinct(flatten(list(aliases)))) AS aliases,
-               list_sort(list_distinct(flatten(list(roles)))) AS roles,
-               count(DISTINCT article_id)::INTEGER AS n_articles,
-               sum(n_mentions)::INTEGER AS n_mentions
-        FROM entity_occurrences
-        GROUP BY entity_id
-    """)
+    con.execute(
+        f"INSERT INTO entities ({cols}) SELECT {picks} FROM entity_occurrences GROUP BY entity_id"
+    )
 
 
 def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> None:

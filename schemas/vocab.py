@@ -1,0 +1,39 @@
+"""The warehouse's enumerations: each column with a fixed vocabulary declared once, as a
+``Literal`` type for the records in ``tasks.model`` and mypy, and as the tuple of its values
+(``values``) for the schema's accepted-values checks and docs (``schemas.tables``).
+
+Kept apart from ``schemas.tables`` so that the pipeline's records can be typed without Arrow.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+QuoteKind = Literal["direct", "indirect", "partial"]
+QuoteFinder = Literal["rule", "tagger"]
+SpeakerKind = Literal["person", "organisation", "unnamed", "unknown"]
+Precision = Literal["day", "week", "month", "year", "unknown"]
+SaidOnSource = Literal["expression", "published", "unknown"]
+# Where a record was turned away: listing or opening a source, reading a record, cleaning it, or
+# the NLP of an article (the load has no rejects: a failed load keeps the data in Parquet).
+RejectStage = Literal["source", "read", "clean", "nlp"]
+PublishedAtSource = Literal["metadata", "html", "url", "text"]
+DuplicateMethod = Literal["exact", "near"]
+EntityLabel = Literal[
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+]
+
+
+def values(vocabulary: Any) -> tuple[str, ...]:
+    """The allowed values of a ``Literal`` vocabulary, in declared order."""
+    return tuple(get_args(vocabulary))
