@@ -24,13 +24,21 @@ class Limits:
     max_article_chars: int = 200_000
     # Archives: decompression-bomb guards (zip bombs reach ratios of 1000:1 and more; text
     # compresses about 3-10:1, so 200:1 leaves a wide margin for genuine dumps).
+    # Members: an archive of one file per article holds a few hundred a day for a large outlet,
+    # so 100,000 is years of one; bytes: 8 GiB of text is millions of articles, within one
+    # machine's disk.
     max_archive_members: int = 100_000
     max_archive_bytes: int = 8 * 1024**3
     max_archive_ratio: float = 200.0
+    # A dump zipped inside a tarball inside a zip is three levels; 42.zip, the classic bomb, nests
+    # five.
     max_archive_depth: int = 3
-    # Fetching: a news page or a dump file; generous time, bounded size.
+    # Fetching: a news page or a dump file; generous time, bounded size. The timeout is httpx's
+    # per operation (connect, each read); past it a download must also keep a minimum rate
+    # (tasks/ingest/fetch.py, MIN_BYTES_PER_S).
     fetch_timeout_s: float = 30.0
     fetch_max_bytes: int = 2 * 1024**3
+    # http -> https -> www -> the canonical path is three hops; more than five is a loop or a trap.
     fetch_max_redirects: int = 5
 
 
@@ -47,7 +55,8 @@ class Settings:
     # (the last batch, on one worker while the others are done) stays short. 200 left a 2-worker
     # run of 300 articles at 0.96x one worker (docs/performance.md).
     batch_size: int = 100
-    # Batches in flight at once, per worker: bounds memory whatever the dump size.
+    # Batches in flight at once, per worker: bounds memory whatever the dump size. Two is one
+    # being worked on and one waiting, so a worker never idles for its next batch.
     inflight_per_worker: int = 2
     limits: Limits = Limits()
 

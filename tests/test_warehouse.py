@@ -194,7 +194,7 @@ def _manifest() -> dict:
 
 
 def test_run_row_from_manifest() -> None:
-    table = rows.runs_table(warehouse.run_row(_manifest()))
+    table = rows.runs_table(rows.run_row(_manifest()))
     assert table.schema.equals(RUNS.schema)
     [row] = table.to_pylist()
     assert row["started_at"] == datetime(2026, 12, 1, 10, tzinfo=UTC)
@@ -207,4 +207,4 @@ def test_run_row_refuses_a_manifest_without_a_required_column() -> None:
     manifest = _manifest()
     del manifest["mentions"]
     with pytest.raises(ValueError, match="mentions"):
-        warehouse.run_row(manifest)
+        rows.run_row(manifest)

@@ -28,6 +28,14 @@ KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]-–—"
+# Token windows after a name, where an appositive's head is looked for: the comma, then up to
+# six words before the head ("Mark Serwotka, general secretary of the PCS union" has it second)
+# for a role; up to four for the title words that make an ORG/GPE-tagged name a person ("Damian
+# Green, the immigration minister").
+APPOSITIVE_TOKENS = 8
+PERSON_APPOSITIVE_TOKENS = 6
+# A role is a noun phrase; more words than this is a clause the parse hung on the name.
+MAX_ROLE_WORDS = 15
 # tasks.lexicon.entries under the name tasks/nlp/quotes.py imports it by.
 lexicon_entries = lexicon.entries
 
@@ -118,7 +126,7 @@ def _appositive_role(doc: Any, ent: Any) -> str | None:
     """The appositive after a name: "Mark Serwotka, general secretary of the PCS union, said"."""
     if ent.end >= len(doc) or doc[ent.end].text != ",":
         return None
-    for token in doc[ent.end : min(len(doc), ent.end + 8)]:
+    for token in doc[ent.end : min(len(doc), ent.end + APPOSITIVE_TOKENS)]:
         if token.dep_ == "appos" and ent.start <= token.head.i < ent.end:
             return role_text(doc, token)
     return None
@@ -139,7 +147,7 @@ def role_text(doc: Any, head: Any) -> str | None:
         words = words[1:]
     while words and words[-1].is_punct:
         words = words[:-1]
-    if not words or len(words) > 15 or any(t.ent_type_ == "PERSON" for t in words):
+    if not words or len(words) > MAX_ROLE_WORDS or any(t.ent_type_ == "PERSON" for t in words):
         return None
     return doc[words[0].i : words[-1].i + 1].text
 
@@ -214,7 +222,7 @@ def _without_leading_title(ent: Any) -> Any:
     person "Owen Hale", and "Councillor" becomes their role (``_title_before``)."""
     titles = lexicon.words("titles")
     k = 0
-    while len(ent) - k > 2 and ent[k].lower_ in titles:
+    while len(ent) - k > 2 and ent[k].lower_ in titles:  # a first name and a surname stay
         k += 1
     return ent if k == 0 else Span(ent.doc, ent.start + k, ent.end, label=ent.label_)
 
@@ -233,7 +241,7 @@ def _looks_like_person(ent: Any) -> bool:
     people = lexicon.words("titles") | lexicon.words("unnamed_sources")
     return any(
         t.dep_ == "appos" and ent.start <= t.head.i < ent.end and t.lower_ in people
-        for t in doc[ent.end : min(len(doc), ent.end + 6)]
+        for t in doc[ent.end : min(len(doc), ent.end + PERSON_APPOSITIVE_TOKENS)]
     )
 
 

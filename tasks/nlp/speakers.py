@@ -32,6 +32,9 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # A pronoun looks back at most this many paragraphs for its person (news paragraphs are one to
 # three sentences; beyond three the antecedent is usually re-named).
 PRONOUN_PARAGRAPH_WINDOW = 3
+# How far before a one-word name its honorific is looked for: the longest in honorifics.txt
+# with its space ("professor ", 10 characters) and an opening quote mark or bracket.
+HONORIFIC_LOOKBACK_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class SpeakerResolver:
         for mention in self.mentions:
             if mention.label != "PERSON":
                 continue
-            before = text[max(0, mention.start - 12) : mention.start].split()
+            before = text[max(0, mention.start - HONORIFIC_LOOKBACK_CHARS) : mention.start].split()
             words = mention.text.lower().split()
             honorific = words[0] if len(words) > 1 else (before[-1].lower() if before else "")
             if honorific in by_gender.male:

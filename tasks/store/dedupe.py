@@ -143,8 +143,8 @@ ArticleRows = Callable[[list[str]], Iterable[tuple[str, str, str, str]]]
 class DedupeState:
     """What has been seen, on disk: content hashes (exact duplicates) and MinHash signatures with
     their LSH bands (near duplicates), in SQLite rather than Python sets and dicts, so that the
-    flow's memory does not grow with the dump (~1.6 kB per article in memory before; a bounded
-    page cache, ``CACHE_KIB``, now).
+    flow's memory does not grow with the dump: in Python they cost ~1.6 kB per article, in
+    SQLite the memory is a bounded page cache (``CACHE_KIB``).
 
     ``DedupeState()`` is a scratch store for one pass. ``DedupeState(path, run_id)`` is the
     warehouse's store (``<warehouse>/state/dedupe.sqlite``): every row carries the run that

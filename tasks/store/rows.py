@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -208,3 +208,30 @@ def runs_table(run: RunRow) -> pa.Table:
     row["sources"] = list(run.sources) if run.sources is not None else None
     row["stage_seconds"] = list(run.stage_seconds.items())
     return to_arrow(RUNS, [row])
+
+
+def run_row(manifest: dict[str, Any]) -> RunRow:
+    """The ``runs`` row of a run's manifest; times may be ISO strings, as JSON keeps them."""
+    required = [f.name for f in RUNS.schema if not f.nullable]
+    lacking = [k for k in required if manifest.get(k) is None]
+    if lacking:
+        raise ValueError(f"run manifest lacks the runs column(s) {lacking}")
+
+    def moment(value: Any) -> Any:
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    sources = manifest.get("sources")
+    return RunRow(
+        run_id=manifest["run_id"],
+        flow_run_id=manifest.get("flow_run_id"),
+        started_at=moment(manifest["started_at"]),
+        finished_at=moment(manifest.get("finished_at")),
+        sources=tuple(sources) if sources is not None else None,
+        records_read=manifest["records_read"],
+        articles=manifest["articles"],
+        duplicates=manifest["duplicates"],
+        rejects=manifest["rejects"],
+        quotes=manifest["quotes"],
+        mentions=manifest["mentions"],
+        stage_seconds=dict(manifest.get("stage_seconds") or {}),
+    )

@@ -29,7 +29,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +42,7 @@ from fsspec.implementations.local import LocalFileSystem
 from schemas import ddl
 from schemas.tables import BY_NAME, ENTITIES, RUNS, TABLES, Table
 from tasks.ingest.fetch import redact
-from tasks.model import RunRow
-from tasks.store.rows import runs_table
+from tasks.store.rows import run_row, runs_table
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -172,40 +170,12 @@ def commit_run(warehouse: Path, manifest: dict[str, Any], parquet_url: str | Non
     every table the load reads; the manifest stays in the warehouse folder, like the run lock,
     and is written last."""
     run_id = manifest["run_id"]
-    run = run_row(manifest)
-    write_part(warehouse, "runs", run_id, 0, runs_table(run), parquet_url)
+    write_part(warehouse, "runs", run_id, 0, runs_table(run_row(manifest)), parquet_url)
     path = manifest_path(warehouse, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, default=str))
     os.replace(tmp, path)
-
-
-def run_row(manifest: dict[str, Any]) -> RunRow:
-    """The ``runs`` row of a run's manifest; times may be ISO strings, as JSON keeps them."""
-    required = [f.name for f in RUNS.schema if not f.nullable]
-    lacking = [k for k in required if manifest.get(k) is None]
-    if lacking:
-        raise ValueError(f"run manifest lacks the runs column(s) {lacking}")
-
-    def moment(value: Any) -> Any:
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-    sources = manifest.get("sources")
-    return RunRow(
-        run_id=manifest["run_id"],
-        flow_run_id=manifest.get("flow_run_id"),
-        started_at=moment(manifest["started_at"]),
-        finished_at=moment(manifest.get("finished_at")),
-        sources=tuple(sources) if sources is not None else None,
-        records_read=manifest["records_read"],
-        articles=manifest["articles"],
-        duplicates=manifest["duplicates"],
-        rejects=manifest["rejects"],
-        quotes=manifest["quotes"],
-        mentions=manifest["mentions"],
-        stage_seconds=dict(manifest.get("stage_seconds") or {}),
-    )
 
 
 def committed_runs(warehouse: Path) -> list[dict[str, Any]]:
