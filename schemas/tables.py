@@ -2,7 +2,7 @@
 per column.
 
 The Parquet writer, the DuckDB DDL (``schemas.ddl``) and the schema reference in
-``docs/schema.md`` (``python -m schemas.docs``) are all generated from these declarations.
+``docs/schema.md`` (``python -m schemas.ddl``) are all generated from these declarations.
 Columns may be added; none is renamed or removed without a major version.
 """
 

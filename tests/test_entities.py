@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.nlp.entities import canonical_words, strip_honorifics
+from tasks.nlp.entities import canonical_words, honorifics, strip_honorifics
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -39,10 +39,35 @@ def cluster_of(clusters, mentions, surface: str):  # type: ignore[no-untyped-def
         (["Sir", "Keir", "Starmer"], ["Keir", "Starmer"]),
         (["Mr"], ["Mr"]),
         (["Peter", "Watt"], ["Peter", "Watt"]),
+        (["Senator", "Bernie", "Sanders"], ["Bernie", "Sanders"]),  # an office is stripped too
+        (["King", "Charles"], ["King", "Charles"]),  # a royal title is kept
     ],
 )
 def test_strip_honorifics(words: list[str], expected: list[str]) -> None:
     assert strip_honorifics(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("form", "stripped", "marks_a_name", "gender"),
+    [
+        ("mr", True, True, "male"),
+        ("mr.", False, False, "male"),  # the gender test sees the full stop; the others drop it
+        ("mrs", True, True, "female"),
+        ("dr", True, True, None),
+        ("president", True, False, None),
+        ("gen", True, False, None),
+        ("king", False, False, "male"),
+        ("princess", False, False, "female"),
+        ("sir.", False, False, None),  # only the spellings listed carry a gender
+    ],
+)
+def test_honorifics_by_use(
+    form: str, stripped: bool, marks_a_name: bool, gender: str | None
+) -> None:
+    table = honorifics()
+    assert (form in table.stripped, form in table.name_markers) == (stripped, marks_a_name)
+    found = "male" if form in table.male else "female" if form in table.female else None
+    assert found == gender
 
 
 @pytest.mark.parametrize(
