@@ -40,6 +40,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -250,10 +251,13 @@ def said_via_warehouse(split: str, names: list[str], workdir: Path) -> list[Said
     dump = workdir / "polnear.jsonl"
     warehouse = workdir / "warehouse"
     write_dump(split, names, dump)
+    # This checkout's code, whichever checkout the venv was installed from.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     subprocess.run(
         [str(Path(sys.executable).with_name("whosaid")), "ingest", str(dump), "-w", str(warehouse)],
         check=True,
         stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": path},
     )
     by_url = {_dump_url(n): n for n in names}
     with duckdb.connect(str(warehouse / "whosaid.duckdb"), read_only=True) as con:
