@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks import dedupe  # noqa: E402
+from tasks.store import dedupe  # noqa: E402
 
 
 def peak_mb() -> int:

@@ -184,7 +184,7 @@ OUTSIDE = "outside the lexicons"
 @functools.cache
 def cue_classes() -> tuple[tuple[str, frozenset[str]], ...]:
     """(class, the word forms that put a Cue in it), in the order they are tried."""
-    from tasks import quotes  # noqa: PLC0415
+    from tasks.nlp import quotes  # noqa: PLC0415
 
     return (
         ("speech verb", quotes.speech_verb_forms()),

@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.model_selection import GroupKFold  # noqa: PLC0415
 
-    from tasks import entities  # noqa: PLC0415
+    from tasks.nlp import entities  # noqa: PLC0415
 
     articles, gold = eval_quotes.load_articles("train", args.limit)
     docs = eval_quotes.cached_docs("train", articles, args.cache)

@@ -41,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks import quotes  # noqa: E402
+from tasks.nlp import quotes  # noqa: E402
 from tasks.model import Analysis, Article  # noqa: E402
 from tasks.nlp import analyse as nlp
 from tasks.nlp import entities, said_on

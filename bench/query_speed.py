@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from schemas.tables import ARTICLES, QUOTES  # noqa: E402
-from tasks import warehouse  # noqa: E402
+from tasks.store import warehouse  # noqa: E402
 
 QUOTES_PER_ARTICLE = 4  # PolNeAR averages ~4-6 attributions per article
 N_SPEAKERS = 50_000

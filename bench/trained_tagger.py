@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(eval_quotes.EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks import attribution_model  # noqa: PLC0415
+    from tasks.nlp import attribution_model  # noqa: PLC0415
 
     model = args.model or train(args.cache, args.out, args.max_steps)
     articles, gold = eval_quotes.load_articles("dev", None)
