@@ -246,7 +246,8 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks.nlp import attribution_model, entities, quotes
+    from tasks.nlp import attribution_model, entities
+    from tasks.nlp.analyse import quotes_for
 
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
@@ -255,7 +256,7 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
     kinds: dict[str, int] = {}
     for article, doc, spans in zip(articles, docs, tagged, strict=True):
         clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions, spans)
+        found = quotes_for(doc, clusters, mentions, spans)
         ours[article.article_id] = scored_quotes(tuple(found), article.body)
         for q in found:
             kinds[q.kind] = kinds.get(q.kind, 0) + 1

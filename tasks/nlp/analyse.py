@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.model import Analysis, Article
+from tasks.model import Analysis, Article, EntityCluster, Mention, Quote
 from tasks.nlp import attribution_model, entities, quotes, tag_rules
 from tasks.nlp import said_on as dates
 
@@ -74,6 +74,22 @@ def is_analysed(article: Article) -> bool:
     return article.language is None or article.language in ANALYSED_LANGUAGES
 
 
+def quotes_for(
+    doc: Doc,
+    clusters: list[EntityCluster],
+    mentions: list[Mention],
+    text_spans: Sequence[attribution_model.TaggedSpan] = (),
+) -> list[Quote]:
+    """The rules' quotes, with what the attribution model (``WHOSAID_ATTRIBUTION_MODEL``) adds
+    when one is on: a spaCy tagger's ``text_spans`` (tagged from the raw text), or a CRF's spans,
+    tagged here from the parse and the rules' own quotes, then handed back to the rules."""
+    found = quotes.extract_quotes(doc, clusters, mentions, text_spans)
+    parsed = attribution_model.tag_parsed(doc, found)
+    if parsed:
+        found = quotes.extract_quotes(doc, clusters, mentions, parsed)
+    return found
+
+
 def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[Analysis]:
     """Entities, mentions, quotes and when each quote was said, for every article (an empty
     analysis for an article in a language the model does not read)."""
@@ -85,7 +101,7 @@ def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[
     parsed = nlp.pipe(texts, batch_size=batch_size)
     for article, doc, spans in zip(english, parsed, tagged, strict=True):
         clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions, spans)
+        found = quotes_for(doc, clusters, mentions, spans)
         when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
         found_by_id[article.article_id] = Analysis(
             article_id=article.article_id,
