@@ -11,6 +11,11 @@ same texts (a ratio, so it means the same on any machine).
     .venv/bin/python bench/eval_quotes.py --split train --limit 200 --json /tmp/train.json
     .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs
 
+``--upper-bound MODEL`` adds a row for whosaid with a learned attribution layer trained on
+PolNeAR itself (``whosaid train-attribution ../shared/eval/polnear/train -o MODEL``, a folder
+outside the repo): the most a learned layer of this kind gets from PolNeAR-sized annotations,
+beside the default (the rules alone, as no model ships) and textacy.
+
 ``--cache DIR`` is for developing the rules: the parsed docs are kept in DIR (parsed once, by
 whosaid's own pipeline) and only entity and quote extraction runs again, so no speed is measured
 and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
@@ -30,11 +35,16 @@ import argparse
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+UPPER_BOUND = "whosaid + PolNeAR-trained layer (upper bound)"
 
 # Articles per timing round (one analyse_articles batch is 32 docs; 16 keeps rounds short).
 SPEED_CHUNK = 16
@@ -241,16 +251,28 @@ def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
     return docs
 
 
-def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
-    """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
-    sys.path.insert(0, str(EVAL_DIR))
-    import score  # noqa: PLC0415
+@contextmanager
+def attribution_model_set(model: Path | str | None) -> Iterator[None]:
+    """``WHOSAID_ATTRIBUTION_MODEL`` set to ``model`` (None: off) for the duration."""
+    from tasks.nlp import attribution_model  # noqa: PLC0415
 
-    from tasks.nlp import attribution_model, entities
-    from tasks.nlp.analyse import quotes_for
+    before = os.environ.get(attribution_model.MODEL_ENV)
+    os.environ[attribution_model.MODEL_ENV] = str(model) if model else "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[attribution_model.MODEL_ENV]
+        else:
+            os.environ[attribution_model.MODEL_ENV] = before
 
-    articles, gold = load_articles(split, limit)
-    docs = cached_docs(split, articles, cache)
+
+def cached_predictions(articles: list[Any], docs: list[Any]) -> tuple[dict, dict[str, int]]:
+    """Predictions of the NLP stage's quote step over parsed docs, with whatever attribution
+    model the environment names; and the count of each quote kind."""
+    from tasks.nlp import attribution_model, entities  # noqa: PLC0415
+    from tasks.nlp.analyse import quotes_for  # noqa: PLC0415
+
     tagged = attribution_model.tag([a.body for a in articles])
     ours: dict[str, list[dict[str, Any]]] = {}
     kinds: dict[str, int] = {}
@@ -260,15 +282,35 @@ def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
         ours[article.article_id] = scored_quotes(tuple(found), article.body)
         for q in found:
             kinds[q.kind] = kinds.get(q.kind, 0) + 1
+    return ours, kinds
+
+
+def cached_run(
+    split: str, limit: int | None, cache: Path, upper_bound: Path | None = None
+) -> dict[str, Any]:
+    """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
+    sys.path.insert(0, str(EVAL_DIR))
+    import score  # noqa: PLC0415
+
+    articles, gold = load_articles(split, limit)
+    docs = cached_docs(split, articles, cache)
+    ours, kinds = cached_predictions(articles, docs)
+    systems = {"whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}}
+    if upper_bound is not None:
+        with attribution_model_set(upper_bound):
+            learned, _ = cached_predictions(articles, docs)
+        systems[UPPER_BOUND] = {
+            **score.quote_scores(gold, learned),
+            **trusted_scores(score, gold, learned),
+        }
     return {
         "split": split,
         "articles": len(articles),
         "words": sum(len(a.body.split()) for a in articles),
         "quote_kinds": kinds,
-        "systems": {
-            "whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}
-        },
+        "systems": systems,
         "recall_by_cue": recall_by_cue(score, gold, ours),
+        **({"recall_by_cue_upper": recall_by_cue(score, gold, learned)} if upper_bound else {}),
         "predictions": ours,
     }
 
@@ -289,7 +331,7 @@ def _lemmatizer() -> Any:
     raise RuntimeError("no English spaCy model installed")
 
 
-def run(split: str, limit: int | None) -> dict[str, Any]:
+def run(split: str, limit: int | None, upper_bound: Path | None = None) -> dict[str, Any]:
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
@@ -303,20 +345,27 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
 
     # spaCy alone and whosaid's whole stage, interleaved chunk by chunk (the order flipping
     # each time), so load from other processes on a shared machine falls on both alike.
+    # With an upper-bound model, the stage with it on is a third step of each round.
     docs: list[Any] = []
     analyses: list[Any] = []
-    spacy_s = ours_s = 0.0
+    learned: list[Any] = []
+    spacy_s = ours_s = learned_s = 0.0
     for n, at in enumerate(range(0, len(articles), SPEED_CHUNK)):
         chunk = articles[at : at + SPEED_CHUNK]
-        steps = ["spacy", "ours"] if n % 2 == 0 else ["ours", "spacy"]
-        for step in steps:
+        steps = ["spacy", "ours"] + (["learned"] if upper_bound else [])
+        for step in steps if n % 2 == 0 else reversed(steps):
             t0 = time.perf_counter()
             if step == "spacy":
                 docs.extend(nlp.pipe([a.body for a in chunk], batch_size=32))
                 spacy_s += time.perf_counter() - t0
-            else:
-                analyses.extend(analyse_articles(chunk))
+            elif step == "ours":
+                with attribution_model_set(None):
+                    analyses.extend(analyse_articles(chunk))
                 ours_s += time.perf_counter() - t0
+            else:
+                with attribution_model_set(upper_bound):
+                    learned.extend(analyse_articles(chunk))
+                learned_s += time.perf_counter() - t0
 
     bodies = {a.article_id: a.body for a in articles}
     ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
@@ -363,6 +412,13 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
             "words_per_s_ratio": spacy_s / ours_s,
         },
     }
+    if upper_bound:
+        theirs = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in learned}
+        rows[UPPER_BOUND] = {
+            **score.quote_scores(gold, theirs),
+            **trusted_scores(score, gold, theirs),
+            "words_per_s_ratio": spacy_s / learned_s,
+        }
     if baseline:
         rows["textacy direct_quotations"] = {
             **score.quote_scores(gold, baseline),
@@ -377,6 +433,7 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
         "quote_kinds": kinds,
         "systems": rows,
         "recall_by_cue": recall_by_cue(score, gold, ours),
+        **({"recall_by_cue_upper": recall_by_cue(score, gold, theirs)} if upper_bound else {}),
     }
 
 
@@ -390,8 +447,9 @@ def table(result: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for name, s in result["systems"].items():
+        label = "whosaid (default: the rules alone)" if name == "whosaid" else name
         lines.append(
-            f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
+            f"| {label} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
             f"{s['source_acc']:.3f} | {s.get('words_per_s_ratio', float('nan')):.2f} |"
         )
     ours = result["systems"]["whosaid"]
@@ -400,11 +458,16 @@ def table(result: dict[str, Any]) -> str:
         f"whosaid at confidence >= {TRUSTED_CONFIDENCE}: {ours['trusted_n']} quotes, "
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
         "",
-        "| gold attributions cued by | n | share | whosaid R |",
-        "|---|---|---|---|",
+    ]
+    upper = result.get("recall_by_cue_upper")
+    lines += [
+        "| gold attributions cued by | n | share | whosaid R |"
+        + (" upper bound R |" if upper else ""),
+        "|---|---|---|---|" + ("---|" if upper else ""),
     ]
     for name, row in result.get("recall_by_cue", {}).items():
-        lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |")
+        extra = f" {upper[name]['R']:.3f} |" if upper else ""
+        lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |{extra}")
     return "\n".join(lines)
 
 
@@ -416,14 +479,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=None, help="keep parses here; score only, no timing"
     )
+    parser.add_argument(
+        "--upper-bound",
+        type=Path,
+        default=None,
+        help="a learned attribution layer trained on PolNeAR train (whosaid train-attribution)",
+    )
     args = parser.parse_args(argv)
     if not (EVAL_DIR / "polnear" / args.split).is_dir():
         print(f"no PolNeAR data at {EVAL_DIR / 'polnear' / args.split}", file=sys.stderr)
         return 2
     if args.cache:
-        result = cached_run(args.split, args.limit, args.cache)
+        result = cached_run(args.split, args.limit, args.cache, args.upper_bound)
     else:
-        result = run(args.split, args.limit)
+        result = run(args.split, args.limit, args.upper_bound)
     print(table(result))
     print(f"\nquote kinds: {result['quote_kinds']}")
     if args.json:

@@ -316,7 +316,7 @@ def train_attribution(
         Path, typer.Option("--output", "-o", help="Folder the model is written to")
     ] = Path("attribution-model"),
     max_iterations: Annotated[
-        int | None, typer.Option(help="L-BFGS iterations [default: 100]")
+        int | None, typer.Option(help="L-BFGS iterations [default: 300]")
     ] = None,
 ) -> None:
     """Train the learned attribution layer on your own annotations; set
