@@ -123,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="models go here")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--max-iterations", type=int, default=attribution_crf.MAX_ITERATIONS)
+    parser.add_argument(
+        "--stacked",
+        choices=["yes", "no"],
+        default="yes" if attribution_crf.STACKED else "no",
+        help="the rules' quotes among the CRF's features",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(eval_quotes.EVAL_DIR))
     import score  # noqa: PLC0415
@@ -136,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     random.Random(SEED).shuffle(order)
 
     lines = [
-        f"PolNeAR dev ({len(dev)} articles); CRF trained on n PolNeAR train articles",
+        f"PolNeAR dev ({len(dev)} articles); CRF trained on n PolNeAR train articles"
+        + ("" if args.stacked == "yes" else ", the rules' quotes not among its features"),
         "",
         "| train articles | system | P | R | F1 | exact F1 | source acc | train s |",
         "|---|---|---|---|---|---|---|---|",
@@ -151,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             ((a["doc"], a["rules"], a["spans"]) for a in chosen),
             args.out / f"crf-{size}",
             max_iterations=args.max_iterations,
+            stacked=args.stacked == "yes",
         )
         seconds = time.perf_counter() - t0
         for name, s in score_model(score, args.out / f"crf-{size}", dev).items():

@@ -157,11 +157,13 @@ def test_features_carry_the_path_to_the_cue_and_the_rules_decisions(nlp) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stack", ["--stack", "--no-stack"])
 def test_train_attribution_writes_a_model_the_nlp_stage_uses(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack: str
 ) -> None:
     """The whole path: `whosaid train-attribution` on a brat corpus, then WHOSAID_ATTRIBUTION_MODEL
-    naming its output adds a quote no rule finds, in a sentence the corpus does not hold."""
+    naming its output adds a quote no rule finds, in a sentence the corpus does not hold; with
+    the rules' quotes as features (run after the rules) or without (run before them)."""
     from whosaid.cli import app
 
     from typer.testing import CliRunner
@@ -170,11 +172,13 @@ def test_train_attribution_writes_a_model_the_nlp_stage_uses(
 
     corpus = write_corpus(tmp_path / "corpus")
     model = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train-attribution", str(corpus), "-o", str(model)])
+    args = ["train-attribution", str(corpus), "-o", str(model), stack]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "trained on 8 articles" in result.output
     meta = json.loads((model / attribution_crf.META_FILE).read_text())
     assert meta["articles"] == 8 and meta["feature_version"] == attribution_features.FEATURE_VERSION
+    assert meta["stacked"] is (stack == "--stack")
 
     article = Article(
         article_id="held-out",

@@ -318,6 +318,14 @@ def train_attribution(
     max_iterations: Annotated[
         int | None, typer.Option(help="L-BFGS iterations [default: 300]")
     ] = None,
+    stack: Annotated[
+        bool | None,
+        typer.Option(
+            "--stack/--no-stack",
+            help="Give the CRF the rules' own quotes as features (it then runs after the rules) "
+            "[default: see docs/quotes.md, Learned layer]",
+        ),
+    ] = None,
 ) -> None:
     """Train the learned attribution layer on your own annotations; set
     WHOSAID_ATTRIBUTION_MODEL to the output folder to have `whosaid ingest` use it."""
@@ -329,6 +337,7 @@ def train_attribution(
                 corpus,
                 output,
                 max_iterations=max_iterations or attribution_crf.MAX_ITERATIONS,
+                stacked=attribution_crf.STACKED if stack is None else stack,
             )
     except (FileNotFoundError, ValueError) as exc:
         _fail(str(exc))

@@ -82,11 +82,16 @@ def quotes_for(
 ) -> list[Quote]:
     """The rules' quotes, with what the attribution model (``WHOSAID_ATTRIBUTION_MODEL``) adds
     when one is on: a spaCy tagger's ``text_spans`` (tagged from the raw text), or a CRF's spans,
-    tagged here from the parse and the rules' own quotes, then handed back to the rules."""
+    tagged here from the parse (and, for a stacked CRF, from the rules' own quotes, so the rules
+    run first), handed to the rules as a tagger's."""
+    crf = attribution_model.parsed_model()
+    if crf is not None and not crf.stacked:
+        return quotes.extract_quotes(doc, clusters, mentions, (*text_spans, *crf.tag(doc)))
     found = quotes.extract_quotes(doc, clusters, mentions, text_spans)
-    parsed = attribution_model.tag_parsed(doc, found)
-    if parsed:
-        found = quotes.extract_quotes(doc, clusters, mentions, parsed)
+    if crf is not None:
+        spans = crf.tag(doc, found)
+        if spans:
+            found = quotes.extract_quotes(doc, clusters, mentions, spans)
     return found
 
 

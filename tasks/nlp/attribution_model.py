@@ -9,8 +9,8 @@ tagged cue next to them and a speaker.
 ``WHOSAID_ATTRIBUTION_MODEL=<folder>`` turns it on. The folder holds one of two kinds of model:
 
 - a CRF over whosaid's own parse, as ``whosaid train-attribution DIR`` writes it
-  (``tasks.nlp.attribution_crf``): it reads the parsed doc and the rules' own quotes, so it
-  runs after the rules;
+  (``tasks.nlp.attribution_crf``): it reads the parsed doc (and, if it was trained stacked, the
+  rules' own quotes, so it runs after the rules);
 - a spaCy pipeline whose entity labels are CONTENT, CUE and SOURCE (``bench/trained_tagger.py``
   trains one): it reads raw text, beside the parse.
 
@@ -26,8 +26,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-from tasks.model import Quote
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +89,12 @@ def tag(texts: Sequence[str], batch_size: int = 32) -> list[tuple[TaggedSpan, ..
     ]
 
 
-def tag_parsed(doc: Any, rules: Sequence[Quote]) -> tuple[TaggedSpan, ...]:
-    """A CRF's spans over a parsed doc, given the rules' quotes over it; empty when no model is
-    on or the model is a spaCy tagger (which tags raw text: ``tag``)."""
+def parsed_model() -> Any | None:
+    """The CRF that tags parsed docs (``CrfTagger``: ``.tag(doc, rules)``, ``.stacked`` when
+    the rules' quotes are among its features); None when no model is on or the model is a
+    spaCy tagger (which tags raw text: ``tag``)."""
     model = _loaded()
-    if model is None or hasattr(model, "pipe"):
-        return ()
-    return tuple(model.tag(doc, rules))
+    return None if model is None or hasattr(model, "pipe") else model
 
 
-__all__ = ["MODEL_ENV", "TaggedSpan", "check", "model_path", "tag", "tag_parsed"]
+__all__ = ["MODEL_ENV", "TaggedSpan", "check", "model_path", "parsed_model", "tag"]
