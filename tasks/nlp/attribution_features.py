@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tasks import lexicon
@@ -109,14 +110,17 @@ def _lists_of(lower: str) -> list[str]:
     return [name for name, forms in _word_lists() if lower in forms]
 
 
-def is_cue_candidate(token: Any) -> bool:
-    """A word that could cue an attribution: in a cue list, or a verb of a cue VerbNet class."""
-    lower = token.lower_
-    if token.pos_ in ("VERB", "AUX"):
+def _is_candidate(lower: str, pos: str) -> bool:
+    if pos in ("VERB", "AUX"):
         if any(c.rsplit("-", 1)[-1] in cue_class_numbers() for c in classes_of(lower)):
             return True
         return bool(_lists_of(lower))
     return lower in quotes.speech_noun_forms() or lower == "according"
+
+
+def is_cue_candidate(token: Any) -> bool:
+    """A word that could cue an attribution: in a cue list, or a verb of a cue VerbNet class."""
+    return _is_candidate(token.lower_, token.pos_)
 
 
 def paragraphs(doc: Any) -> list[list[int]]:
@@ -180,23 +184,57 @@ def _quoted(doc: Any) -> tuple[set[int], set[int]]:
     return inside, first
 
 
-def _cue_path(token: Any, candidates: set[int]) -> list[str]:
-    """Features of the path from ``token`` up to the nearest cue candidate above it."""
+@dataclass(frozen=True)
+class _Columns:
+    """The token attributes the features read, one list per attribute, read once per doc
+    (spaCy builds a Token object on every access, which costs more than the features)."""
+
+    text: list[str]
+    lower: list[str]
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head: list[int]
+    ent: list[str]
+    shape: list[str]
+    like_num: list[bool]
+    sent_start: list[bool]
+
+    @classmethod
+    def of(cls, doc: Any) -> _Columns:
+        cols: dict[str, list[Any]] = {name: [] for name in cls.__dataclass_fields__}
+        for t in doc:
+            cols["text"].append(t.text)
+            cols["lower"].append(t.lower_)
+            cols["pos"].append(t.pos_)
+            cols["tag"].append(t.tag_)
+            cols["dep"].append(t.dep_)
+            cols["head"].append(t.head.i)
+            cols["ent"].append(f"{t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "O")
+            cols["shape"].append(_shape(t))
+            cols["like_num"].append(t.like_num)
+            cols["sent_start"].append(bool(t.is_sent_start))
+        return cls(**cols)
+
+
+def _cue_path(i: int, c: _Columns, candidates: set[int]) -> list[str]:
+    """Features of the path from token ``i`` up to the nearest cue candidate above it."""
     arcs: list[str] = []
-    node = token
+    node = i
     for _ in range(CUE_PATH_MAX_ARCS):
-        if node.head.i == node.i:
+        if c.head[node] == node:
             return ["cp=none"]
-        arcs.append(node.dep_)
-        node = node.head
-        if node.i in candidates:
+        arcs.append(c.dep[node])
+        node = c.head[node]
+        if node in candidates:
             kept = ">".join(reversed(arcs[-CUE_PATH_KEPT_ARCS:]))
+            side = "before" if i < node else "after"
             return [
                 f"cp={kept}",
                 f"cp.top={arcs[-1]}",
                 f"cp.n={len(arcs)}",
-                f"cp.side={'before' if token.i < node.i else 'after'}",
-                f"cp.top.side={arcs[-1]}|{'before' if token.i < node.i else 'after'}",
+                f"cp.side={side}",
+                f"cp.top.side={arcs[-1]}|{side}",
             ]
     return ["cp=far"]
 
@@ -213,52 +251,56 @@ def _shape(token: Any) -> str:
     return "lower"
 
 
-def _own(token: Any, candidates: set[int], inside: set[int], first: set[int]) -> list[str]:
-    """Features of one token on its own (the ones neighbours see are the first five)."""
-    lower = token.lower_
-    word = "<num>" if token.like_num else lower
-    quoted = "in" if token.i in inside else "out"
-    head = token.head
+QUOTE_MARK_TOKENS = frozenset(quotes.OPEN_DOUBLE + quotes.CLOSE_DOUBLE + "\"'‘’")
+
+
+def _own(i: int, c: _Columns, candidates: set[int], inside: set[int], first: set[int]) -> list[str]:
+    """Features of token ``i`` on its own (neighbours see the first four)."""
+    lower = c.lower[i]
+    pos = c.pos[i]
+    head = c.head[i]
     f = [
-        f"w={word}",
-        f"pos={token.pos_}",
-        f"dep={token.dep_}",
-        f"q={quoted}",
-        f"shape={_shape(token)}",
-        f"tag={token.tag_}",
+        f"w={'<num>' if c.like_num[i] else lower}",
+        f"pos={pos}",
+        f"dep={c.dep[i]}",
+        f"q={'in' if i in inside else 'out'}",
+        f"shape={c.shape[i]}",
+        f"tag={c.tag[i]}",
         f"suf={lower[-3:]}",
-        f"ent={token.ent_iob_}{token.ent_type_}" if token.ent_type_ else "ent=O",
-        f"dep.hpos={token.dep_}|{head.pos_}",
+        f"ent={c.ent[i]}",
+        f"dep.hpos={c.dep[i]}|{c.pos[head]}",
     ]
-    if head.i != token.i:
-        f += [f"h.w={head.lower_}", f"h.dep={head.dep_}"]
-        f += [f"h.vn={c}" for c in classes_of(head.lower_)] if head.pos_ == "VERB" else []
+    if head != i:
+        f += [f"h.w={c.lower[head]}", f"h.dep={c.dep[head]}"]
+        if c.pos[head] == "VERB":
+            f += [f"h.vn={cls}" for cls in classes_of(c.lower[head])]
     else:
         f.append("root")
-    if token.pos_ in ("VERB", "AUX"):
-        f += [f"vn={c}" for c in classes_of(lower)]
+    if pos in ("VERB", "AUX"):
+        f += [f"vn={cls}" for cls in classes_of(lower)]
     f += [f"lex={name}" for name in _lists_of(lower)]
-    if token.i in candidates:
+    if i in candidates:
         f.append("cue.cand")
-    if token.i in first:
+    if i in first:
         f.append("q.first")
-    if token.is_sent_start:
+    if c.sent_start[i]:
         f.append("s.first")
-    if token.text in quotes.OPEN_DOUBLE + quotes.CLOSE_DOUBLE + "\"'‘’":
+    if c.text[i] in QUOTE_MARK_TOKENS:
         f.append("qmark")
-    f += _cue_path(token, candidates)
+    f += _cue_path(i, c, candidates)
     return f
 
 
 def doc_features(doc: Any, rules: Sequence[Quote]) -> list[tuple[list[int], list[list[str]]]]:
     """(token indices, features per token) for each paragraph of ``doc``; ``rules`` are the
     rules' quotes over the same doc (``quotes.extract_quotes`` without a tagger)."""
-    candidates = {t.i for t in doc if is_cue_candidate(t)}
+    c = _Columns.of(doc)
+    candidates = {i for i in range(len(c.lower)) if _is_candidate(c.lower[i], c.pos[i])}
     inside, first = _quoted(doc)
     marks = _rule_marks(doc, rules)
     out = []
     for para in paragraphs(doc):
-        own = [_own(doc[i], candidates, inside, first) for i in para]
+        own = [_own(i, c, candidates, inside, first) for i in para]
         rule = [marks.get(i, ["r=none"]) for i in para]
         feats = []
         for n in range(len(para)):
