@@ -123,7 +123,8 @@ DUPLICATES = Table(
     "duplicates",
     "Records that repeated an article already kept (exactly, or nearly: the same wire story, a "
     "re-crawl with a changed footer). Counted so that records read = articles + duplicates + "
-    "rejects.",
+    "rejects, and each one a copy that carries the kept article's quotes: utterances, "
+    "speaker_timeline and widely_carried count every copy (view `article_copies`).",
     pa.schema(
         [
             col("source_uri", pa.string(), "Where the duplicate record was read.", False),
@@ -135,6 +136,8 @@ DUPLICATES = Table(
             ),
             col("url", pa.string(), "The duplicate's own URL, when known."),
             col("outlet", pa.string(), "The duplicate's outlet, when known."),
+            col("published_at", UTC_TS, "The duplicate's own publication time, when known."),
+            col("title", pa.string(), "The duplicate's own headline, when known."),
             col("run_id", pa.string(), "The run that read it.", False),
         ]
     ),

@@ -36,8 +36,8 @@ SELECT u.speaker_name,
        u.first_published_at,
        u.n_articles,
        u.n_outlets,
-       (SELECT list(DISTINCT a.outlet ORDER BY a.outlet)
-          FROM quotes q JOIN articles a USING (article_id)
+       (SELECT list(DISTINCT c.outlet ORDER BY c.outlet)
+          FROM quotes q JOIN article_copies c USING (article_id)
          WHERE q.utterance_id = u.utterance_id) AS outlets,
        u.utterance_id
 FROM utterances u
@@ -88,7 +88,9 @@ JOIN entities e ON e.entity_id = m.entity_id
 WHERE q.speaker_entity_id IS DISTINCT FROM m.entity_id
 GROUP BY ALL;
 
--- Quote carried by the most outlets, and who had it first.
+-- Quotes carried by the most outlets, and who had them first. Every copy of an article counts
+-- (view article_copies): the outlets whose copies were set aside as duplicates carried it too.
+--   SELECT * FROM widely_carried ORDER BY n_outlets DESC LIMIT 10;
 CREATE OR REPLACE VIEW widely_carried AS
 SELECT u.utterance_id,
        u.speaker_name,
@@ -96,7 +98,7 @@ SELECT u.utterance_id,
        u.n_outlets,
        u.n_articles,
        u.first_published_at,
-       (SELECT arg_min(a.outlet, a.published_at)
-          FROM quotes q JOIN articles a USING (article_id)
+       (SELECT arg_min(c.outlet, c.published_at)
+          FROM quotes q JOIN article_copies c USING (article_id)
          WHERE q.utterance_id = u.utterance_id) AS first_outlet
 FROM utterances u;

@@ -75,6 +75,8 @@ class Ledger:
                 "similarity": similarity,
                 "url": a.url,
                 "outlet": a.outlet,
+                "published_at": a.published_at,
+                "title": a.title,
             }
         )
 

@@ -375,6 +375,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE {t.name} ADD COLUMN "{f.name}" {ddl.duckdb_type(f.type)}')
     for stmt in (s for t in TABLES for s in ddl.comments(t)):
         con.execute(stmt)
+    # A view over the tables, read by rebuild_utterances inside the load as well as by users.
+    con.execute((SCHEMAS_DIR / "copies.sql").read_text())
 
 
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
@@ -432,17 +434,24 @@ def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> No
 
     if not run_ids:
         return
+    # Speakers quoted in the new runs' articles, or in older articles the new runs found copies of.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE touched AS "
         "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
         "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
-        "(SELECT unnest(?))",
-        [run_ids],
+        "(SELECT unnest($runs)) OR a.article_id IN "
+        "(SELECT duplicate_of FROM duplicates WHERE run_id IN (SELECT unnest($runs)))",
+        {"runs": run_ids},
     )
     quotes = con.execute("""
+        WITH copies AS (
+            SELECT article_id, list(copy_key) AS copy_keys, list(outlet) AS copy_outlets,
+                   list(published_at) AS copy_published_at
+            FROM article_copies GROUP BY article_id)
         SELECT q.quote_id, q.article_id, q.speaker_entity_id, q.speaker_name, q.quote_text,
-               q.said_on, a.published_at, a.outlet
-        FROM quotes q JOIN articles a USING (article_id)
+               q.said_on, a.published_at, a.outlet,
+               c.copy_keys, c.copy_outlets, c.copy_published_at
+        FROM quotes q JOIN articles a USING (article_id) LEFT JOIN copies c USING (article_id)
         WHERE coalesce(q.speaker_entity_id, lower(q.speaker_name), '') IN (SELECT k FROM touched)
     """).arrow()
     if hasattr(quotes, "read_all"):
