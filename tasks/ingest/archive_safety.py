@@ -51,11 +51,12 @@ class ArchiveLimitExceeded(ValueError):
 @dataclass
 class Budget:
     """What one source given to the reader may expand to, summed over every level of nesting
-    (zip in tar in gzip ...): bytes produced by decompression, and archive members."""
+    (zip in tar in gzip ...): bytes produced by decompression, and archive members. Once either
+    runs out, ``exhausted`` says which, and every member not yet read is refused with it."""
 
     bytes_left: int
     members_left: int
-    exhausted: bool = False
+    exhausted: str | None = None
 
     @classmethod
     def of(cls, limits: Limits) -> Budget:
@@ -64,30 +65,16 @@ class Budget:
     def spend_bytes(self, n: int) -> None:
         self.bytes_left -= n
         if self.bytes_left < 0:
-            self.exhausted = True
-            raise ArchiveLimitExceeded("source expands past the archive byte limit (bomb?)")
+            self._run_out("source expands past the archive byte limit (bomb?)")
 
     def spend_member(self) -> None:
         self.members_left -= 1
         if self.members_left < 0:
-            self.exhausted = True
-            raise ArchiveLimitExceeded("source holds more archive members than the limit")
+            self._run_out("source holds more archive members than the limit")
 
-
-def archive_problem(limits: Limits, members: int, total: int, compressed: int | None) -> str | None:
-    """Why an archive of ``members`` members expanding to ``total`` bytes (from ``compressed``,
-    when known) is refused, or None."""
-    if members > limits.max_archive_members:
-        return f"archive has over {limits.max_archive_members} members"
-    if total > limits.max_archive_bytes:
-        return f"archive expands past {limits.max_archive_bytes} bytes"
-    if (
-        compressed is not None
-        and total > RATIO_FLOOR_BYTES
-        and (total / max(compressed, 1) > limits.max_archive_ratio)
-    ):
-        return f"archive compression ratio over {limits.max_archive_ratio:.0f}:1 (bomb?)"
-    return None
+    def _run_out(self, reason: str) -> None:
+        self.exhausted = self.exhausted or reason
+        raise ArchiveLimitExceeded(reason)
 
 
 def unsafe_member_name(name: str) -> str | None:

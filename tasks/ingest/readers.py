@@ -30,7 +30,6 @@ from tasks.ingest.archive_safety import (
     Decompressed,
     Replay,
     TarInput,
-    archive_problem,
     compression,
     decompressing,
     unsafe_member_name,
@@ -272,6 +271,25 @@ class Reader:
     def _too_deep(self, where: Where) -> bool:
         return where.depth >= self.limits.max_archive_depth
 
+    def _tar_member_problem(self, member: tarfile.TarInfo, budget: Budget) -> str | None:
+        """Why a tar member is refused (and counted as a reject) rather than read, or None."""
+        if budget.exhausted:
+            return budget.exhausted
+        if member.size > self.limits.max_archive_bytes:
+            return f"member expands past {self.limits.max_archive_bytes} bytes"
+        try:
+            budget.spend_member()
+        except ArchiveLimitExceeded as exc:
+            return str(exc)
+        bad = unsafe_member_name(member.name)
+        if bad:
+            return bad
+        if member.issym() or member.islnk():
+            return "link member refused"
+        if not member.isfile() or member.issparse():
+            return "special member refused (device, fifo, sparse)"
+        return None
+
     def _gzip(self, opener: Opener, inner: str, where: Where) -> Iterator[Item]:
         if self._too_deep(where):
             yield where.reject("archive nested too deeply")
@@ -307,20 +325,13 @@ class Reader:
                 yield where.reject(f"archive has over {limits.max_archive_members} members")
                 return
             with zipfile.ZipFile(fh) as zf:
-                infos = [i for i in zf.infolist() if not i.is_dir()]
-                problem = archive_problem(
-                    limits,
-                    len(infos),
-                    sum(i.file_size for i in infos),
-                    sum(i.compress_size for i in infos),
-                )
-                if problem:
-                    yield where.reject(problem)
-                    return
-                for info in infos:
-                    if budget.exhausted:
-                        return
+                for info in zf.infolist():
+                    if info.is_dir():
+                        continue
                     at = where.child(f"member:{info.filename}")
+                    if budget.exhausted:
+                        yield at.reject(budget.exhausted)
+                        continue
                     bad = zip_member_problem(info, limits)
                     if bad:
                         yield at.reject(bad)
@@ -330,7 +341,7 @@ class Reader:
                         budget.spend_bytes(info.file_size)
                     except ArchiveLimitExceeded as exc:
                         yield at.reject(str(exc))
-                        return
+                        continue
                     yield from self._read(zip_member_opener(zf, info), info.filename, at)
         finally:
             fh.close()
@@ -352,38 +363,19 @@ class Reader:
         meter = TarInput(source)
         try:
             with tarfile.open(fileobj=meter, mode="r|") as tf:
-                total = count = 0
-                while True:
-                    if budget.exhausted:
-                        return
-                    meter.start_headers()
-                    member = tf.next()
-                    meter.end_headers()
-                    if member is None:
-                        break
+                declared = 0
+                stop: str | None = None  # why no further member of this tar is read
+                for member in _tar_members(tf, meter):
                     at = where.child(f"member:{member.name}")
-                    if member.isdir():
-                        continue
-                    count += 1
-                    total += member.size
-                    problem = archive_problem(self.limits, count, total, None)
-                    if problem:
-                        yield at.reject(problem)
-                        return
-                    try:
-                        budget.spend_member()
-                    except ArchiveLimitExceeded as exc:
-                        yield at.reject(str(exc))
-                        return
-                    bad = unsafe_member_name(member.name)
-                    if bad:
-                        yield at.reject(bad)
-                        continue
-                    if member.issym() or member.islnk():
-                        yield at.reject("link member refused")
-                        continue
-                    if not member.isfile() or member.issparse():
-                        yield at.reject("special member refused (device, fifo, sparse)")
+                    if stop is None and member.size <= self.limits.max_archive_bytes:
+                        # A plain tar spends no decompression budget: its declared sizes are
+                        # summed instead.
+                        declared += member.size
+                        if declared > self.limits.max_archive_bytes:
+                            stop = f"archive expands past {self.limits.max_archive_bytes} bytes"
+                    refused = stop or self._tar_member_problem(member, budget)
+                    if refused:
+                        yield at.reject(refused)
                         continue
                     data = tf.extractfile(member)
                     if data is None:
@@ -400,3 +392,18 @@ class Reader:
         finally:
             source.close()
             raw.close()
+
+
+def _tar_members(tf: tarfile.TarFile, meter: TarInput) -> Iterator[tarfile.TarInfo]:
+    """A streamed tar's members in order, folders left out, each header read within
+    ``MAX_TAR_HEADER_BYTES``. Reading a header skips what is left of the member before it: in a
+    compressed tar that is decompressed, and spends the byte budget (once it has run out, the
+    rest of the stream cannot be read, and the tar's reader gives one reject for it)."""
+    while True:
+        meter.start_headers()
+        member = tf.next()
+        meter.end_headers()
+        if member is None:
+            return
+        if not member.isdir():
+            yield member
