@@ -6,8 +6,10 @@ summary and the warehouse's rejects table."""
 
 from __future__ import annotations
 
+import io
 import json
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,15 @@ import pytest
 from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
 from tasks.store.ledger import Ledger
-from tests.hostile.conftest import ARTICLE, file_info, tar_bytes, warc_bytes, zip_bytes
+from tests.hostile.conftest import (
+    ARTICLE,
+    damaged_warc,
+    file_info,
+    tar_bytes,
+    warc_bytes,
+    zeros,
+    zip_bytes,
+)
 
 
 def story(n: int) -> str:
@@ -40,6 +50,20 @@ def jsonl(lines: list[str]) -> bytes:
 
 def rec(n: int) -> str:
     return json.dumps({"title": f"Road {n}", "text": story(n), "date": "2024-05-02"})
+
+
+def zip_with_bomb() -> bytes:
+    """An article, a path-traversal member and 20 MB of zeros (past the 16 MB ratio floor, at
+    about 1000:1), deflated as they are written."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.txt", story(1))
+        zf.writestr("../evil.txt", story(2))
+        with zf.open("zeros.txt", "w") as member:
+            for block in zeros(20 * 1024 * 1024):
+                member.write(block)
+        zf.writestr("b.txt", story(3))
+    return buf.getvalue()
 
 
 # name -> (bytes, good records (articles + duplicates), duplicates among them, at least rejects)
@@ -81,6 +105,15 @@ CASES: dict[str, tuple[bytes, int, int, int]] = {
         2,
         0,
         2,
+    ),
+    # the bomb and the traversal are a reject each, the two articles land
+    "b.zip": (zip_with_bomb(), 2, 0, 2),
+    # the second of four records declares 120 bytes too many: it is the reject, 1, 3, 4 land
+    "r.warc": (
+        damaged_warc([(f"https://n.example/{n}", "text/html", page(n)) for n in range(1, 5)], 2),
+        3,
+        0,
+        1,
     ),
     "t.tar.gz": (
         tar_bytes(
@@ -144,7 +177,7 @@ def warehouse_rejects(wh: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
-@pytest.mark.parametrize("name", ["d.jsonl", "w.warc", "z.zip", "t.tar.gz"])
+@pytest.mark.parametrize("name", ["d.jsonl", "w.warc", "z.zip", "b.zip", "r.warc", "t.tar.gz"])
 def test_flow_balances_hostile_files(tmp_path: Path, name: str) -> None:
     data, good, dups, min_rejects = CASES[name]
     (tmp_path / "in").mkdir()
