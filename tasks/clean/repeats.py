@@ -40,8 +40,8 @@ MIN_WORDS = 3
 # sentence of news prose.
 LONG_WORDS = 12
 # The same-story guard (see the module docstring): two shared paragraphs and three in ten of the
-# page's, the lowest values that leave PolNeAR's versions of one story alone in
-# bench/repeats_polnear.py.
+# page's, set on PolNeAR with bench/repeats_polnear.py, where with them the lines marked are the
+# furniture and not the paragraphs that versions of one story share.
 SAME_STORY_LINES = 2
 SAME_STORY_SHARE = 0.3
 
