@@ -170,9 +170,9 @@ def test_rejects_and_duplicates_leave_memory_as_the_run_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The ledger writes its rows out in parts during the run; none is lost or doubled."""
-    from flows import engine
+    from tasks.store import ledger
 
-    monkeypatch.setattr(engine, "LEDGER_FLUSH_ROWS", 4)
+    monkeypatch.setattr(ledger, "FLUSH_ROWS", 4)
     story = {
         "title": "Ferry",
         "text": 'The harbour master, Ines Kaur, said: "The ferry sails at six."',
