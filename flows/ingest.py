@@ -41,7 +41,7 @@ from tasks.ingest.readers import Reader
 from tasks.model import Article, RawRecord, Reject
 from tasks.nlp import attribution_model
 from tasks.store import dedupe, warehouse
-from tasks.store.ledger import Ledger
+from tasks.store.ledger import REASON_CHARS, Ledger
 
 
 @flow(name="whosaid-ingest", log_prints=True, task_runner=ProcessPoolTaskRunner())
@@ -116,6 +116,8 @@ def start(
     source_io.check_sources(srcs)
     if tagger := attribution_model.check():
         get_run_logger().info("attribution tagger on: %s", tagger)
+    # The start second, then 32 random bits: ids sort by start time, and two runs started in one
+    # second do not share one.
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     started, t0 = datetime.now(UTC), time.perf_counter()
     return Run(run_id, settings, srcs, parquet, window_size(settings), started, t0)
@@ -185,7 +187,7 @@ def clean(run: Run, batches: Iterable[list[RawRecord]]) -> Iterator[list[Article
             cleaned, seconds = future.result()
         except Exception as exc:  # noqa: BLE001 - a failed batch is rejected, the run goes on
             log.error("cleaning batch failed, %d records rejected: %s", len(records), exc)
-            reason = f"cleaning failed: {exc}"[:300]
+            reason = f"cleaning failed: {exc}"[:REASON_CHARS]
             cleaned, seconds = (
                 [Reject(r.source_uri, r.source_locator, "clean", reason) for r in records],
                 0.0,
@@ -230,7 +232,8 @@ def settle(
             result: steps.BatchResult = future.result()
         except Exception as exc:  # noqa: BLE001 - a failed batch is rejected, the run goes on
             log.error("NLP batch failed, %d articles rejected: %s", len(articles), exc)
-            ledger.articles_failed(articles, f"NLP failed: {type(exc).__name__}: {exc}"[:300])
+            reason = f"NLP failed: {type(exc).__name__}: {exc}"[:REASON_CHARS]
+            ledger.articles_failed(articles, reason)
             continue
         ledger.kept(articles, quotes=result.quotes, mentions=result.mentions)
         for stage, s in result.seconds.items():

@@ -27,6 +27,8 @@ def _worth_retrying(task, task_run, state) -> bool:  # type: ignore[no-untyped-d
     return not isinstance(state.result(raise_on_failure=False), fetch.PermanentFetchError)
 
 
+# A dropped connection or a 503 from a busy server usually clears within seconds: three retries
+# over ~40 s, then the URL becomes a reject (stage source) and the run goes on.
 @task(
     name="fetch-url", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_worth_retrying
 )
@@ -103,6 +105,8 @@ def _locked(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
     return isinstance(state.result(raise_on_failure=False), warehouse.WarehouseLocked)
 
 
+# ~1.5 minutes for a notebook or a duckdb shell holding the file to let go, on top of the three
+# quick attempts to open it (warehouse.connect); then the load is deferred to the next run.
 @task(name="load-duckdb", retries=3, retry_delay_seconds=[5, 20, 60], retry_condition_fn=_locked)
 def load_duckdb(warehouse_dir: Path, parquet_url: str | None = None) -> warehouse.LoadResult:
     return warehouse.load(warehouse_dir, parquet_url=parquet_url)

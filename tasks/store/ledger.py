@@ -34,6 +34,13 @@ from tasks.store import rows
 FLUSH_ROWS = 50_000
 # The parts written during the run are numbered from 1; ``close`` writes the last rows as part 0.
 FINAL_PART = 0
+# A reject's reason is one line for a person to read: 300 characters hold an exception's type and
+# message (a traceback's last line is rarely longer) and keep a flood of rejects small.
+REASON_CHARS = 300
+# Reasons are counted by their text before the first colon, cut to 60 characters, so that a
+# reason with no colon and a record's details in it still groups with its kind; the longest kind
+# whosaid writes itself, "duplicate of an article whose NLP failed", is 41.
+REASON_CLASS_CHARS = 60
 
 # Writes one Parquet part: (table name, part number, rows as an Arrow table).
 PartWriter = Callable[[str, int, pa.Table], None]
@@ -204,4 +211,4 @@ class Ledger:
 
 def reason_class(reason: str) -> str:
     """The kind of a reject reason, for counting: its text before the first colon."""
-    return reason.split(":")[0][:60]
+    return reason.split(":")[0][:REASON_CLASS_CHARS]
