@@ -196,7 +196,7 @@ class Ledger:
             self.rejects = []
         if len(self.duplicates) >= FLUSH_ROWS:
             settled = [d for d in self.duplicates if d["duplicate_of"] not in self.in_flight]
-            if len(settled) >= FLUSH_ROWS // 2:
+            if len(settled) >= max(1, FLUSH_ROWS // 2):
                 self._write("duplicates", rows.duplicates_table(settled, self.run_id))
                 self.duplicates = [
                     d for d in self.duplicates if d["duplicate_of"] in self.in_flight
