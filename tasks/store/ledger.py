@@ -35,7 +35,7 @@ FLUSH_ROWS = 50_000
 # The parts written during the run are numbered from 1; ``close`` writes the last rows as part 0.
 FINAL_PART = 0
 # A reject's reason is one line for a person to read: 300 characters hold an exception's type and
-# message (a traceback's last line is rarely longer) and keep a flood of rejects small.
+# the start of its message, and bound a flood of rejects (at most 0.3 GB of reasons per million).
 REASON_CHARS = 300
 # Reasons are counted by their text before the first colon, cut to 60 characters, so that a
 # reason with no colon and a record's details in it still groups with its kind; the longest kind
