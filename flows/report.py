@@ -6,6 +6,7 @@ Artifact keys are fixed so the Artifacts page shows each one's history across ru
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,6 @@ from prefect.artifacts import (
 )
 from prefect.context import FlowRunContext
 
-from flows.engine import Timings
 from tasks.ingest import fetch
 from tasks.store.ledger import Ledger
 from tasks.store.warehouse import LoadResult
@@ -36,6 +36,17 @@ SUMMARY_COUNTS = (
     "mentions",
     "seconds",
 )
+
+
+@dataclass
+class Timings:
+    """Wall seconds per stage of a run, summed over its batches (the manifest's
+    ``stage_seconds``)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, s: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + s
 
 
 def _in_flow() -> bool:

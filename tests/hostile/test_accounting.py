@@ -1,7 +1,7 @@
 """Accounting under hostile input: records read = articles + duplicates + rejects, per format.
 
 Fast tests drive the real reader, the real cleaning step and the run's Ledger the way
-flows/engine.py does; a few slow tests run the real flow (one small run per format) and check the
+flows/ingest.py does; a few slow tests run the real flow (one small run per format) and check the
 summary and the warehouse's rejects table."""
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ CASES: dict[str, tuple[bytes, int, int, int]] = {
 
 
 def ledger_run(path: Path) -> Ledger:
-    """What flows/engine.py does with each item, without Prefect."""
+    """What flows/ingest.py does with each item, without Prefect."""
     from tasks.clean.prepare import prepare_record
 
     ledger = Ledger()
@@ -142,7 +142,7 @@ def ledger_run(path: Path) -> Ledger:
             ledger.reject([item])
         else:
             assert isinstance(item, RawRecord)
-            ledger.articles += len(ledger.admit(prepare_record(item)))
+            ledger.kept(ledger.admit(prepare_record(item)))
     return ledger
 
 
