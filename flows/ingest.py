@@ -40,7 +40,7 @@ from tasks.ingest.fetch import redact
 from tasks.ingest.readers import Reader
 from tasks.model import Article, RawRecord, Reject
 from tasks.nlp import attribution_model
-from tasks.store import dedupe, warehouse
+from tasks.store import dedupe, line_memory, warehouse
 from tasks.store.ledger import REASON_CHARS, Ledger
 
 
@@ -61,10 +61,15 @@ def ingest(
     # What the warehouse has seen (content hashes, MinHash signatures) lives on disk, in
     # <warehouse>/state/dedupe.sqlite: bounded memory, and near-duplicates found across runs.
     wh = run.warehouse
-    with warehouse.run_lock(wh), dedupe.DedupeState(dedupe_path(wh), run.id) as seen:
-        ledger, tracker = open_books(run, seen, full_rescan)
+    # The outlets' repeated lines (tasks/clean/repeats.py) live in <warehouse>/state too.
+    with (
+        warehouse.run_lock(wh),
+        dedupe.DedupeState(dedupe_path(wh), run.id) as seen,
+        line_memory.LineMemory(line_memory.store_path(wh), run.id) as lines,
+    ):
+        ledger, tracker = open_books(run, seen, lines, full_rescan)
         batches = read(run, ledger, tracker)  # records in batches; unreadable ones are rejects
-        cleaned = clean(run, batches)  # on the workers
+        cleaned = clean(run, batches, lines)  # on the workers
         new = deduplicate(ledger, cleaned)  # here, where every article is seen once, in order
         analysed = analyse_and_write(run, new)  # NLP and the batch's Parquet, on the workers
         settle(run, ledger, analysed)  # waits on each batch: this pulls all through the stages
@@ -128,10 +133,11 @@ def dedupe_path(wh: Path) -> Path:
 
 
 def open_books(
-    run: Run, seen: dedupe.DedupeState, full_rescan: bool
+    run: Run, seen: dedupe.DedupeState, lines: line_memory.LineMemory, full_rescan: bool
 ) -> tuple[Ledger, incremental_mod.SourceTracker]:
-    """Under the run lock: remove what runs killed mid-way left, bring the dedupe store up to
-    date with the committed runs, and open the run's ledger and source tracker on them."""
+    """Under the run lock: remove what runs killed mid-way left, bring the dedupe and line
+    stores up to date with the committed runs, and open the run's ledger and source tracker on
+    them."""
     log = get_run_logger()
     wh = run.warehouse
     removed = warehouse.remove_uncommitted(wh, parquet_url=run.parquet)
@@ -139,6 +145,8 @@ def open_books(
         log.warning("removed the unfinished output of %d interrupted run(s)", len(removed))
     runs_in_order = [m["run_id"] for m in warehouse.committed_runs(wh)]
     synced = seen.sync(runs_in_order, lambda ids: warehouse.iter_article_rows(wh, run.parquet, ids))
+    lines.keep_runs(runs_in_order)  # a killed run's lines go, as its Parquet did
+    lines.prune()
     if synced["indexed_articles"]:
         log.info("dedupe store: indexed %d article(s) of earlier runs", synced["indexed_articles"])
 
@@ -174,17 +182,23 @@ def read(
     run.timings.add("read+orchestrate", time.perf_counter() - t0)
 
 
-def clean(run: Run, batches: Iterable[list[RawRecord]]) -> Iterator[list[Article | Reject]]:
+def clean(
+    run: Run, batches: Iterable[list[RawRecord]], lines: line_memory.LineMemory
+) -> Iterator[list[Article | Reject]]:
     """Each batch cleaned on the workers, in order; a batch whose cleaning raises becomes one
-    reject per record, and the run goes on."""
+    reject per record, and the run goes on. What the pages teach about their outlets' furniture
+    goes to ``lines``."""
     log = get_run_logger()
 
+    store = str(line_memory.store_path(run.warehouse))
+
     def submit(records: list[RawRecord]) -> PrefectFuture:
-        return steps.clean_batch.submit(records, run.settings.limits)
+        return steps.clean_batch.submit(records, run.settings.limits, store, run.id)
 
     for records, future in in_order(submit, batches, run.window):
+        learned: list[tuple[str, int, str]] = []
         try:
-            cleaned, seconds = future.result()
+            cleaned, seconds, learned = future.result()
         except Exception as exc:  # noqa: BLE001 - a failed batch is rejected, the run goes on
             log.error("cleaning batch failed, %d records rejected: %s", len(records), exc)
             reason = f"cleaning failed: {exc}"[:REASON_CHARS]
@@ -193,6 +207,7 @@ def clean(run: Run, batches: Iterable[list[RawRecord]]) -> Iterator[list[Article
                 0.0,
             )
         run.timings.add("clean", seconds)
+        lines.add(learned)  # for later runs: this run's batches all read the store as it began
         yield cleaned
 
 

@@ -15,11 +15,12 @@ import pyarrow as pa
 from prefect import task
 
 from tasks.clean import prepare
+from tasks.clean.repeats import OutletMemory
 from tasks.ingest import fetch
 from tasks.model import Article, RawRecord, Reject
 from tasks.nlp import analyse as nlp
 from tasks.settings import Limits
-from tasks.store import rows, warehouse
+from tasks.store import line_memory, rows, warehouse
 
 
 def _worth_retrying(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
@@ -37,10 +38,21 @@ def fetch_url(url: str, cache_dir: Path, limits: Limits) -> fetch.Fetched:
 
 
 @task(name="clean-batch")
-def clean_batch(records: list[RawRecord], limits: Limits) -> tuple[list[Article | Reject], float]:
+def clean_batch(
+    records: list[RawRecord], limits: Limits, lines_store: str, run_id: str
+) -> tuple[list[Article | Reject], float, list[tuple[str, int, str]]]:
+    """The batch cleaned, each text dump with what its outlet's pages in other runs and earlier
+    in the batch taught (``tasks.clean.repeats``); returns what this batch's pages teach, for
+    the flow to keep."""
     t0 = time.perf_counter()
-    cleaned = prepare.prepare_batch(records, limits)
-    return cleaned, time.perf_counter() - t0
+    store = line_memory.LineMemory.reader(Path(lines_store), run_id)
+    memory = OutletMemory(earlier=store.pages if store is not None else None)
+    try:
+        cleaned = prepare.prepare_batch(records, limits, memory)
+    finally:
+        if store is not None:
+            store.close()
+    return cleaned, time.perf_counter() - t0, memory.learned
 
 
 @dataclass(frozen=True)

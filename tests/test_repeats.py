@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tasks.clean.repeats import OutletMemory, line_key, page_id, repeated_lines
 from tasks.store.line_memory import MAX_PAGES_PER_LINE, LineMemory
 
@@ -107,11 +109,14 @@ def test_the_store_keeps_what_a_run_learned(tmp_path: Path) -> None:
     assert LineMemory.reader(path) is None
     memory = OutletMemory()
     memory.strip("courier", _page(*FERRY))
-    store = LineMemory(path)
+    store = LineMemory(path, run_id="monday")
     store.add(memory.learned)
     store.close()
+    # The run that wrote them does not read its own rows: its batches all see the same store.
+    same_run = LineMemory.reader(path, run_id="monday")
+    assert same_run is not None and same_run.pages("courier", [line_key(ABOUT)]) == {}  # type: ignore[list-item]
 
-    reader = LineMemory.reader(path)
+    reader = LineMemory.reader(path, run_id="tuesday")
     assert reader is not None
     later = OutletMemory(earlier=reader.pages)
     text, removed = later.strip("courier", _page(*LIBRARY))
@@ -119,9 +124,79 @@ def test_the_store_keeps_what_a_run_learned(tmp_path: Path) -> None:
     assert reader.pages("courier", [line_key(ABOUT)]) == {line_key(ABOUT): [page_id(_page(*FERRY))]}
 
 
+def test_a_run_that_never_committed_teaches_nothing(tmp_path: Path) -> None:
+    key = line_key(ABOUT)
+    assert key is not None
+    for run in ("committed", "killed"):
+        with LineMemory(tmp_path / "lines.sqlite", run_id=run) as store:
+            store.add([("courier", key, f"page-of-{run}")])
+    with LineMemory(tmp_path / "lines.sqlite", run_id="next") as store:
+        assert store.keep_runs(["committed"]) == 1
+        assert store.pages("courier", [key]) == {key: ["page-of-committed"]}
+
+
 def test_the_store_keeps_a_few_pages_per_line(tmp_path: Path) -> None:
-    store = LineMemory(tmp_path / "lines.sqlite")
+    store = LineMemory(tmp_path / "lines.sqlite", run_id="r")
     key = line_key(ABOUT)
     assert key is not None
     store.add(("courier", key, f"page{i}") for i in range(10))
-    assert len(store.pages("courier", [key])[key]) == MAX_PAGES_PER_LINE
+    store.close()
+    reader = LineMemory.reader(tmp_path / "lines.sqlite", run_id="later")
+    assert reader is not None
+    assert len(reader.pages("courier", [key])[key]) == MAX_PAGES_PER_LINE
+
+
+NAV = ("Home", "News", "Sport", "Business", "Opinion", "Weather", "Subscribe")
+
+
+def _dump(title: str, paragraphs: tuple[str, ...]) -> str:
+    """A text dump as a crawl leaves it: the site's navigation, the article, then the outlet's
+    comment policy and "about us" blurb, which read as prose."""
+    return "\n\n".join(
+        ["\n".join(NAV), title, "By Staff Reporter", *paragraphs, POLICY, ABOUT]
+        + ["Copyright 2026 Northbridge Courier"]
+    )
+
+
+def _bodies(wh: Path) -> dict[str, str]:
+    import duckdb  # noqa: PLC0415
+
+    with duckdb.connect(str(wh / "whosaid.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT source_uri, body FROM articles").fetchall()
+    return {Path(uri).name: body for uri, body in rows}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_second_page_of_an_outlet_comes_out_cleaner(tmp_path: Path) -> None:
+    """Alone, each page keeps the outlet's policy and blurb in its body; ingested after the
+    first (in the same run, then in a later run), the second page loses them and keeps its
+    article."""
+    from flows.ingest import ingest_with  # noqa: PLC0415
+
+    dumps = tmp_path / "courier"
+    dumps.mkdir()
+    (dumps / "a-ferry.txt").write_text(_dump("Ferry route approved", FERRY))
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "b-library.txt").write_text(_dump("Library to open on Sundays", LIBRARY))
+
+    ingest_with(1)(sources=[str(alone)], warehouse_dir=str(tmp_path / "wh0"), workers=1)
+    by_itself = _bodies(tmp_path / "wh0")["b-library.txt"]
+    assert POLICY in by_itself and ABOUT in by_itself  # what the cleaner does with one page
+
+    (dumps / "b-library.txt").write_text(_dump("Library to open on Sundays", LIBRARY))
+    ingest_with(1)(sources=[str(dumps)], warehouse_dir=str(tmp_path / "wh1"), workers=1)
+    same_run = _bodies(tmp_path / "wh1")
+    assert POLICY not in same_run["b-library.txt"] and ABOUT not in same_run["b-library.txt"]
+    assert all(p in same_run["b-library.txt"] for p in LIBRARY)
+    assert all(p in same_run["a-ferry.txt"] for p in FERRY)  # the first page, as it was alone
+
+    wh = tmp_path / "wh2"
+    (dumps / "b-library.txt").unlink()
+    ingest_with(1)(sources=[str(dumps)], warehouse_dir=str(wh), workers=1)
+    (dumps / "b-library.txt").write_text(_dump("Library to open on Sundays", LIBRARY))
+    ingest_with(1)(sources=[str(dumps)], warehouse_dir=str(wh), workers=1)
+    later_run = _bodies(wh)["b-library.txt"]
+    assert POLICY not in later_run and ABOUT not in later_run
+    assert all(p in later_run for p in LIBRARY)

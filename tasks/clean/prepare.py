@@ -72,9 +72,15 @@ def extract(record: RawRecord, memory: OutletMemory | None = None) -> list[Extra
         extracted = [_with_meta(Extracted(body=body), meta)] if body.strip() else []
     else:
         text = normalize.normalize_text(record.content)
+        named = None
         if memory is not None:
+            # The furniture that goes may be where the site names itself: keep the name.
+            named = clean.outlet_from_boilerplate([t.strip() for t in text.split("\n")])
             text, _ = memory.strip(furniture_owner(record, text), text)
-        extracted = [_with_meta(e, meta) for e in clean.clean_text_dump(text)]
+        extracted = [
+            _with_meta(e if e.outlet or not named else replace(e, outlet=named), meta)
+            for e in clean.clean_text_dump(text)
+        ]
     return extracted
 
 

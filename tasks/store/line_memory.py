@@ -1,10 +1,13 @@
 """The outlets' line fingerprints on disk (``state/outlet_lines.sqlite``), for
 ``tasks.clean.repeats``: which earlier pages of an outlet carried a line.
 
-Written once per run, after the run commits, from what its cleaning learned; read by the
-cleaning of later runs. Within a run every batch reads the same store, so what a batch removes
-does not depend on which batches ran first. The store is derived data: deleting it costs only
-what it taught (the next pages of each outlet are cleaned as if first), never an article.
+The flow adds each cleaned batch's rows as the batch comes back, tagged with the run; cleaning
+reads only the rows of other runs, so within a run every batch sees the same store and what a
+batch removes does not depend on which batches ran first. Rows of a run that never committed
+are dropped when the next run opens the store. The store is derived data: deleting it costs
+only what it taught (the next page of each outlet is cleaned as if it were the first), never an
+article. A worker that cannot open the file (a Dask worker on another machine) cleans each batch
+with what the batch itself teaches.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ CREATE TABLE IF NOT EXISTS lines (
     outlet TEXT NOT NULL,
     line_key INTEGER NOT NULL,
     page TEXT NOT NULL,
+    run_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     PRIMARY KEY (outlet, line_key, page)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS lines_by_seq ON lines (outlet, seq);
+CREATE INDEX IF NOT EXISTS lines_by_run ON lines (run_id);
 """
 
 
@@ -40,30 +45,41 @@ def store_path(warehouse: Path) -> Path:
 
 
 class LineMemory:
-    """Lookups and additions over one store file."""
+    """Lookups and additions over one store file. ``run_id``: the run reading it, whose own rows
+    lookups leave out."""
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, run_id: str = "", read_only: bool = False) -> None:
         self.path = path
+        self.run_id = run_id
         if read_only:
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(_SCHEMA)
 
     @classmethod
-    def reader(cls, path: Path | None) -> LineMemory | None:
-        """A read-only view of the store at ``path``, or None when there is none yet."""
+    def reader(cls, path: Path | None, run_id: str = "") -> LineMemory | None:
+        """A read-only view of the store at ``path``, or None when there is none to read."""
         if path is None or not path.is_file():
             return None
         try:
-            return cls(path, read_only=True)
+            memory = cls(path, run_id, read_only=True)
+            memory.db.execute("SELECT 1 FROM lines LIMIT 1").fetchall()
         except sqlite3.Error:
             return None
+        return memory
+
+    def __enter__(self) -> LineMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def pages(self, outlet: str, keys: Sequence[int]) -> dict[int, list[str]]:
-        """For each of ``keys`` the outlet's earlier pages that carried it."""
+        """For each of ``keys`` the outlet's pages, read by other runs, that carried it."""
         found: dict[int, list[str]] = {}
         unique = list(dict.fromkeys(keys))
         try:
@@ -71,8 +87,9 @@ class LineMemory:
                 chunk = unique[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for key, page in self.db.execute(
-                    f"SELECT line_key, page FROM lines WHERE outlet = ? AND line_key IN ({marks})",
-                    [outlet, *chunk],
+                    "SELECT line_key, page FROM lines WHERE outlet = ? AND run_id <> ? "
+                    f"AND line_key IN ({marks})",
+                    [outlet, self.run_id, *chunk],
                 ):
                     found.setdefault(key, []).append(page)
         except sqlite3.Error:  # an unreadable store teaches nothing; the page is cleaned alone
@@ -80,33 +97,43 @@ class LineMemory:
         return found
 
     def add(self, rows: Iterable[tuple[str, int, str]]) -> None:
-        """Keep (outlet, line key, page) rows, at most ``MAX_PAGES_PER_LINE`` pages a line, and
-        prune each touched outlet's old single-page lines."""
+        """Keep (outlet, line key, page) rows for this run, at most ``MAX_PAGES_PER_LINE``
+        pages a line."""
         db = self.db
         (seq,) = db.execute("SELECT coalesce(max(seq), 0) FROM lines").fetchone()
-        outlets: set[str] = set()
         db.execute("BEGIN")
         try:
             for outlet, key, page in rows:
                 seq += 1
-                outlets.add(outlet)
                 db.execute(
-                    "INSERT OR IGNORE INTO lines SELECT ?, ?, ?, ? WHERE "
+                    "INSERT OR IGNORE INTO lines SELECT ?, ?, ?, ?, ? WHERE "
                     "(SELECT count(*) FROM lines WHERE outlet = ? AND line_key = ?) < ?",
-                    (outlet, key, page, seq, outlet, key, MAX_PAGES_PER_LINE),
-                )
-            for outlet in outlets:
-                db.execute(
-                    "DELETE FROM lines WHERE outlet = ?1 AND seq < "
-                    "(SELECT max(seq) FROM lines WHERE outlet = ?1) - ?2 "
-                    "AND line_key IN (SELECT line_key FROM lines WHERE outlet = ?1 "
-                    "GROUP BY line_key HAVING count(*) = 1)",
-                    (outlet, RECENT_ROWS_PER_OUTLET),
+                    (outlet, key, page, self.run_id, seq, outlet, key, MAX_PAGES_PER_LINE),
                 )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def keep_runs(self, committed: Iterable[str]) -> int:
+        """Drop the rows of runs that never committed (killed mid-way); how many went."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (run_id TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM keep")
+        db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((r,) for r in committed))
+        cur = db.execute("DELETE FROM lines WHERE run_id NOT IN (SELECT run_id FROM keep)")
+        return cur.rowcount
+
+    def prune(self) -> None:
+        """Forget each outlet's single-page lines older than its ``RECENT_ROWS_PER_OUTLET``
+        most recent rows."""
+        self.db.execute(
+            "DELETE FROM lines WHERE seq < "
+            "(SELECT max(seq) FROM lines m WHERE m.outlet = lines.outlet) - ? "
+            "AND NOT EXISTS (SELECT 1 FROM lines o WHERE o.outlet = lines.outlet "
+            "AND o.line_key = lines.line_key AND o.page <> lines.page)",
+            (RECENT_ROWS_PER_OUTLET,),
+        )
 
     def close(self) -> None:
         self.db.close()
