@@ -1,0 +1,627 @@
+"""Every figure the report shows, as DuckDB SQL over a read-only connection to the warehouse.
+
+Each function takes the connection and returns frozen records; nothing here draws or formats.
+The SQL reads the base tables (not the views), so a warehouse that was created but never loaded
+still answers, and every aggregate is one query the database runs in parallel: the report's cost
+grows with the number of speakers and outlets it shows, not with the Python loop over quotes.
+
+Dates: an article's period is its publication date; a quote's is when it was said, or failing
+that its article's publication date (as the ``most_quoted`` view counts). Times are UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from tasks.report.records import (
+    ArticleLink,
+    Carried,
+    CheckResult,
+    Count,
+    OutletRow,
+    Period,
+    RejectCount,
+    Report,
+    ReportOptions,
+    RunAccount,
+    Speaker,
+    SpeakerCount,
+    SpeakerPage,
+    SpeakerPeriodCount,
+    SpreadPoint,
+    Timeline,
+    Totals,
+    Unit,
+    Utterance,
+)
+from tasks.store import warehouse
+
+# Weekly periods until the articles span two years, monthly beyond: 104 bars in a chart about
+# 1,000 pixels wide are ~9 pixels each, the narrowest that still read as bars.
+MAX_WEEKS = 104
+# A quote's date: when it was said, else when its article was published (as most_quoted).
+QUOTE_DAY = "coalesce(q.said_on, CAST(a.published_at AS DATE))"
+# The tables the report reads; a DuckDB file without them is not a whosaid warehouse.
+TABLES = ("articles", "quotes", "utterances", "entities", "runs", "rejects")
+
+
+# -- the connection -----------------------------------------------------------------------------
+
+
+class ReportError(Exception):
+    """The warehouse cannot be reported on (missing, busy, not a whosaid warehouse)."""
+
+
+def open_warehouse(path: Any) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``<path>/whosaid.duckdb``, in UTC; ReportError, in one line,
+    when it is missing, held by a writer, or not a whosaid warehouse."""
+    from pathlib import Path
+
+    db = Path(path) / "whosaid.duckdb"
+    if not db.exists():
+        raise ReportError(f"no warehouse at {path} (run `whosaid ingest` first)")
+    try:
+        con = warehouse.connect(db, read_only=True)
+    except warehouse.WarehouseLocked:
+        raise ReportError(
+            f"{db} is being written by a run; try again when it has finished"
+        ) from None
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot open {db}: {str(exc).splitlines()[0]}") from None
+    con.execute("SET TimeZone = 'UTC'")
+    have = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    missing = [t for t in TABLES if t not in have]
+    if missing:
+        con.close()
+        raise ReportError(f"{db} is not a whosaid warehouse: no table {', '.join(missing)}")
+    return con
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+# -- overview -----------------------------------------------------------------------------------
+
+
+def totals(con: duckdb.DuckDBPyConnection) -> Totals:
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM articles),
+               (SELECT count(DISTINCT outlet) FROM articles),
+               (SELECT count(*) FROM quotes),
+               (SELECT count(DISTINCT (speaker_entity_id, speaker_name)) FROM quotes
+                 WHERE speaker_kind = 'person' AND speaker_name IS NOT NULL),
+               (SELECT count(*) FROM utterances),
+               (SELECT min(CAST(published_at AS DATE)) FROM articles),
+               (SELECT max(CAST(published_at AS DATE)) FROM articles),
+               (SELECT count(*) FROM articles WHERE published_at IS NULL)
+        """
+    ).fetchone()
+    assert row is not None
+    return Totals(*row)
+
+
+def period_unit(first: date | None, last: date | None) -> Unit:
+    if first is None or last is None:
+        return "week"
+    return "week" if (last - first).days <= MAX_WEEKS * 7 else "month"
+
+
+def timeline(con: duckdb.DuckDBPyConnection, unit: Unit) -> Timeline:
+    """Articles, outlets, quotes and people quoted per period of publication, every period from
+    the first to the last present (zeros included, so a quiet week shows as one)."""
+    rows = con.execute(
+        f"""
+        WITH dated AS (
+            SELECT a.article_id, a.outlet,
+                   CAST(date_trunc('{unit}', CAST(a.published_at AS DATE)) AS DATE) AS start
+            FROM articles a WHERE a.published_at IS NOT NULL
+        ),
+        span AS (
+            SELECT CAST(p AS DATE) AS start
+            FROM (SELECT min(start) AS lo, max(start) AS hi FROM dated),
+                 range(lo, hi + INTERVAL 1 {unit}, INTERVAL 1 {unit}) t(p)
+            WHERE lo IS NOT NULL
+        ),
+        by_article AS (
+            SELECT start, count(*) AS articles, count(DISTINCT outlet) AS outlets
+            FROM dated GROUP BY start
+        ),
+        by_quote AS (
+            SELECT d.start, count(*) AS quotes,
+                   count(DISTINCT CASE WHEN q.speaker_kind = 'person'
+                                       THEN (q.speaker_entity_id, q.speaker_name) END) AS people
+            FROM quotes q JOIN dated d USING (article_id)
+            GROUP BY d.start
+        )
+        SELECT s.start, coalesce(ba.articles, 0), coalesce(ba.outlets, 0),
+               coalesce(bq.quotes, 0), coalesce(bq.people, 0)
+        FROM span s
+        LEFT JOIN by_article ba USING (start)
+        LEFT JOIN by_quote bq USING (start)
+        ORDER BY s.start
+        """
+    ).fetchall()
+    return Timeline(unit, tuple(Period(*r) for r in rows))
+
+
+def runs(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> tuple[RunAccount, ...]:
+    """The last runs' accounting, newest first, with their rejects by reason."""
+    rows = con.execute(
+        """
+        SELECT run_id, started_at, finished_at, coalesce(sources, []), records_read, articles,
+               duplicates, rejects, quotes
+        FROM runs ORDER BY started_at DESC LIMIT ?
+        """,
+        [options.runs],
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    reasons: dict[str, list[RejectCount]] = defaultdict(list)
+    for run_id, stage, reason, n in con.execute(
+        """
+        SELECT run_id, stage, reason, n FROM (
+            SELECT run_id, stage, reason, count(*) AS n FROM rejects
+            WHERE run_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL)
+        QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY n DESC, stage, reason) <= ?
+        ORDER BY run_id, n DESC, stage, reason
+        """,
+        [ids, options.reasons_per_run],
+    ).fetchall():
+        reasons[run_id].append(RejectCount(stage, reason, n))
+    return tuple(
+        RunAccount(r[0], r[1], r[2], tuple(r[3]), *r[4:9], tuple(reasons[r[0]])) for r in rows
+    )
+
+
+def checks(con: duckdb.DuckDBPyConnection) -> tuple[CheckResult, ...]:
+    """The warehouse's data-quality checks (the ones every load runs), as they stand now."""
+    return tuple(CheckResult(n, c) for n, c in warehouse.run_checks(con))
+
+
+# -- speakers -----------------------------------------------------------------------------------
+
+
+def speaker_key(entity_id: str | None, name: str) -> str:
+    """A page name that reads as the person and stays the same across reports: the name in
+    ASCII words, plus 6 hex digits of the entity (two people of one name get two pages)."""
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower().encode("ascii", "ignore").decode()).strip("-")
+    digest = hashlib.sha1(f"{entity_id or ''}|{name}".encode()).hexdigest()[:6]
+    return f"{words or 'speaker'}-{digest}"
+
+
+def _gender_join(has_gender: bool) -> tuple[str, str]:
+    """(column, join) reading entities.gender when the warehouse has it."""
+    if not has_gender:
+        return "CAST(NULL AS VARCHAR)", ""
+    return "any_value(e.gender)", "LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id"
+
+
+def top_speakers(
+    con: duckdb.DuckDBPyConnection, limit: int, has_gender: bool
+) -> tuple[Speaker, ...]:
+    """The most-quoted people: quotes, utterances, articles, outlets, first and last said."""
+    gender, join = _gender_join(has_gender)
+    rows = con.execute(
+        f"""
+        SELECT q.speaker_entity_id, q.speaker_name, count(*) AS n_quotes,
+               count(DISTINCT q.utterance_id), count(DISTINCT q.article_id),
+               count(DISTINCT a.outlet), min({QUOTE_DAY}), max({QUOTE_DAY}), {gender}
+        FROM quotes q JOIN articles a USING (article_id) {join}
+        WHERE q.speaker_kind = 'person' AND q.speaker_name IS NOT NULL
+        GROUP BY q.speaker_entity_id, q.speaker_name
+        ORDER BY n_quotes DESC, q.speaker_name, q.speaker_entity_id NULLS LAST
+        LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    return tuple(Speaker(speaker_key(r[0], r[1]), r[0], r[1], *r[2:]) for r in rows)
+
+
+def _speaker_filter(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any]]:
+    """A speaker's identity in SQL over quotes (alias q), 'entity_id|name', and the list of
+    these speakers' identities to match it against (one list parameter, not one query each)."""
+    keys = [f"{s.entity_id or ''}|{s.name}" for s in speakers]
+    return "coalesce(q.speaker_entity_id, '') || '|' || q.speaker_name", keys
+
+
+def speaker_outlets(
+    con: duckdb.DuckDBPyConnection, speakers: tuple[Speaker, ...], top_outlets: int
+) -> tuple[SpeakerCount, ...]:
+    """Quotes of each speaker by outlet: the ``top_outlets`` outlets with most quotes of these
+    speakers by name, the rest as 'other outlets'."""
+    if not speakers:
+        return ()
+    key_sql, keys = _speaker_filter(speakers)
+    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+    rows = con.execute(
+        f"""
+        WITH picked AS (
+            SELECT {key_sql} AS k, coalesce(a.outlet, '(no outlet)') AS outlet
+            FROM quotes q JOIN articles a USING (article_id)
+            WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        ),
+        top AS (
+            SELECT outlet FROM picked GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?
+        )
+        SELECT k, CASE WHEN outlet IN (SELECT outlet FROM top) THEN outlet
+                       ELSE 'other outlets' END AS label, count(*) AS n
+        FROM picked GROUP BY ALL ORDER BY k, n DESC, label
+        """,
+        [keys, top_outlets],
+    ).fetchall()
+    return tuple(SpeakerCount(by_key[k], label, n) for k, label, n in rows)
+
+
+def speaker_periods(
+    con: duckdb.DuckDBPyConnection, speakers: tuple[Speaker, ...], unit: Unit
+) -> tuple[SpeakerPeriodCount, ...]:
+    """Quotes of each speaker per period of when they were said."""
+    if not speakers:
+        return ()
+    key_sql, keys = _speaker_filter(speakers)
+    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+    rows = con.execute(
+        f"""
+        SELECT {key_sql} AS k, CAST(date_trunc('{unit}', {QUOTE_DAY}) AS DATE) AS start,
+               count(*) AS n
+        FROM quotes q JOIN articles a USING (article_id)
+        WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+          AND {QUOTE_DAY} IS NOT NULL
+        GROUP BY ALL ORDER BY k, start
+        """,
+        [keys],
+    ).fetchall()
+    return tuple(SpeakerPeriodCount(by_key[k], start, n) for k, start, n in rows)
+
+
+def gender_counts(con: duckdb.DuckDBPyConnection) -> tuple[Count, ...]:
+    """Quotes of named people by the gender of the entity quoted ('unknown' without one)."""
+    rows = con.execute(
+        """
+        SELECT coalesce(e.gender, 'unknown') AS gender, count(*) AS n
+        FROM quotes q LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
+        WHERE q.speaker_kind = 'person' AND q.speaker_name IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, gender
+        """
+    ).fetchall()
+    return tuple(Count(g, n) for g, n in rows)
+
+
+# -- one page per speaker -----------------------------------------------------------------------
+
+
+def speaker_pages(
+    con: duckdb.DuckDBPyConnection,
+    speakers: tuple[Speaker, ...],
+    unit: Unit,
+    options: ReportOptions,
+) -> tuple[SpeakerPage, ...]:
+    """For each speaker: their latest utterances in date order (with the outlets and articles
+    that carried each), who is quoted beside them, their roles as written, and their quotes per
+    period and by kind. One query per aspect for all the speakers together."""
+    if not speakers:
+        return ()
+    key_sql, keys = _speaker_filter(speakers)
+    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+    u_key = "coalesce(u.speaker_entity_id, '') || '|' || u.speaker_name"
+    said = "coalesce(u.first_said_on, CAST(u.first_published_at AS DATE))"
+    picked = con.execute(
+        f"""
+        SELECT {u_key} AS k, u.utterance_id, {said} AS said_on, u.canonical_text,
+               u.n_articles, u.n_outlets, u.first_published_at
+        FROM utterances u
+        WHERE u.speaker_name IS NOT NULL AND {u_key} IN (SELECT unnest(?::VARCHAR[]))
+        QUALIFY row_number() OVER (
+            PARTITION BY k ORDER BY said_on DESC NULLS LAST, u.first_published_at DESC NULLS LAST,
+                                    u.utterance_id) <= ?
+        """,
+        [keys, options.utterances_per_speaker],
+    ).fetchall()
+    ids = [r[1] for r in picked]
+    carriers = _carriers(con, ids, options.links_per_utterance)
+    utterances: dict[str, list[Utterance]] = defaultdict(list)
+    for k, uid, said_on, text, n_articles, n_outlets, first_pub in picked:
+        outlets, first_outlet, links = carriers.get(uid, ((), None, ()))
+        utterances[by_key[k]].append(
+            Utterance(
+                uid, said_on, text, n_articles, n_outlets, outlets, first_outlet, first_pub, links
+            )
+        )
+    for items in utterances.values():  # date order, undated last
+        items.sort(key=_date_order)
+
+    beside = _grouped(
+        con,
+        f"""
+        WITH mine AS (
+            SELECT DISTINCT {key_sql} AS k, q.article_id FROM quotes q
+            WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        )
+        SELECT m.k, o.speaker_name, count(DISTINCT o.article_id) AS n
+        FROM mine m JOIN quotes o USING (article_id)
+        WHERE o.speaker_kind = 'person' AND o.speaker_name IS NOT NULL
+          AND coalesce(o.speaker_entity_id, '') || '|' || o.speaker_name <> m.k
+        GROUP BY m.k, o.speaker_name
+        QUALIFY row_number() OVER (PARTITION BY m.k ORDER BY n DESC, o.speaker_name) <= ?
+        """,
+        [keys, options.co_quoted],
+        by_key,
+    )
+    roles = _grouped(
+        con,
+        f"""
+        SELECT {key_sql} AS k, q.speaker_role, count(*) AS n FROM quotes q
+        WHERE q.speaker_kind = 'person' AND q.speaker_role IS NOT NULL
+          AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY k, q.speaker_role
+        QUALIFY row_number() OVER (PARTITION BY k ORDER BY n DESC, q.speaker_role) <= ?
+        """,
+        [keys, options.roles],
+        by_key,
+    )
+    kinds = _grouped(
+        con,
+        f"""
+        SELECT {key_sql} AS k, q.kind, count(*) AS n FROM quotes q
+        WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY ALL ORDER BY k, n DESC, q.kind
+        """,
+        [keys],
+        by_key,
+    )
+    periods: dict[str, list[Count]] = defaultdict(list)
+    for row in speaker_periods(con, speakers, unit):
+        periods[row.speaker_key].append(Count(row.start.isoformat(), row.n))
+    return tuple(
+        SpeakerPage(
+            s,
+            tuple(utterances[s.key]),
+            tuple(beside[s.key]),
+            tuple(roles[s.key]),
+            tuple(periods[s.key]),
+            tuple(kinds[s.key]),
+        )
+        for s in speakers
+    )
+
+
+def _date_order(u: Utterance) -> tuple[bool, date, float, str]:
+    published = u.first_published_at.timestamp() if u.first_published_at else float("inf")
+    return (u.said_on is None, u.said_on or date.max, published, u.utterance_id)
+
+
+def _grouped(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], by_key: dict[str, str]
+) -> dict[str, list[Count]]:
+    out: dict[str, list[Count]] = defaultdict(list)
+    for k, label, n in con.execute(sql, params).fetchall():
+        out[by_key[k]].append(Count(label, n))
+    return out
+
+
+def _carriers(
+    con: duckdb.DuckDBPyConnection, utterance_ids: list[str], links: int
+) -> dict[str, tuple[tuple[str, ...], str | None, tuple[ArticleLink, ...]]]:
+    """For each utterance: the outlets that carried it (by name), the first to publish it, and
+    its first ``links`` articles by publication."""
+    if not utterance_ids:
+        return {}
+    rows = con.execute(
+        """
+        WITH carried AS (
+            SELECT q.utterance_id, a.article_id, a.outlet, a.title, a.url, a.published_at
+            FROM quotes q JOIN articles a USING (article_id)
+            WHERE q.utterance_id IN (SELECT unnest(?::VARCHAR[]))
+            QUALIFY row_number() OVER (PARTITION BY q.utterance_id, a.article_id
+                                       ORDER BY q.quote_id) = 1
+        )
+        SELECT utterance_id,
+               list(DISTINCT outlet ORDER BY outlet) FILTER (WHERE outlet IS NOT NULL),
+               arg_min(outlet, published_at),
+               list({'outlet': outlet, 'title': title, 'url': url, 'published_at': published_at}
+                    ORDER BY published_at NULLS LAST, article_id)[1:?]
+        FROM carried GROUP BY utterance_id
+        """,
+        [utterance_ids, links],
+    ).fetchall()
+    return {
+        uid: (
+            tuple(outlets or ()),
+            first,
+            tuple(ArticleLink(a["outlet"], a["title"], a["url"], a["published_at"]) for a in arts),
+        )
+        for uid, outlets, first, arts in rows
+    }
+
+
+# -- widely carried -----------------------------------------------------------------------------
+
+
+def widely_carried(
+    con: duckdb.DuckDBPyConnection, page_keys: dict[str, str], options: ReportOptions
+) -> tuple[Carried, ...]:
+    """Utterances carried by more than one outlet, most outlets first: who had it first, when
+    the last outlet ran it, and (for the first ``carried_in_chart``) how many outlets had run it
+    each day after the first report. ``page_keys`` maps 'entity_id|name' to a speaker page."""
+    rows = con.execute(
+        """
+        WITH top AS (
+            SELECT utterance_id, speaker_entity_id, speaker_name, canonical_text, n_outlets,
+                   n_articles
+            FROM utterances WHERE n_outlets > 1
+            ORDER BY n_outlets DESC, n_articles DESC, first_published_at, utterance_id LIMIT ?
+        )
+        SELECT t.*, arg_min(a.outlet, a.published_at), min(a.published_at), max(a.published_at)
+        FROM top t JOIN quotes q USING (utterance_id) JOIN articles a USING (article_id)
+        GROUP BY ALL
+        ORDER BY t.n_outlets DESC, t.n_articles DESC, min(a.published_at), t.utterance_id
+        """,
+        [options.carried],
+    ).fetchall()
+    charted = [r[0] for r in rows[: options.carried_in_chart]]
+    spread: dict[str, list[SpreadPoint]] = defaultdict(list)
+    for uid, day, outlets in con.execute(
+        """
+        WITH first_by_outlet AS (
+            SELECT q.utterance_id, a.outlet, min(a.published_at) AS seen_at
+            FROM quotes q JOIN articles a USING (article_id)
+            WHERE q.utterance_id IN (SELECT unnest(?::VARCHAR[]))
+              AND a.outlet IS NOT NULL AND a.published_at IS NOT NULL
+            GROUP BY ALL
+        ),
+        days AS (
+            SELECT utterance_id,
+                   date_diff('day', min(seen_at) OVER (PARTITION BY utterance_id), seen_at) AS day
+            FROM first_by_outlet
+        )
+        SELECT utterance_id, day,
+               sum(count(*)) OVER (PARTITION BY utterance_id ORDER BY day)::BIGINT AS outlets
+        FROM days GROUP BY utterance_id, day ORDER BY utterance_id, day
+        """,
+        [charted],
+    ).fetchall():
+        spread[uid].append(SpreadPoint(day, outlets))
+    out = []
+    for uid, entity_id, name, text, n_outlets, n_articles, first, first_at, last_at in rows:
+        page = page_keys.get(f"{entity_id or ''}|{name}") if name else None
+        out.append(
+            Carried(
+                uid,
+                name,
+                page,
+                text,
+                n_outlets,
+                n_articles,
+                first,
+                first_at,
+                last_at,
+                tuple(spread[uid]),
+            )
+        )
+    return tuple(out)
+
+
+# -- outlets ------------------------------------------------------------------------------------
+
+KINDS = ("direct", "partial", "indirect")
+NO_OUTLET = "(no outlet)"
+
+
+def outlets(
+    con: duckdb.DuckDBPyConnection, has_gender: bool, options: ReportOptions
+) -> tuple[tuple[OutletRow, ...], int]:
+    """Outlets by quotes (the first ``options.outlets``): articles, quotes by kind, the people
+    each quotes most, and (with a gender column) its quotes of people by gender. Also the
+    number of outlets in all."""
+    outlet = f"coalesce(a.outlet, '{NO_OUTLET}')"
+    kind_counts = ", ".join(f"count(*) FILTER (WHERE q.kind = '{k}') AS k_{k}" for k in KINDS)
+    kind_columns = ", ".join(f"coalesce(kinds.k_{k}, 0)" for k in KINDS)
+    rows = con.execute(
+        f"""
+        WITH arts AS (SELECT {outlet} AS outlet, count(*) AS n_articles FROM articles a GROUP BY 1),
+        kinds AS (
+            SELECT {outlet} AS outlet, count(*) AS n_quotes, {kind_counts}
+            FROM quotes q JOIN articles a USING (article_id) GROUP BY 1
+        )
+        SELECT arts.outlet, arts.n_articles, coalesce(kinds.n_quotes, 0) AS n_quotes,
+               {kind_columns}, count(*) OVER () AS n_outlets
+        FROM arts LEFT JOIN kinds USING (outlet)
+        ORDER BY n_quotes DESC, arts.n_articles DESC, arts.outlet
+        LIMIT ?
+        """,
+        [options.outlets],
+    ).fetchall()
+    if not rows:
+        return (), 0
+    names = [r[0] for r in rows]
+    top = _by_outlet(
+        con,
+        f"""
+        SELECT {outlet} AS outlet, q.speaker_name, count(*) AS n
+        FROM quotes q JOIN articles a USING (article_id)
+        WHERE q.speaker_kind = 'person' AND q.speaker_name IS NOT NULL
+          AND {outlet} IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY outlet, q.speaker_name
+        QUALIFY row_number() OVER (PARTITION BY outlet ORDER BY n DESC, q.speaker_name) <= ?
+        """,
+        [names, options.speakers_per_outlet],
+    )
+    genders: dict[str, list[Count]] = defaultdict(list)
+    if has_gender:
+        genders = _by_outlet(
+            con,
+            f"""
+            SELECT {outlet} AS outlet, coalesce(e.gender, 'unknown') AS gender, count(*) AS n
+            FROM quotes q JOIN articles a USING (article_id)
+            LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
+            WHERE q.speaker_kind = 'person' AND q.speaker_name IS NOT NULL
+              AND {outlet} IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY ALL ORDER BY outlet, n DESC, gender
+            """,
+            [names],
+        )
+    out = tuple(
+        OutletRow(
+            name,
+            n_articles,
+            n_quotes,
+            tuple(Count(k, n) for k, n in zip(KINDS, by_kind, strict=True)),
+            tuple(top[name]),
+            tuple(genders[name]),
+        )
+        for name, n_articles, n_quotes, *by_kind, _ in rows
+    )
+    return out, int(rows[0][-1])
+
+
+def _by_outlet(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
+) -> dict[str, list[Count]]:
+    out: dict[str, list[Count]] = defaultdict(list)
+    for outlet, label, n in con.execute(sql, params).fetchall():
+        out[outlet].append(Count(label, n))
+    return out
+
+
+# -- all of it ----------------------------------------------------------------------------------
+
+
+def build(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> Report:
+    """Every aggregate of the report, from one read-only connection."""
+    has_gender = has_column(con, "entities", "gender")
+    t = totals(con)
+    unit = period_unit(t.first_published, t.last_published)
+    listed = top_speakers(con, max(options.speakers_listed, options.speakers), has_gender)
+    paged = listed[: options.speakers]
+    charted = listed[: options.chart_speakers]
+    page_keys = {f"{s.entity_id or ''}|{s.name}": s.key for s in paged}
+    outlet_rows, n_outlets = outlets(con, has_gender, options)
+    return Report(
+        generated_at=datetime.now().astimezone(),
+        totals=t,
+        timeline=timeline(con, unit),
+        runs=runs(con, options),
+        checks=checks(con),
+        has_gender=has_gender,
+        genders=gender_counts(con) if has_gender else (),
+        speakers=listed,
+        speaker_outlets=speaker_outlets(con, charted, options.chart_outlets),
+        speaker_periods=speaker_periods(con, charted, unit),
+        pages=speaker_pages(con, paged, unit, options),
+        carried=widely_carried(con, page_keys, options),
+        outlets=outlet_rows,
+        n_outlets_total=n_outlets,
+    )
