@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows import report, steps
+from flows import html_report, report, steps
 from flows.engine import Timings, run_batches
 from tasks import settings as settings_mod
 from tasks.ingest import incremental as incremental_mod
@@ -38,11 +38,13 @@ def ingest(
     batch_size: int | None = None,
     full_rescan: bool = False,
     parquet_url: str | None = None,
+    report_dir: str | None = None,
 ) -> dict[str, Any]:
     """Ingest news dumps (files, folders, archives, URLs) into the warehouse. Sources a committed
     run already read, unchanged since, are skipped unless ``full_rescan``. The Parquet parts go
     to ``parquet_url`` (any fsspec URL, e.g. s3://bucket/whosaid) when given, else to
-    ``<warehouse>/parquet``."""
+    ``<warehouse>/parquet``. With ``report_dir``, the browsable report is rewritten there after
+    the load."""
     log = get_run_logger()
     settings = settings_mod.from_env().with_overrides(
         warehouse=Path(warehouse_dir) if warehouse_dir else None,
@@ -97,6 +99,7 @@ def ingest(
             log.info("%d source file(s) unchanged since last ingested: skipped", tracker.skipped)
         loaded, load_status = load(wh, parquet, manifest, speakers, timings, t0)
     summary = report.summary(manifest, timings, time.perf_counter() - t0, load_status)
+    summary["report"] = html_report.refresh(wh, report_dir, loaded)
     report.publish(summary, speakers, loaded)
     log.info("run %s: %s", run_id, report.one_line(summary))
     return summary
