@@ -254,7 +254,9 @@ def report_cmd(
     try:
         written = write_report(_warehouse(warehouse), out_dir, options)
     except ReportError as exc:
-        _fail(str(exc))
+        # One line however long the path: soft_wrap keeps rich from folding it at 80 columns.
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     empty = " (the warehouse is empty, and the report says so)" if written.report.empty else ""
     typer.echo(f"report written to {written.path}{empty}")
 
