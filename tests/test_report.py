@@ -369,7 +369,10 @@ def test_page_is_self_contained(literal: Path) -> None:
     # The links a reader can follow: the pages of this file, and the articles' own URLs.
     outside = {link for link in parser.links if not link.startswith("#")}
     assert outside == {f"https://news.example/a{i}" for i in range(1, 5)}  # a5 has no quote
-    # Every in-page link has its section.
+    # Element ids are unique (the page shown is the element the #fragment names), and every
+    # in-page link has its section.
+    element_ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in element_ids.items() if n > 1] == []
     ids = set(re.findall(r'<section class="page[^"]*" id="([^"]+)"', page))
     assert {link[1:] for link in parser.links if link.startswith("#")} <= ids
     assert html.escape(BRIDGE, quote=False) in page

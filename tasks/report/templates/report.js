@@ -94,7 +94,7 @@
     });
   }
 
-  var box = document.getElementById("search");
+  var box = document.getElementById("search-box");
   box.addEventListener("input", function () {
     if (location.hash !== "#search") history.pushState(null, "", "#search");
     show();
