@@ -47,6 +47,8 @@ from tasks.store import warehouse
 MAX_WEEKS = 104
 # A quote's date: when it was said, else when its article was published (as most_quoted).
 QUOTE_DAY = "coalesce(q.said_on, CAST(a.published_at AS DATE))"
+KINDS = ("direct", "partial", "indirect")
+NO_OUTLET = "(no outlet)"
 # The tables the report reads; a DuckDB file without them is not a whosaid warehouse.
 TABLES = ("articles", "quotes", "utterances", "entities", "runs", "rejects")
 
@@ -212,29 +214,51 @@ def _gender_join(has_gender: bool) -> tuple[str, str]:
 def top_speakers(
     con: duckdb.DuckDBPyConnection, limit: int, has_gender: bool
 ) -> tuple[Speaker, ...]:
-    """The most-quoted people: quotes, utterances, articles, outlets, first and last said."""
+    """The most-quoted people: quotes, utterances, articles, outlets, first and last said.
+    The ranking counts quotes only; the distinct counts are made for the ranked few."""
     gender, join = _gender_join(has_gender)
     rows = con.execute(
         f"""
-        SELECT q.speaker_entity_id, q.speaker_name, count(*) AS n_quotes,
+        WITH ranked AS (
+            SELECT coalesce(speaker_entity_id, '') AS p_entity, speaker_name AS p_name,
+                   count(*) AS n_quotes
+            FROM quotes WHERE speaker_kind = 'person' AND speaker_name IS NOT NULL
+            GROUP BY 1, 2 ORDER BY n_quotes DESC, p_name, p_entity = '', p_entity LIMIT ?
+        )
+        SELECT q.speaker_entity_id, q.speaker_name, any_value(r.n_quotes) AS n_quotes,
                count(DISTINCT q.utterance_id), count(DISTINCT q.article_id),
                count(DISTINCT a.outlet), min({QUOTE_DAY}), max({QUOTE_DAY}), {gender}
-        FROM quotes q JOIN articles a USING (article_id) {join}
-        WHERE q.speaker_kind = 'person' AND q.speaker_name IS NOT NULL
+        FROM quotes q
+        JOIN ranked r ON q.speaker_name = r.p_name
+                     AND coalesce(q.speaker_entity_id, '') = r.p_entity
+        JOIN articles a USING (article_id) {join}
+        WHERE q.speaker_kind = 'person'
         GROUP BY q.speaker_entity_id, q.speaker_name
         ORDER BY n_quotes DESC, q.speaker_name, q.speaker_entity_id NULLS LAST
-        LIMIT ?
         """,
         [limit],
     ).fetchall()
     return tuple(Speaker(speaker_key(r[0], r[1]), r[0], r[1], *r[2:]) for r in rows)
 
 
-def _speaker_filter(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any]]:
-    """A speaker's identity in SQL over quotes (alias q), 'entity_id|name', and the list of
-    these speakers' identities to match it against (one list parameter, not one query each)."""
-    keys = [f"{s.entity_id or ''}|{s.name}" for s in speakers]
-    return "coalesce(q.speaker_entity_id, '') || '|' || q.speaker_name", keys
+def _picked(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any], dict[str, str]]:
+    """These speakers as a small table for the queries to join, rather than a condition on every
+    quote: the CTE ``picked(k, p_entity, p_name)``, its parameters, and each ``k``'s page key.
+    Join it with ``_matches(alias)``; the join on speaker_name lets DuckDB skip the row groups
+    of other speakers (quotes are stored sorted by speaker_name)."""
+    cte = (
+        "picked AS (SELECT p_entity || '|' || p_name AS k, p_entity, p_name FROM "
+        "(SELECT unnest(?::VARCHAR[]) AS p_entity, unnest(?::VARCHAR[]) AS p_name))"
+    )
+    params = [[s.entity_id or "" for s in speakers], [s.name for s in speakers]]
+    return cte, params, {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+
+
+def _matches(alias: str) -> str:
+    return (
+        f"JOIN picked ON {alias}.speaker_name = picked.p_name "
+        f"AND coalesce({alias}.speaker_entity_id, '') = picked.p_entity"
+    )
 
 
 def speaker_outlets(
@@ -244,23 +268,23 @@ def speaker_outlets(
     speakers by name, the rest as 'other outlets'."""
     if not speakers:
         return ()
-    key_sql, keys = _speaker_filter(speakers)
-    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+    cte, params, by_key = _picked(speakers)
     rows = con.execute(
         f"""
-        WITH picked AS (
-            SELECT {key_sql} AS k, coalesce(a.outlet, '(no outlet)') AS outlet
-            FROM quotes q JOIN articles a USING (article_id)
-            WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        WITH {cte},
+        theirs AS (
+            SELECT picked.k, coalesce(a.outlet, '{NO_OUTLET}') AS outlet
+            FROM quotes q {_matches("q")} JOIN articles a USING (article_id)
+            WHERE q.speaker_kind = 'person'
         ),
         top AS (
-            SELECT outlet FROM picked GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?
+            SELECT outlet FROM theirs GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?
         )
         SELECT k, CASE WHEN outlet IN (SELECT outlet FROM top) THEN outlet
                        ELSE 'other outlets' END AS label, count(*) AS n
-        FROM picked GROUP BY ALL ORDER BY k, n DESC, label
+        FROM theirs GROUP BY ALL ORDER BY k, n DESC, label
         """,
-        [keys, top_outlets],
+        [*params, top_outlets],
     ).fetchall()
     return tuple(SpeakerCount(by_key[k], label, n) for k, label, n in rows)
 
@@ -271,18 +295,17 @@ def speaker_periods(
     """Quotes of each speaker per period of when they were said."""
     if not speakers:
         return ()
-    key_sql, keys = _speaker_filter(speakers)
-    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
+    cte, params, by_key = _picked(speakers)
     rows = con.execute(
         f"""
-        SELECT {key_sql} AS k, CAST(date_trunc('{unit}', {QUOTE_DAY}) AS DATE) AS start,
+        WITH {cte}
+        SELECT picked.k, CAST(date_trunc('{unit}', {QUOTE_DAY}) AS DATE) AS start,
                count(*) AS n
-        FROM quotes q JOIN articles a USING (article_id)
-        WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
-          AND {QUOTE_DAY} IS NOT NULL
-        GROUP BY ALL ORDER BY k, start
+        FROM quotes q {_matches("q")} JOIN articles a USING (article_id)
+        WHERE q.speaker_kind = 'person' AND {QUOTE_DAY} IS NOT NULL
+        GROUP BY ALL ORDER BY picked.k, start
         """,
-        [keys],
+        params,
     ).fetchall()
     return tuple(SpeakerPeriodCount(by_key[k], start, n) for k, start, n in rows)
 
@@ -314,21 +337,20 @@ def speaker_pages(
     period and by kind. One query per aspect for all the speakers together."""
     if not speakers:
         return ()
-    key_sql, keys = _speaker_filter(speakers)
-    by_key = {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
-    u_key = "coalesce(u.speaker_entity_id, '') || '|' || u.speaker_name"
+    cte, params, by_key = _picked(speakers)
     said = "coalesce(u.first_said_on, CAST(u.first_published_at AS DATE))"
     picked = con.execute(
         f"""
-        SELECT {u_key} AS k, u.utterance_id, {said} AS said_on, u.canonical_text,
+        WITH {cte}
+        SELECT picked.k, u.utterance_id, {said} AS said_on, u.canonical_text,
                u.n_articles, u.n_outlets, u.first_published_at
-        FROM utterances u
-        WHERE u.speaker_name IS NOT NULL AND {u_key} IN (SELECT unnest(?::VARCHAR[]))
+        FROM utterances u {_matches("u")}
         QUALIFY row_number() OVER (
-            PARTITION BY k ORDER BY said_on DESC NULLS LAST, u.first_published_at DESC NULLS LAST,
-                                    u.utterance_id) <= ?
+            PARTITION BY picked.k
+            ORDER BY said_on DESC NULLS LAST, u.first_published_at DESC NULLS LAST,
+                     u.utterance_id) <= ?
         """,
-        [keys, options.utterances_per_speaker],
+        [*params, options.utterances_per_speaker],
     ).fetchall()
     ids = [r[1] for r in picked]
     carriers = _carriers(con, ids, options.links_per_utterance)
@@ -346,9 +368,10 @@ def speaker_pages(
     beside = _grouped(
         con,
         f"""
-        WITH mine AS (
-            SELECT DISTINCT {key_sql} AS k, q.article_id FROM quotes q
-            WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
+        WITH {cte},
+        mine AS (
+            SELECT DISTINCT picked.k, q.article_id FROM quotes q {_matches("q")}
+            WHERE q.speaker_kind = 'person'
         )
         SELECT m.k, o.speaker_name, count(DISTINCT o.article_id) AS n
         FROM mine m JOIN quotes o USING (article_id)
@@ -357,29 +380,30 @@ def speaker_pages(
         GROUP BY m.k, o.speaker_name
         QUALIFY row_number() OVER (PARTITION BY m.k ORDER BY n DESC, o.speaker_name) <= ?
         """,
-        [keys, options.co_quoted],
+        [*params, options.co_quoted],
         by_key,
     )
     roles = _grouped(
         con,
         f"""
-        SELECT {key_sql} AS k, q.speaker_role, count(*) AS n FROM quotes q
+        WITH {cte}
+        SELECT picked.k, q.speaker_role, count(*) AS n FROM quotes q {_matches("q")}
         WHERE q.speaker_kind = 'person' AND q.speaker_role IS NOT NULL
-          AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
-        GROUP BY k, q.speaker_role
-        QUALIFY row_number() OVER (PARTITION BY k ORDER BY n DESC, q.speaker_role) <= ?
+        GROUP BY picked.k, q.speaker_role
+        QUALIFY row_number() OVER (PARTITION BY picked.k ORDER BY n DESC, q.speaker_role) <= ?
         """,
-        [keys, options.roles],
+        [*params, options.roles],
         by_key,
     )
     kinds = _grouped(
         con,
         f"""
-        SELECT {key_sql} AS k, q.kind, count(*) AS n FROM quotes q
-        WHERE q.speaker_kind = 'person' AND {key_sql} IN (SELECT unnest(?::VARCHAR[]))
-        GROUP BY ALL ORDER BY k, n DESC, q.kind
+        WITH {cte}
+        SELECT picked.k, q.kind, count(*) AS n FROM quotes q {_matches("q")}
+        WHERE q.speaker_kind = 'person'
+        GROUP BY ALL ORDER BY picked.k, n DESC, q.kind
         """,
-        [keys],
+        params,
         by_key,
     )
     periods: dict[str, list[Count]] = defaultdict(list)
@@ -421,19 +445,18 @@ def _carriers(
         return {}
     rows = con.execute(
         """
-        WITH carried AS (
-            SELECT q.utterance_id, a.article_id, a.outlet, a.title, a.url, a.published_at
-            FROM quotes q JOIN articles a USING (article_id)
-            WHERE q.utterance_id IN (SELECT unnest(?::VARCHAR[]))
-            QUALIFY row_number() OVER (PARTITION BY q.utterance_id, a.article_id
-                                       ORDER BY q.quote_id) = 1
+        WITH carried AS (  -- each article once, however often it quotes the utterance
+            SELECT DISTINCT utterance_id, article_id FROM quotes
+            WHERE utterance_id IN (SELECT unnest(?::VARCHAR[]))
         )
-        SELECT utterance_id,
-               list(DISTINCT outlet ORDER BY outlet) FILTER (WHERE outlet IS NOT NULL),
-               arg_min(outlet, published_at),
-               list({'outlet': outlet, 'title': title, 'url': url, 'published_at': published_at}
-                    ORDER BY published_at NULLS LAST, article_id)[1:?]
-        FROM carried GROUP BY utterance_id
+        SELECT c.utterance_id,
+               list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL),
+               arg_min(a.outlet, a.published_at),
+               list({'outlet': a.outlet, 'title': a.title, 'url': a.url,
+                     'published_at': a.published_at}
+                    ORDER BY a.published_at NULLS LAST, a.article_id)[1:?]
+        FROM carried c JOIN articles a USING (article_id)
+        GROUP BY c.utterance_id
         """,
         [utterance_ids, links],
     ).fetchall()
@@ -515,9 +538,6 @@ def widely_carried(
 
 
 # -- outlets ------------------------------------------------------------------------------------
-
-KINDS = ("direct", "partial", "indirect")
-NO_OUTLET = "(no outlet)"
 
 
 def outlets(
