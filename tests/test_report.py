@@ -13,6 +13,7 @@ And the bad inputs: an empty warehouse says so, a missing or busy one is a one-l
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -644,3 +645,20 @@ def test_samples_report_from_the_command_line(samples: tuple[Path, dict], tmp_pa
     assert done.output.strip() == f"report written to {path}"
     page = path.read_text(encoding="utf-8")
     assert len(re.findall(r'<section class="page speaker-page"', page)) == 3
+
+
+@pytest.mark.slow
+def test_the_speed_bench_runs(tmp_path: Path) -> None:
+    """bench/report_speed.py on a small warehouse: it builds, its checks pass, and it prints the
+    table docs/report.md quotes (no timing is asserted: the machine is shared)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "report_speed.py"), "--quotes", "2000"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2,000 quotes, 500 articles" in done.stdout
+    assert re.search(r"\| \*\*write_report, end to end\*\* \| \*\*\d+\.\d\d\*\* \|", done.stdout)
+    assert "| aggregate: speaker pages |" in done.stdout

@@ -25,7 +25,7 @@ class ReportOptions:
     # Speakers in the speakers-by-outlet and over-time charts: 25 rows of bars fill a screen.
     chart_speakers: int = 25
     # Outlets named in the speakers-by-outlet chart; the rest are stacked as "other outlets"
-    # (10 is the size of the colour-blind-safe categorical palette the chart uses).
+    # (10: the colours of the chart's categorical palette, Tableau 10).
     chart_outlets: int = 10
     # Utterances listed on a speaker's page (the latest, in date order): at about 1 kB of page
     # each, 300 on each of 20 pages is ~6 MB.
@@ -36,13 +36,13 @@ class ReportOptions:
     co_quoted: int = 10
     roles: int = 15
     # Widely carried: utterances listed, and how many of them the spread chart draws
-    # (one line each; 10 is the palette's size).
+    # (one line each, in the 10 colours of Tableau 10).
     carried: int = 50
     carried_in_chart: int = 10
     # Outlets listed on the Outlets page, by quotes; top speakers shown per outlet.
     outlets: int = 60
     speakers_per_outlet: int = 5
-    # Ingest runs in the accounting table: a few days of hourly runs; the Prefect UI keeps the rest.
+    # Ingest runs in the accounting table: a day of hourly runs; the Prefect UI keeps the rest.
     runs: int = 24
     # Reject reasons per run, most frequent first.
     reasons_per_run: int = 10
