@@ -184,7 +184,19 @@ def runs(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> tuple[RunAcc
     ).fetchall():
         reasons[run_id].append(RejectCount(stage, reason, n))
     return tuple(
-        RunAccount(r[0], r[1], r[2], tuple(r[3]), *r[4:9], tuple(reasons[r[0]])) for r in rows
+        RunAccount(
+            run_id=r[0],
+            started_at=r[1],
+            finished_at=r[2],
+            sources=tuple(r[3]),
+            records_read=r[4],
+            articles=r[5],
+            duplicates=r[6],
+            rejects=r[7],
+            quotes=r[8],
+            rejects_by_reason=tuple(reasons[r[0]]),
+        )
+        for r in rows
     )
 
 
@@ -292,17 +304,24 @@ def speaker_outlets(
 def speaker_periods(
     con: duckdb.DuckDBPyConnection, speakers: tuple[Speaker, ...], unit: Unit
 ) -> tuple[SpeakerPeriodCount, ...]:
-    """Quotes of each speaker per period of when they were said."""
+    """Quotes of each speaker per period of when they were said, within the span the articles
+    were published in: a speech an article recalls from years before would stretch the time axis
+    until the weeks of the coverage itself are slivers."""
     if not speakers:
         return ()
     cte, params, by_key = _picked(speakers)
     rows = con.execute(
         f"""
-        WITH {cte}
+        WITH {cte},
+        span AS (
+            SELECT coalesce(min(CAST(published_at AS DATE)), DATE '0001-01-01') AS lo,
+                   coalesce(max(CAST(published_at AS DATE)), DATE '9999-12-31') AS hi
+            FROM articles
+        )
         SELECT picked.k, CAST(date_trunc('{unit}', {QUOTE_DAY}) AS DATE) AS start,
                count(*) AS n
-        FROM quotes q {_matches("q")} JOIN articles a USING (article_id)
-        WHERE q.speaker_kind = 'person' AND {QUOTE_DAY} IS NOT NULL
+        FROM quotes q {_matches("q")} JOIN articles a USING (article_id), span
+        WHERE q.speaker_kind = 'person' AND {QUOTE_DAY} BETWEEN span.lo AND span.hi
         GROUP BY ALL ORDER BY picked.k, start
         """,
         params,

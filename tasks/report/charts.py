@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from bokeh.embed import json_item
 from bokeh.layouts import gridplot
 from bokeh.models import (
     BasicTicker,
-    ColorBar,
     ColumnDataSource,
     DatetimeTickFormatter,
+    FactorRange,
     HoverTool,
     LinearColorMapper,
     NumeralTickFormatter,
 )
+from bokeh.models.annotations import ColorBar
 from bokeh.palettes import Blues9, Category10, Colorblind
 from bokeh.plotting import figure
 
@@ -52,6 +53,11 @@ KIND_COLOURS = {
 }
 OTHER_COLOUR = "#bbbbbb"
 SAID_LABEL = "{unit} said (or published, where the text gives no date)"
+
+
+def _item(model: Any) -> dict[str, Any]:
+    """The model as ``Bokeh.embed.embed_item`` takes it (plain JSON)."""
+    return cast(dict[str, Any], json_item(model))
 
 
 def _dates() -> DatetimeTickFormatter:
@@ -107,7 +113,7 @@ def _bars_over_time(
 ) -> Any:
     x = [_middle(d, unit) for d in starts]
     src = ColumnDataSource({"x": x, "n": values, "period": [d.isoformat() for d in starts]})
-    p = figure(
+    p: Any = figure(
         title=title,
         x_axis_type="datetime",
         height=SMALL_HEIGHT,
@@ -135,7 +141,7 @@ def overview_timeline(t: Timeline) -> dict[str, Any] | None:
         ("Quotes in those articles", "quotes", [p.quotes for p in t.periods]),
         ("People quoted", "people", [p.people for p in t.periods]),
     )
-    figs = []
+    figs: list[Any] = []
     for i, (title, label, values) in enumerate(series):
         x_label = f"{t.unit} of publication"
         f = _bars_over_time(starts, values, t.unit, title, label, x_label, Category10[10][i])
@@ -145,13 +151,13 @@ def overview_timeline(t: Timeline) -> dict[str, Any] | None:
     grid = gridplot(
         [figs[:2], figs[2:]], sizing_mode="stretch_width", toolbar_location=None, merge_tools=False
     )
-    return json_item(grid)
+    return _item(grid)
 
 
 def _hbar_stack(
     rows: list[str],
     stacks: list[str],
-    values: dict[str, list[float]],
+    values: dict[str, list[int]] | dict[str, list[float]],
     colours: list[str],
     x_label: str,
     share: bool,
@@ -159,8 +165,8 @@ def _hbar_stack(
 ) -> Any:
     data: dict[str, Any] = {"row": rows, "label": hover_rows or rows, **values}
     src = ColumnDataSource(data)
-    p = figure(
-        y_range=list(reversed(rows)),
+    p: Any = figure(
+        y_range=FactorRange(factors=list(reversed(rows))),
         height=BAR_FRAME + BAR_ROW * len(rows),
         sizing_mode="stretch_width",
         x_axis_label=x_label,
@@ -211,7 +217,7 @@ def speakers_by_outlet(
     p = _hbar_stack(
         _unique_labels([names[k] for k in keys]), outlets, values, colours, "quotes", share=False
     )
-    return json_item(p)
+    return _item(p)
 
 
 def _unique_labels(names: list[str]) -> list[str]:
@@ -246,9 +252,9 @@ def speakers_over_time(
     )
     top = max(c.n for c in rows)
     mapper = LinearColorMapper(palette=list(reversed(Blues9[:-2])), low=0, high=top)
-    p = figure(
+    p: Any = figure(
         x_axis_type="datetime",
-        y_range=list(reversed(list(labels.values()))),
+        y_range=FactorRange(factors=list(reversed(list(labels.values())))),
         height=BAR_FRAME + BAR_ROW * len(keys),
         sizing_mode="stretch_width",
         x_axis_label=SAID_LABEL.format(unit=unit),
@@ -275,7 +281,7 @@ def speakers_over_time(
     p.add_layout(bar, "right")
     p = _plain(p, "x")
     p.xgrid.grid_line_color = None
-    return json_item(p)
+    return _item(p)
 
 
 def speaker_periods(page: SpeakerPage, unit: Unit) -> dict[str, Any] | None:
@@ -292,7 +298,7 @@ def speaker_periods(page: SpeakerPage, unit: Unit) -> dict[str, Any] | None:
         SAID_LABEL.format(unit=unit),
         Category10[10][0],
     )
-    return json_item(f)
+    return _item(f)
 
 
 def carried_spread(carried: tuple[Carried, ...]) -> dict[str, Any] | None:
@@ -301,7 +307,7 @@ def carried_spread(carried: tuple[Carried, ...]) -> dict[str, Any] | None:
     drawn = [c for c in carried if c.spread]
     if not drawn:
         return None
-    p = figure(
+    p: Any = figure(
         height=320,
         sizing_mode="stretch_width",
         x_axis_label="days after the first report",
@@ -331,7 +337,7 @@ def carried_spread(carried: tuple[Carried, ...]) -> dict[str, Any] | None:
     p.x_range.start = 0
     _counts(p.xaxis)
     _counts(p.yaxis)
-    return json_item(_plain(p, "y"))
+    return _item(_plain(p, "y"))
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -355,7 +361,7 @@ def outlet_kinds(rows: tuple[OutletRow, ...]) -> dict[str, Any] | None:
         "share of the outlet's quotes",
         share=True,
     )
-    return json_item(p)
+    return _item(p)
 
 
 def outlet_genders(rows: tuple[OutletRow, ...], genders: list[str]) -> dict[str, Any] | None:
@@ -381,7 +387,7 @@ def outlet_genders(rows: tuple[OutletRow, ...], genders: list[str]) -> dict[str,
         "share of the outlet's quotes of named people",
         share=True,
     )
-    return json_item(p)
+    return _item(p)
 
 
 def all_charts(report: Report) -> dict[str, dict[str, Any]]:
