@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from query_speed import build_native, synthetic_tables  # noqa: E402
 
-from tasks.report import ReportOptions, aggregates  # noqa: E402
+from tasks.report import ReportOptions, aggregates, speakers  # noqa: E402
 from tasks.report.build import write_report  # noqa: E402
 
 # An utterance is reported by about three quotes: Quotebank's quotations average ~2.6 mentions
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
         clock("speakers over time", aggregates.speaker_periods, con, charted, unit)
         pages = clock(
             "speaker pages",
-            aggregates.speaker_pages,
+            speakers.speaker_pages,
             con,
             listed[: options.speakers],
             unit,

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 
 from schemas.tables import BY_NAME
 from tasks.report import ReportError, ReportOptions, aggregates
-from tasks.report.build import write_report
+from tasks.report.build import gather, write_report
 from tasks.store import rows as row_io
 from tasks.store import warehouse
 
@@ -219,7 +219,7 @@ def literal_gender(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report_of(wh: Path, options: ReportOptions | None = None) -> aggregates.Report:
     con = aggregates.open_warehouse(wh)
     try:
-        return aggregates.build(con, options or ReportOptions())
+        return gather(con, options or ReportOptions())
     finally:
         con.close()
 

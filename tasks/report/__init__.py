@@ -1,10 +1,10 @@
 """The browsable report (``whosaid report``): the warehouse drawn as pages a person opens in a
 browser, with nothing else installed and no network.
 
-``aggregates`` asks DuckDB every question (read-only), ``records`` holds the answers, ``charts``
-draws them with Bokeh, ``pages`` renders the one self-contained HTML file, and ``build`` ties
-them together (``tasks.report.build.write_report``). Only the light parts are imported here, so
-importing the flow does not import Bokeh.
+``aggregates`` and ``speakers`` ask DuckDB every question (read-only), ``records`` holds the
+answers, ``charts`` draws them with Bokeh, ``pages`` renders the one self-contained HTML file,
+and ``build`` ties them together (``tasks.report.build.write_report``). Only the light parts are
+imported here, so importing the flow does not import Bokeh.
 """
 
 from tasks.report.aggregates import ReportError

@@ -1,6 +1,7 @@
 """Every figure the report shows, as DuckDB SQL over a read-only connection to the warehouse.
 
-Each function takes the connection and returns frozen records; nothing here draws or formats.
+Each function takes the connection and returns frozen records; nothing here draws or formats
+(the speaker pages' queries are in ``tasks.report.speakers``; ``build.gather`` runs them all).
 The SQL reads the base tables (not the views), so a warehouse that was created but never loaded
 still answers, and every aggregate is one query the database runs in parallel: the report's cost
 grows with the number of speakers and outlets it shows, not with the Python loop over quotes.
@@ -14,31 +15,27 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import duckdb
 
 from tasks.report.records import (
-    ArticleLink,
     Carried,
     CheckResult,
     Count,
     OutletRow,
     Period,
     RejectCount,
-    Report,
     ReportOptions,
     RunAccount,
     Speaker,
     SpeakerCount,
-    SpeakerPage,
     SpeakerPeriodCount,
     SpreadPoint,
     Timeline,
     Totals,
     Unit,
-    Utterance,
 )
 from tasks.store import warehouse
 
@@ -253,10 +250,10 @@ def top_speakers(
     return tuple(Speaker(speaker_key(r[0], r[1]), r[0], r[1], *r[2:]) for r in rows)
 
 
-def _picked(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any], dict[str, str]]:
+def picked_speakers(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any], dict[str, str]]:
     """These speakers as a small table for the queries to join, rather than a condition on every
     quote: the CTE ``picked(k, p_entity, p_name)``, its parameters, and each ``k``'s page key.
-    Join it with ``_matches(alias)``; the join on speaker_name lets DuckDB skip the row groups
+    Join it with ``join_picked(alias)``; the join on speaker_name lets DuckDB skip the row groups
     of other speakers (quotes are stored sorted by speaker_name)."""
     cte = (
         "picked AS (SELECT p_entity || '|' || p_name AS k, p_entity, p_name FROM "
@@ -266,7 +263,7 @@ def _picked(speakers: tuple[Speaker, ...]) -> tuple[str, list[Any], dict[str, st
     return cte, params, {f"{s.entity_id or ''}|{s.name}": s.key for s in speakers}
 
 
-def _matches(alias: str) -> str:
+def join_picked(alias: str) -> str:
     return (
         f"JOIN picked ON {alias}.speaker_name = picked.p_name "
         f"AND coalesce({alias}.speaker_entity_id, '') = picked.p_entity"
@@ -280,13 +277,13 @@ def speaker_outlets(
     speakers by name, the rest as 'other outlets'."""
     if not speakers:
         return ()
-    cte, params, by_key = _picked(speakers)
+    cte, params, by_key = picked_speakers(speakers)
     rows = con.execute(
         f"""
         WITH {cte},
         theirs AS (
             SELECT picked.k, coalesce(a.outlet, '{NO_OUTLET}') AS outlet
-            FROM quotes q {_matches("q")} JOIN articles a USING (article_id)
+            FROM quotes q {join_picked("q")} JOIN articles a USING (article_id)
             WHERE q.speaker_kind = 'person'
         ),
         top AS (
@@ -309,7 +306,7 @@ def speaker_periods(
     until the weeks of the coverage itself are slivers."""
     if not speakers:
         return ()
-    cte, params, by_key = _picked(speakers)
+    cte, params, by_key = picked_speakers(speakers)
     rows = con.execute(
         f"""
         WITH {cte},
@@ -320,7 +317,7 @@ def speaker_periods(
         )
         SELECT picked.k, CAST(date_trunc('{unit}', {QUOTE_DAY}) AS DATE) AS start,
                count(*) AS n
-        FROM quotes q {_matches("q")} JOIN articles a USING (article_id), span
+        FROM quotes q {join_picked("q")} JOIN articles a USING (article_id), span
         WHERE q.speaker_kind = 'person' AND {QUOTE_DAY} BETWEEN span.lo AND span.hi
         GROUP BY ALL ORDER BY picked.k, start
         """,
@@ -340,153 +337,6 @@ def gender_counts(con: duckdb.DuckDBPyConnection) -> tuple[Count, ...]:
         """
     ).fetchall()
     return tuple(Count(g, n) for g, n in rows)
-
-
-# -- one page per speaker -----------------------------------------------------------------------
-
-
-def speaker_pages(
-    con: duckdb.DuckDBPyConnection,
-    speakers: tuple[Speaker, ...],
-    unit: Unit,
-    options: ReportOptions,
-) -> tuple[SpeakerPage, ...]:
-    """For each speaker: their latest utterances in date order (with the outlets and articles
-    that carried each), who is quoted beside them, their roles as written, and their quotes per
-    period and by kind. One query per aspect for all the speakers together."""
-    if not speakers:
-        return ()
-    cte, params, by_key = _picked(speakers)
-    said = "coalesce(u.first_said_on, CAST(u.first_published_at AS DATE))"
-    picked = con.execute(
-        f"""
-        WITH {cte}
-        SELECT picked.k, u.utterance_id, {said} AS said_on, u.canonical_text,
-               u.n_articles, u.n_outlets, u.first_published_at
-        FROM utterances u {_matches("u")}
-        QUALIFY row_number() OVER (
-            PARTITION BY picked.k
-            ORDER BY said_on DESC NULLS LAST, u.first_published_at DESC NULLS LAST,
-                     u.utterance_id) <= ?
-        """,
-        [*params, options.utterances_per_speaker],
-    ).fetchall()
-    ids = [r[1] for r in picked]
-    carriers = _carriers(con, ids, options.links_per_utterance)
-    utterances: dict[str, list[Utterance]] = defaultdict(list)
-    for k, uid, said_on, text, n_articles, n_outlets, first_pub in picked:
-        outlets, first_outlet, links = carriers.get(uid, ((), None, ()))
-        utterances[by_key[k]].append(
-            Utterance(
-                uid, said_on, text, n_articles, n_outlets, outlets, first_outlet, first_pub, links
-            )
-        )
-    for items in utterances.values():  # date order, undated last
-        items.sort(key=_date_order)
-
-    beside = _grouped(
-        con,
-        f"""
-        WITH {cte},
-        mine AS (
-            SELECT DISTINCT picked.k, q.article_id FROM quotes q {_matches("q")}
-            WHERE q.speaker_kind = 'person'
-        )
-        SELECT m.k, o.speaker_name, count(DISTINCT o.article_id) AS n
-        FROM mine m JOIN quotes o USING (article_id)
-        WHERE o.speaker_kind = 'person' AND o.speaker_name IS NOT NULL
-          AND coalesce(o.speaker_entity_id, '') || '|' || o.speaker_name <> m.k
-        GROUP BY m.k, o.speaker_name
-        QUALIFY row_number() OVER (PARTITION BY m.k ORDER BY n DESC, o.speaker_name) <= ?
-        """,
-        [*params, options.co_quoted],
-        by_key,
-    )
-    roles = _grouped(
-        con,
-        f"""
-        WITH {cte}
-        SELECT picked.k, q.speaker_role, count(*) AS n FROM quotes q {_matches("q")}
-        WHERE q.speaker_kind = 'person' AND q.speaker_role IS NOT NULL
-        GROUP BY picked.k, q.speaker_role
-        QUALIFY row_number() OVER (PARTITION BY picked.k ORDER BY n DESC, q.speaker_role) <= ?
-        """,
-        [*params, options.roles],
-        by_key,
-    )
-    kinds = _grouped(
-        con,
-        f"""
-        WITH {cte}
-        SELECT picked.k, q.kind, count(*) AS n FROM quotes q {_matches("q")}
-        WHERE q.speaker_kind = 'person'
-        GROUP BY ALL ORDER BY picked.k, n DESC, q.kind
-        """,
-        params,
-        by_key,
-    )
-    periods: dict[str, list[Count]] = defaultdict(list)
-    for row in speaker_periods(con, speakers, unit):
-        periods[row.speaker_key].append(Count(row.start.isoformat(), row.n))
-    return tuple(
-        SpeakerPage(
-            s,
-            tuple(utterances[s.key]),
-            tuple(beside[s.key]),
-            tuple(roles[s.key]),
-            tuple(periods[s.key]),
-            tuple(kinds[s.key]),
-        )
-        for s in speakers
-    )
-
-
-def _date_order(u: Utterance) -> tuple[bool, date, float, str]:
-    published = u.first_published_at.timestamp() if u.first_published_at else float("inf")
-    return (u.said_on is None, u.said_on or date.max, published, u.utterance_id)
-
-
-def _grouped(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], by_key: dict[str, str]
-) -> dict[str, list[Count]]:
-    out: dict[str, list[Count]] = defaultdict(list)
-    for k, label, n in con.execute(sql, params).fetchall():
-        out[by_key[k]].append(Count(label, n))
-    return out
-
-
-def _carriers(
-    con: duckdb.DuckDBPyConnection, utterance_ids: list[str], links: int
-) -> dict[str, tuple[tuple[str, ...], str | None, tuple[ArticleLink, ...]]]:
-    """For each utterance: the outlets that carried it (by name), the first to publish it, and
-    its first ``links`` articles by publication."""
-    if not utterance_ids:
-        return {}
-    rows = con.execute(
-        """
-        WITH carried AS (  -- each article once, however often it quotes the utterance
-            SELECT DISTINCT utterance_id, article_id FROM quotes
-            WHERE utterance_id IN (SELECT unnest(?::VARCHAR[]))
-        )
-        SELECT c.utterance_id,
-               list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL),
-               arg_min(a.outlet, a.published_at),
-               list({'outlet': a.outlet, 'title': a.title, 'url': a.url,
-                     'published_at': a.published_at}
-                    ORDER BY a.published_at NULLS LAST, a.article_id)[1:?]
-        FROM carried c JOIN articles a USING (article_id)
-        GROUP BY c.utterance_id
-        """,
-        [utterance_ids, links],
-    ).fetchall()
-    return {
-        uid: (
-            tuple(outlets or ()),
-            first,
-            tuple(ArticleLink(a["outlet"], a["title"], a["url"], a["published_at"]) for a in arts),
-        )
-        for uid, outlets, first, arts in rows
-    }
 
 
 # -- widely carried -----------------------------------------------------------------------------
@@ -633,34 +483,3 @@ def _by_outlet(
     for outlet, label, n in con.execute(sql, params).fetchall():
         out[outlet].append(Count(label, n))
     return out
-
-
-# -- all of it ----------------------------------------------------------------------------------
-
-
-def build(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> Report:
-    """Every aggregate of the report, from one read-only connection."""
-    has_gender = has_column(con, "entities", "gender")
-    t = totals(con)
-    unit = period_unit(t.first_published, t.last_published)
-    listed = top_speakers(con, max(options.speakers_listed, options.speakers), has_gender)
-    paged = listed[: options.speakers]
-    charted = listed[: options.chart_speakers]
-    page_keys = {f"{s.entity_id or ''}|{s.name}": s.key for s in paged}
-    outlet_rows, n_outlets = outlets(con, has_gender, options)
-    return Report(
-        generated_at=datetime.now().astimezone(),
-        totals=t,
-        timeline=timeline(con, unit),
-        runs=runs(con, options),
-        checks=checks(con),
-        has_gender=has_gender,
-        genders=gender_counts(con) if has_gender else (),
-        speakers=listed,
-        speaker_outlets=speaker_outlets(con, charted, options.chart_outlets),
-        speaker_periods=speaker_periods(con, charted, unit),
-        pages=speaker_pages(con, paged, unit, options),
-        carried=widely_carried(con, page_keys, options),
-        outlets=outlet_rows,
-        n_outlets_total=n_outlets,
-    )
