@@ -73,7 +73,7 @@ def samples_report(
 
     if not chromium():
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    wh = tmp_path_factory.mktemp("report-wh")
+    wh = tmp_path_factory.mktemp("warehouse", numbered=False)  # the name the page shows
     ingest_with(1)(sources=[str(ROOT / "samples")], warehouse_dir=str(wh), workers=1)
     written = write_report(wh, wh / "report")
     return wh, written.path
