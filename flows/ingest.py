@@ -29,7 +29,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows import report, steps
+from flows import html_report, report, steps
 from flows.report import Timings
 from flows.window import in_order, window_size
 from tasks import settings as settings_mod
@@ -52,11 +52,13 @@ def ingest(
     batch_size: int | None = None,
     full_rescan: bool = False,
     parquet_url: str | None = None,
+    report_dir: str | None = None,
 ) -> dict[str, Any]:
     """Ingest news dumps (files, folders, archives, URLs) into the warehouse. Sources a committed
     run already read, unchanged since, are skipped unless ``full_rescan``. The Parquet parts go
     to ``parquet_url`` (any fsspec URL, e.g. s3://bucket/whosaid) when given, else to
-    ``<warehouse>/parquet``."""
+    ``<warehouse>/parquet``. With ``report_dir``, the browsable report is rewritten there after
+    the load."""
     run = start(sources, warehouse_dir, workers, batch_size, parquet_url)
     # What the warehouse has seen (content hashes, MinHash signatures) lives on disk, in
     # <warehouse>/state/dedupe.sqlite: bounded memory, and near-duplicates found across runs.
@@ -75,7 +77,7 @@ def ingest(
         settle(run, ledger, analysed)  # waits on each batch: this pulls all through the stages
         manifest = commit(run, ledger, tracker, seen)  # the run's Parquet counts from here
         loaded, load_status = load(run, manifest)
-    return finish(run, manifest, loaded, load_status)
+    return finish(run, manifest, loaded, load_status, report_dir)
 
 
 @dataclass
@@ -304,10 +306,16 @@ def load(run: Run, manifest: dict[str, Any]) -> tuple[warehouse.LoadResult | Non
 
 
 def finish(
-    run: Run, manifest: dict[str, Any], loaded: warehouse.LoadResult | None, load_status: str
+    run: Run,
+    manifest: dict[str, Any],
+    loaded: warehouse.LoadResult | None,
+    load_status: str,
+    report_dir: str | None = None,
 ) -> dict[str, Any]:
-    """The run's summary: returned, published as artifacts, and logged in one line."""
+    """The run's summary: returned, published as artifacts, and logged in one line; with
+    ``report_dir``, the browsable report rewritten there first, so the artifact links to it."""
     summary = report.summary(manifest, run.timings, time.perf_counter() - run.t0, load_status)
+    summary["report"] = html_report.refresh(run.warehouse, report_dir, loaded)
     report.publish(summary, run.speakers, loaded)
     get_run_logger().info("run %s: %s", run.id, report.one_line(summary))
     return summary

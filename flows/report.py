@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect.artifacts import (
@@ -160,6 +161,23 @@ def publish(
         failed = [(n, c) for n, c in loaded.checks if c]
         lines.append(f"{len(loaded.checks) - len(failed)} of {len(loaded.checks)} checks passed.")
         lines += [f"- FAILED `{n}`: {c} rows" for n, c in failed]
+    lines += report_lines(s.get("report"))
     create_markdown_artifact(
         "\n".join(lines), key=REPORT_KEY, description="Top speakers and data-quality checks"
     )
+
+
+def report_lines(written: dict[str, Any] | None) -> list[str]:
+    """Where the run wrote the browsable report (``report_dir``), or why it did not."""
+    if written is None:
+        return []
+    lines = ["", "## Report", ""]
+    if written.get("path"):
+        path = written["path"]
+        lines.append(
+            f"[{path}]({Path(path).as_uri()}): {written['bytes']:,} bytes, written in "
+            f"{written['seconds']} s; open it in a browser (no server needed)."
+        )
+    else:
+        lines.append(f"Not written: {written['note']}")
+    return lines

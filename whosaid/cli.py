@@ -232,6 +232,35 @@ def check(warehouse: WarehouseOpt = None) -> None:
         raise typer.Exit(1)
 
 
+@app.command(name="report")
+def report_cmd(
+    warehouse: WarehouseOpt = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder the report's index.html is written to")
+    ] = Path("report"),
+    speakers: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Speakers with a page of their own, most quoted first [default: 20]"
+        ),
+    ] = None,
+) -> None:
+    """Write the warehouse as pages to browse: one self-contained HTML file (charts, data and
+    search inside it) that opens from the file system, with no network and no server."""
+    from tasks.report import ReportError, ReportOptions
+    from tasks.report.build import write_report
+
+    options = ReportOptions() if speakers is None else ReportOptions(speakers=speakers)
+    try:
+        written = write_report(_warehouse(warehouse), out_dir, options)
+    except ReportError as exc:
+        # One line however long the path: soft_wrap keeps rich from folding it at 80 columns.
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    empty = " (the warehouse is empty, and the report says so)" if written.report.empty else ""
+    typer.echo(f"report written to {written.path}{empty}")
+
+
 @app.command()
 def serve(
     sources: Annotated[list[str] | None, typer.Argument(help="Sources for each run")] = None,
