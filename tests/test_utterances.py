@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -11,6 +13,7 @@ from schemas.tables import UTTERANCES
 from tasks.store.utterances import QUOTES_IN, cluster_utterances, normalise_text
 
 SCHEMA = QUOTES_IN
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 LONG = (
     "We are going to build an economy that works for everyone, not just those at the top, "
@@ -173,37 +176,24 @@ def test_clusters_at_scale() -> None:
     """200k quotes (a fifth of the 1M budget) over 40k distinct texts, every fourth text also
     quoted with one word changed, by 3,000 speakers and one very busy one (a tenth of all the
     quotes): each speaker's repeats and edited versions of one text are one utterance, and
-    nothing else is joined."""
-    import random
+    nothing else is joined. bench/utterance_scale.py times the same input."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from utterance_scale import synthetic_quotes
+    finally:
+        sys.path.remove(str(BENCH))
 
-    vocabulary = [f"w{i}" for i in range(5000)]
-    rng = random.Random(7)
-    # 20-30 words: one word changed keeps Jaccard >= 17/21 of the bigrams, over MIN_JACCARD.
-    base_texts = [rng.choices(vocabulary, k=rng.randint(20, 30)) for _ in range(40_000)]
-    rows, said_by = [], []
-    versions: dict[tuple[str, int], set[bool]] = {}
-    for index in range(200_000):
-        base = rng.randrange(len(base_texts))
-        words = list(base_texts[base])
-        if base % 4 == 0 and index % 2:  # the edited version: one word changed
-            words[len(words) // 2] = "edited"
-        speaker = f"E{base % 3000}" if index % 10 else "E0"
-        said_by.append((speaker, base))
-        versions.setdefault((speaker, base), set()).add(words != base_texts[base])
-        rows.append(
-            _row(
-                f"q{index}", f"a{index // 5}", speaker, None, " ".join(words), date(2016, 9, 12),
-                "nyt",
-            )
-        )  # fmt: skip
-    assignments, utterances = cluster_utterances(_table(rows))
+    quotes, said = synthetic_quotes(200_000, 40_000)
+    assignments, utterances = cluster_utterances(quotes)
     assert assignments.num_rows == 200_000
     groups = _groups(assignments)
-    expected: dict[tuple[str, int], set[str]] = {}
-    for index, key in enumerate(said_by):
-        expected.setdefault(key, set()).add(groups[f"q{index}"])
-    assert all(len(ids) == 1 for ids in expected.values())  # each (speaker, text) one utterance
-    assert len(set(groups.values())) == len(expected) == utterances.num_rows  # none joined
+    found: dict[tuple[str, int], set[str]] = {}
+    versions: dict[tuple[str, int], set[bool]] = {}
+    for index, (speaker, text, edited) in enumerate(said):
+        found.setdefault((speaker, text), set()).add(groups[f"q{index}"])
+        versions.setdefault((speaker, text), set()).add(edited)
+    assert all(len(ids) == 1 for ids in found.values())  # each (speaker, text) one utterance
+    assert len(set(groups.values())) == len(found) == utterances.num_rows  # nothing else joined
     # Both versions of one text from one speaker: what only near-duplicate matching joins. A
     # property of the input, checked so that the asserts above are known to cover it.
     assert sum(len(v) == 2 for v in versions.values()) > 5_000
