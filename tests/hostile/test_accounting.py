@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tasks.clean.prepare import prepare_record
 from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
 from tasks.store.ledger import Ledger
@@ -134,8 +135,6 @@ CASES: dict[str, tuple[bytes, int, int, int]] = {
 
 def ledger_run(path: Path) -> Ledger:
     """What flows/ingest.py does with each item, without Prefect."""
-    from tasks.clean.prepare import prepare_record
-
     ledger = Ledger()
     for item in Reader().read_path(path):
         if isinstance(item, Reject):
@@ -148,7 +147,6 @@ def ledger_run(path: Path) -> Ledger:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loader_and_ledger_balance(tmp_path: Path, name: str) -> None:
-    pytest.importorskip("tasks.clean.text_dump")
     data, good, dups, min_rejects = CASES[name]
     (tmp_path / name).write_bytes(data)
     ledger = ledger_run(tmp_path / name)
