@@ -106,6 +106,14 @@ def test_a_bad_variable_names_itself_its_value_and_what_it_takes(
     assert line == str(exc.value)
 
 
+def test_every_variable_is_documented_with_what_it_takes() -> None:
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    for name, accepts in settings.ACCEPTS.items():
+        starts = f"| `{settings.env_name(name)}`"
+        row = next((line for line in operations.splitlines() if line.startswith(starts)), "")
+        assert accepts.accepted in row.replace("`", ""), (name, row)
+
+
 def test_good_and_empty_variables() -> None:
     got = settings.from_env({"WHOSAID_WORKERS": " 3 ", "WHOSAID_BATCH_SIZE": "", "X": "y"})
     assert (got.workers, got.batch_size) == (3, settings.Settings().batch_size)
