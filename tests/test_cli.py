@@ -15,6 +15,7 @@ from whosaid.cli import app
 import duckdb
 import pytest
 from integration.procs import Proc, base_env, wait_for
+from integration.runs import api_env
 from typer.testing import CliRunner
 
 from tasks import settings
@@ -284,6 +285,48 @@ def test_a_query_while_someone_else_writes_says_who(written_warehouse: tuple[Pat
     assert line.startswith(
         f"{wh / 'whosaid.duckdb'} is open for writing in process {pid}, not a whosaid run; "
         "close that connection and try again"
+    ), line
+
+
+# The real flow, its load paused inside the DuckDB transaction (after the Parquet is inserted,
+# before the entities are rebuilt): what a query meets while a run loads.
+PAUSED_RUN = """
+import sys, time
+from tasks.store import warehouse
+
+
+def paused(con):
+    sys.__stdout__.write("loading\\n")  # print() goes to the run's logger (log_prints)
+    sys.__stdout__.flush()
+    time.sleep(600)
+
+
+warehouse.rebuild_entities = paused
+from flows.ingest import ingest_with
+
+ingest_with(1)(sources=[sys.argv[1]], warehouse_dir=sys.argv[2], workers=1)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_query_during_a_real_runs_load_names_the_run(tmp_path: Path) -> None:
+    """The load runs in the flow's own process, the one that holds the run lock: so a query
+    during it is told a run is writing, not that some other program holds the file."""
+    wh = tmp_path / "wh"
+    run = Proc(
+        [sys.executable, "-c", PAUSED_RUN, str(SAMPLES / "harwick-strike.txt"), str(wh)],
+        tmp_path / "run.log",
+        {**api_env(), "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        wait_for(lambda: "loading" in run.log.read_text(), 300, "the run's load", proc=run)
+        line = fails(["sql", "SELECT 1", "-w", str(wh)])
+    finally:
+        run.stop()
+    assert line.startswith(
+        f"the warehouse {wh} is being written by a run (process {run.popen.pid}); "
     ), line
 
 
