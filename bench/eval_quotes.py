@@ -38,6 +38,9 @@ from typing import Any
 
 # Articles per timing round (one analyse_articles batch is 32 docs; 16 keeps rounds short).
 SPEED_CHUNK = 16
+# The speed budget: whosaid's NLP stage may take at most twice spaCy's own nlp.pipe time on the
+# same texts (the 2x budget of docs/quotes.md), so its words/s ratio to spaCy stays >= 0.5.
+SPEED_BUDGET_RATIO = 0.5
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EVAL_DIR = SHARED / "eval"
 
@@ -394,6 +397,14 @@ def table(result: dict[str, Any]) -> str:
             f"{s['source_acc']:.3f} | {s.get('words_per_s_ratio', float('nan')):.2f} |"
         )
     ours = result["systems"]["whosaid"]
+    if "words_per_s_ratio" in ours:
+        ratio = ours["words_per_s_ratio"]
+        lines += [
+            "",
+            f"speed: whosaid's NLP stage {result['whosaid_words_per_s']:.0f} words/s, "
+            f"{ratio:.2f} of spaCy's; budget >= {SPEED_BUDGET_RATIO} "
+            f"({'within' if ratio >= SPEED_BUDGET_RATIO else 'OVER'} budget)",
+        ]
     lines += [
         "",
         f"whosaid at confidence >= {TRUSTED_CONFIDENCE}: {ours['trusted_n']} quotes, "

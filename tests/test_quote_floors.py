@@ -1,4 +1,6 @@
 """Accuracy gate: quote extraction on PolNeAR dev must not fall below the measured floors.
+(Speed is measured, not gated: bench/eval_quotes.py prints the NLP stage's words/s against
+spaCy's and its speed budget.)
 
 Floors sit just below the figures measured with bench/eval_quotes.py; they only ever move up
 (raise one when a change lifts the measurement, never lower one to let a change through).
@@ -39,9 +41,6 @@ FLOORS = {
 # what whosaid is built for, kept apart from the long tail of other cue words. Measured 0.836,
 # then 0.837, on 2026-11-30.
 SPEECH_VERB_RECALL = 0.83
-# whosaid's stage must run at least at half of spaCy's own nlp.pipe words/s (the 2x budget);
-# measured 0.76-1.12 on 2026-11-22 on a shared, busy machine (noise; see docs/quotes.md).
-MIN_SPEED_RATIO = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +68,6 @@ def test_speech_verb_recall_floor(dev_result: dict) -> None:
     assert sum(row["n"] for row in by_cue.values()) == dev_result["systems"]["whosaid"]["n_gold"]
     measured = by_cue["speech verb"]["R"]
     assert measured >= SPEECH_VERB_RECALL, f"speech-verb recall {measured:.3f}"
-
-
-@pytest.mark.shared
-@pytest.mark.slow
-def test_speed_within_budget(dev_result: dict) -> None:
-    ratio = dev_result["systems"]["whosaid"]["words_per_s_ratio"]
-    assert ratio >= MIN_SPEED_RATIO, f"whosaid at {ratio:.2f}x spaCy's words/s"
 
 
 @pytest.mark.shared

@@ -51,7 +51,11 @@ ROW_GROUP_ROWS = 65_536
 
 
 class WarehouseLocked(Exception):
-    """The DuckDB file is held by another process; the load waits for the next run."""
+    """The DuckDB file is held by another process; the load waits for the next run. ``pid`` is
+    the holder's process id when DuckDB names it, for messages other than the load's (a query
+    has its own)."""
+
+    pid: int | None = None
 
 
 class ChecksFailed(Exception):
@@ -308,6 +312,16 @@ def run_lock(warehouse: Path, wait_s: float = 0.0) -> Iterator[None]:
         fh.close()
 
 
+def run_lock_pid(warehouse: Path) -> int | None:
+    """The process id the run lock names: the run (or `whosaid load`) that holds it now, or the
+    last one that did. None when no run ever took it."""
+    try:
+        words = (warehouse / ".run.lock").read_text().split()
+    except OSError:
+        return None
+    return int(words[1]) if len(words) == 2 and words[0] == "pid" and words[1].isdigit() else None
+
+
 # -- DuckDB side --------------------------------------------------------------------------------
 
 
@@ -324,10 +338,12 @@ def connect(
             if attempt + 1 == attempts:
                 holder = re.search(r"PID (\d+)", str(exc))
                 who = f"process {holder.group(1)}" if holder else "another process"
-                raise WarehouseLocked(
+                locked = WarehouseLocked(
                     f"{path} is open in {who}; the new data is safe in Parquet and will be "
                     "loaded by the next run (or `whosaid load`) once it is closed"
-                ) from None
+                )
+                locked.pid = int(holder.group(1)) if holder else None
+                raise locked from None
             time.sleep(delay_s * (2**attempt))
     raise AssertionError("unreachable")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tasks.clean import prepare
 from tasks.model import RawRecord, Reject
 from tasks.settings import Limits
 from tests.hostile.conftest import (
@@ -310,7 +311,6 @@ def test_deeply_nested_html_reads_as_a_record() -> None:
     ],
 )
 def test_deeply_nested_html_cleans_to_an_article_or_a_reject(html: str) -> None:
-    prepare = pytest.importorskip("tasks.clean.prepare")
     out = prepare.prepare_record(RawRecord("mem", "file", "html", html))
     assert out and all(type(o).__name__ in ("Article", "Reject") for o in out)
 
