@@ -805,6 +805,103 @@ def test_stance_adjective_is_an_attitude(nlp) -> None:
     assert quotes_of(nlp, "Ms Okafor is confident.") == []
 
 
+# -- the rule behind each quote, and the options ------------------------------------------------
+
+# One article with a quote of every rule but the tagger's (the tagger's: further down), and
+# its quotes in text order as (the words each starts with, the rule that found it).
+EVERY_RULE_LINES = (
+    '"Nobody in this town has ever seen a winter like the one we had last year."',
+    "Quinlan: No more money for the harbour this year",
+    'Harriet Quinlan, the council leader, said the cuts were "a disgrace to the town".',
+    "According to Tomas Berg, the ferry will stop running in June.",
+    "Ruth Okoro's warning that the fund would run dry was ignored.",
+    '"We cannot keep every service going with the money we have left," the report said.',
+    '"The town deserves better than this, and the voters know it."',
+    "In a Harbour Gazette poll released Monday, most residents opposed the cuts.",
+    "Tomas Berg wants to run for mayor next year.",
+    "The mayor closed the meeting, saying:",
+    "The harbour will reopen in the spring, whatever the council decides.",
+)
+EVERY_RULE_QUOTES = [
+    ("Nobody in this town", "marked_uncued"),
+    ("No more money", "speaker_label"),
+    ("the cuts were", "reported_speech"),
+    ("a disgrace to the town", "marked_governed"),
+    ("the ferry will stop", "according_to"),
+    ("that the fund would run dry", "speech_noun"),
+    ("We cannot keep", "marked_cue"),
+    ("The town deserves better", "marked_inherited"),
+    ("most residents opposed", "poll"),
+    ("to run for mayor", "attitude"),
+    ("The harbour will reopen", "unmarked_paragraph"),
+]
+
+
+@pytest.mark.slow
+def test_every_quote_row_names_the_rule_that_found_it(nlp) -> None:
+    """Each finder fills ``rule``, and the row writer carries it into the quotes table."""
+    from tasks.model import Article
+    from tasks.nlp.analyse import analyse_doc
+    from tasks.store.rows import analysis_tables
+
+    body = "\n".join(EVERY_RULE_LINES)
+    article = Article(
+        "a1", "h1", "test", "line:1", None, None, None, None, (), None, None, "en", body
+    )
+    analysis = analyse_doc(article, nlp(body))
+    check_invariants(body, list(analysis.quotes))
+    assert [
+        (q.quote_text[: len(w)], q.rule)
+        for q, (w, _) in zip(analysis.quotes, EVERY_RULE_QUOTES, strict=True)
+    ] == EVERY_RULE_QUOTES
+    rows = analysis_tables([analysis])["quotes"]
+    rules = rows.column("rule").to_pylist()
+    assert sorted(rules) == sorted(rule for _, rule in EVERY_RULE_QUOTES)
+    assert set(rules) == set(values(QuoteRule)) - {"tagger"}
+
+
+@pytest.mark.slow
+def test_rules_tell_apart_the_finders_that_share_a_confidence(nlp) -> None:
+    """A quote inheriting the speaker of the one before and an attitude both have confidence
+    0.55: the rule says which is which, so one can be kept without the other."""
+    text = (
+        '"We cannot keep every service going with the money we have left," the report said.\n'
+        '"The town deserves better than this, and the voters know it."\n'
+        "Tomas Berg wants to run for mayor next year."
+    )
+    quotes = quotes_of(nlp, text)
+    check_invariants(text, quotes)
+    inherited, attitude = quotes[1:]
+    assert inherited.confidence == attitude.confidence == 0.55
+    assert (inherited.rule, attitude.rule) == ("marked_inherited", "attitude")
+    assert [q.quote_text for q in quotes if q.rule != "attitude"] == [
+        q.quote_text for q in quotes[:2]
+    ]
+
+
+@pytest.mark.slow
+def test_attitudes_can_be_turned_off(nlp) -> None:
+    from tasks.nlp.quotes import QuoteOptions
+
+    text = "Burton thinks that cats are cute. Harriet Quinlan said the library would close."
+    assert [q.rule for q in quotes_of(nlp, text)] == ["attitude", "reported_speech"]
+    off = quotes_of(nlp, text, QuoteOptions(attitudes=False))
+    assert [(q.rule, q.speaker_text) for q in off] == [("reported_speech", "Harriet Quinlan")]
+
+
+@pytest.mark.slow
+def test_nested_reports_can_be_kept(nlp) -> None:
+    from tasks.nlp.quotes import QuoteOptions
+
+    text = "Harriet Quinlan said that Tomas Berg had claimed that the fund was empty."
+    assert [q.speaker_text for q in quotes_of(nlp, text)] == ["Harriet Quinlan"]
+    kept = quotes_of(nlp, text, QuoteOptions(drop_nested=False))
+    assert [(q.speaker_text, q.quote_text) for q in kept] == [
+        ("Harriet Quinlan", "that Tomas Berg had claimed that the fund was empty"),
+        ("Tomas Berg", "that the fund was empty"),
+    ]
+
+
 # -- the optional attribution tagger's spans (tasks/nlp/attribution_model.py) ---------------------
 
 
