@@ -13,7 +13,8 @@ from tasks.nlp.quotes.cues import (
     prep_verb_forms,
 )
 
-# Reported content shorter than this many words is too thin to be a statement.
+# Reported content shorter than this many words is too thin to be a statement: on PolNeAR
+# train, 2 gives F1 +0.0002 at precision -0.001, and 4 F1 -0.0015.
 MIN_CONTENT_WORDS = 3
 # An object that is what was said may be two words ("endorsed Hillary Clinton", "rejected the
 # proposal"): two instead of three was worth F1 +0.004 on PolNeAR train.

@@ -7,7 +7,7 @@ in turn:
 1. a cue after the closing mark (``"...," X said``, ``"...," said X, the ...``), then before the
    opening one (``X said: "..."``, or a paragraph before that ends ``He said:``): rule
    ``marked_cue``. Quoted words with such a cue in the middle of a sentence that are not a whole
-   statement are a ``partial`` quote (``he called it "a shambles" on Monday``);
+   statement are a ``partial`` quote (``The cuts were "a terrible mistake," she said``);
 2. in the middle of a sentence, a speech verb whose complement holds the quoted words
    (``he said he had "huge sympathy" for ...``): a ``partial`` quote, rule ``marked_governed``;
    quoted words no speech verb governs are scare quotes and are dropped;
@@ -47,15 +47,18 @@ MAX_CUE_DISTANCE = 16
 # How far past a closing mark to look for the word after it (past spaces and commas): only its
 # first letter counts, so any window longer than the spaces and commas gives the same answer.
 LOOK_AFTER_CHARS = 40
-# Words allowed between a closing quote mark and the ', X said' that follows it.
+# Words allowed between a closing quote mark and the ', X said' that follows it ('"..." for
+# the victory, Sanders said' has three); on PolNeAR train, 2 and 6 find the same quotes.
 AFTER_CUE_SLACK = 4
 # A sentence-level quote with no cue and no earlier speaker is kept only from this many words on
-# (shorter ones are mostly titles and scare quotes).
+# (shorter ones are mostly titles and scare quotes). On PolNeAR train, 4 adds 24 quotes
+# (precision -0.001) and 8 drops 23 (+0.001), F1 0.718 all three.
 MIN_UNCUED_WORDS = 6
 # Quoted words of this many words or more are a statement even when they neither start with a
-# capital nor end a sentence.
+# capital nor end a sentence; on PolNeAR train, 6 and 10 give the same F1 (0.718).
 STATEMENT_WORDS = 8
-# An inherited speaker carries over at most this many paragraphs (news quotes run one to three).
+# An inherited speaker carries over at most this many paragraphs (news quotes run one to three);
+# on PolNeAR train, 1 gives F1 -0.0003 and 3 F1 +0.0001.
 INHERIT_PARAGRAPHS = 2
 # Dependencies quoted words may climb through on their way up to the speech verb governing them:
 # complements and objects, not relative or adverbial clauses ("the charge that he is waging a
@@ -84,7 +87,8 @@ PARTIAL_CLIMB_DEPS = frozenset(
         "cc",
     }
 )
-# At most this many other verbs between quoted words and the speech verb governing them.
+# At most this many other verbs between quoted words and the speech verb governing them; on
+# PolNeAR train, 1 drops 4 quotes and 3 adds none, F1 0.718 all three.
 PARTIAL_MAX_CLAUSES = 2
 # Quoted words in a phrase that says where or to whom something was said are a title, not
 # speech: 'said on "This Week"', 'told "New Day"' (most of the partial quotes PolNeAR does not

@@ -11,7 +11,8 @@ from tasks.nlp.quotes.marks import QuotedSpan
 from tasks.nlp.quotes.rules import CONFIDENCE, Found
 
 # A speaker label before a colon ("Lynch: No outside influence ...") is a short name at the
-# very start of a line; longer lead-ins are sentences that happen to hold a colon.
+# very start of a line; longer lead-ins are sentences that happen to hold a colon. On PolNeAR
+# train, at most 3 words loses 10 quotes and 8 finds the same as 5 (within 40 characters).
 LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
 LABEL_MIN_CONTENT_WORDS = 3
