@@ -134,6 +134,7 @@ def test_articles_in_other_languages_get_no_nlp() -> None:
         assert [q.speaker_name for q in analysis.quotes] == ["Margaret Hollis"]
 
 
+@pytest.mark.slow
 def test_the_nlp_stage_is_analyse_doc_over_its_parse() -> None:
     """analyse_articles parses and hands each article to analyse_doc, which the benchmarks
     call on their own parses: the two give the same analysis."""
