@@ -12,13 +12,21 @@ same texts (a ratio, so it means the same on any machine).
     .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs
 
 ``--cache DIR`` is for developing the rules: the parsed docs are kept in DIR (parsed once, by
-whosaid's own pipeline) and only entity and quote extraction runs again, so no speed is measured
-and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
+whosaid's own pipeline) and only ``tasks.nlp.analyse.analyse_doc`` runs again, so no speed is
+measured and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
+
+Every quote names the rule that found it (``Quote.rule``). ``--by-rule`` adds each rule's quotes
+scored on their own (their precision is what ``tasks.nlp.quotes.rules.CONFIDENCE`` records);
+``--rule NAME`` (repeatable) scores only the quotes of those rules. ``--no-attitudes`` and
+``--keep-nested`` run the extraction with those ``QuoteOptions`` changed, to measure what each
+default is worth.
+
+    .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs --by-rule
+    .venv/bin/python bench/eval_quotes.py --cache /tmp/polnear-docs --rule marked_cue
 
 Mapping to PolNeAR's attributions: every Quote becomes one prediction, except a partial quote
 whose words lie inside an indirect quote (``he said he had "huge sympathy" for ...``): PolNeAR
-gives each token to one attribution, so only the enclosing clause is scored (since 2026-11-30
-whatever the enclosing clause's cue; before, only from the same cue).
+gives each token to one attribution, so only the enclosing clause is scored, whatever its cue.
 A direct quote right after "that" (``warned that "nobody ..."``) is scored from "that", and a
 speaker with words set off after it before the cue (``Jon Ralston, who runs a newsletter, said``)
 with those words, as PolNeAR's Content and Source spans run.
@@ -27,6 +35,7 @@ with those words, as PolNeAR's Content and Source spans run.
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import hashlib
 import json
@@ -154,6 +163,7 @@ def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
                 "speaker_name": q.speaker_name,
                 # Not scored; kept in --json output to break precision down by cue and kind.
                 "kind": q.kind,
+                "rule": q.rule,
                 "cue": q.cue,
                 "confidence": q.confidence,
                 "start": q.quote_start,
@@ -176,6 +186,24 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     }
     s = score.quote_scores(gold, kept)
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
+
+
+def only_rules(ours: dict[str, list[dict]], rules: set[str]) -> dict[str, list[dict]]:
+    """The predictions whose quote was found by one of ``rules``."""
+    return {name: [p for p in preds if p["rule"] in rules] for name, preds in ours.items()}
+
+
+def rule_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]) -> dict:
+    """Each rule's predictions scored on their own: how many, and their precision."""
+    from schemas.vocab import QuoteRule, values  # noqa: PLC0415
+    from tasks.nlp.quotes import CONFIDENCE  # noqa: PLC0415
+
+    found = {p["rule"] for preds in ours.values() for p in preds}
+    out = {}
+    for rule in (r for r in values(QuoteRule) if r in found):
+        s = score.quote_scores(gold, only_rules(ours, {rule}))
+        out[rule] = {"n": s["n_pred"], "P": s["P"], "confidence": CONFIDENCE[rule]}
+    return out
 
 
 # What kind of word cues each gold attribution, first match wins: the lexicons whosaid's rules
@@ -244,35 +272,65 @@ def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
     return docs
 
 
-def cached_run(split: str, limit: int | None, cache: Path) -> dict[str, Any]:
+def cached_run(
+    split: str,
+    limit: int | None,
+    cache: Path,
+    options: Any = None,
+    rules: set[str] | None = None,
+    by_rule: bool = False,
+) -> dict[str, Any]:
     """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks.nlp import attribution_model, entities, quotes
+    from tasks.nlp import attribution_model
+    from tasks.nlp.analyse import analyse_doc
+    from tasks.nlp.quotes import DEFAULT_OPTIONS
 
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
     tagged = attribution_model.tag([a.body for a in articles])
-    ours: dict[str, list[dict[str, Any]]] = {}
-    kinds: dict[str, int] = {}
-    for article, doc, spans in zip(articles, docs, tagged, strict=True):
-        clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions, spans)
-        ours[article.article_id] = scored_quotes(tuple(found), article.body)
-        for q in found:
-            kinds[q.kind] = kinds.get(q.kind, 0) + 1
+    analyses = [
+        analyse_doc(article, doc, spans, options or DEFAULT_OPTIONS)
+        for article, doc, spans in zip(articles, docs, tagged, strict=True)
+    ]
     return {
         "split": split,
         "articles": len(articles),
         "words": sum(len(a.body.split()) for a in articles),
-        "quote_kinds": kinds,
+        **scored_run(score, articles, analyses, gold, rules, by_rule),
+    }
+
+
+def scored_run(
+    score: Any,
+    articles: list[Any],
+    analyses: list[Any],
+    gold: dict[str, list[dict]],
+    rules: set[str] | None,
+    by_rule: bool,
+) -> dict[str, Any]:
+    """whosaid's scores, quote kinds and recall by cue class for analysed articles (only the
+    quotes of ``rules`` when given), with each rule's scores when ``by_rule``."""
+    bodies = {a.article_id: a.body for a in articles}
+    ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
+    if rules:
+        ours = only_rules(ours, rules)
+    kinds = collections.Counter(
+        q.kind for a in analyses for q in a.quotes if not rules or q.rule in rules
+    )
+    out: dict[str, Any] = {
+        "quote_kinds": dict(kinds),
         "systems": {
             "whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}
         },
         "recall_by_cue": recall_by_cue(score, gold, ours),
         "predictions": ours,
     }
+    if by_rule:
+        out["by_rule"] = rule_scores(score, gold, ours)
+    return out
 
 
 def _lemmatizer() -> Any:
@@ -291,11 +349,20 @@ def _lemmatizer() -> Any:
     raise RuntimeError("no English spaCy model installed")
 
 
-def run(split: str, limit: int | None) -> dict[str, Any]:
+def run(
+    split: str,
+    limit: int | None,
+    options: Any = None,
+    rules: set[str] | None = None,
+    by_rule: bool = False,
+) -> dict[str, Any]:
+    """Scores and speed of the NLP stage the flow runs (``analyse_articles``) against spaCy's
+    own ``nlp.pipe`` and textacy, over a fresh parse."""
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
     from tasks.nlp.analyse import analyse_articles, load_nlp
+    from tasks.nlp.quotes import DEFAULT_OPTIONS
 
     articles, gold = load_articles(split, limit)
     nlp = load_nlp()
@@ -317,15 +384,11 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
                 docs.extend(nlp.pipe([a.body for a in chunk], batch_size=32))
                 spacy_s += time.perf_counter() - t0
             else:
-                analyses.extend(analyse_articles(chunk))
+                analyses.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
                 ours_s += time.perf_counter() - t0
 
-    bodies = {a.article_id: a.body for a in articles}
-    ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
-    kinds: dict[str, int] = {}
-    for a in analyses:
-        for q in a.quotes:
-            kinds[q.kind] = kinds.get(q.kind, 0) + 1
+    ours = scored_run(score, articles, analyses, gold, rules, by_rule)
+    ours["systems"]["whosaid"]["words_per_s_ratio"] = spacy_s / ours_s
 
     baseline: dict[str, list[dict[str, Any]]] = {}
     textacy_s = 0.0
@@ -358,15 +421,8 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
     except ImportError:
         baseline = {}
 
-    rows = {
-        "whosaid": {
-            **score.quote_scores(gold, ours),
-            **trusted_scores(score, gold, ours),
-            "words_per_s_ratio": spacy_s / ours_s,
-        },
-    }
     if baseline:
-        rows["textacy direct_quotations"] = {
+        ours["systems"]["textacy direct_quotations"] = {
             **score.quote_scores(gold, baseline),
             "words_per_s_ratio": spacy_s / (spacy_s + textacy_s),
         }
@@ -376,9 +432,7 @@ def run(split: str, limit: int | None) -> dict[str, Any]:
         "words": words,
         "spacy_words_per_s": words / spacy_s,
         "whosaid_words_per_s": words / ours_s,
-        "quote_kinds": kinds,
-        "systems": rows,
-        "recall_by_cue": recall_by_cue(score, gold, ours),
+        **ours,
     }
 
 
@@ -415,6 +469,10 @@ def table(result: dict[str, Any]) -> str:
     ]
     for name, row in result.get("recall_by_cue", {}).items():
         lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |")
+    if "by_rule" in result:
+        lines += ["", "| rule | quotes | P alone | confidence |", "|---|---|---|---|"]
+        for rule, row in result["by_rule"].items():
+            lines.append(f"| {rule} | {row['n']} | {row['P']:.3f} | {row['confidence']:.2f} |")
     return "\n".join(lines)
 
 
@@ -426,14 +484,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=None, help="keep parses here; score only, no timing"
     )
+    parser.add_argument(
+        "--rule", action="append", default=None, help="score only the quotes of this rule"
+    )
+    parser.add_argument("--by-rule", action="store_true", help="score each rule on its own")
+    parser.add_argument("--no-attitudes", action="store_true", help="QuoteOptions(attitudes=False)")
+    parser.add_argument(
+        "--keep-nested", action="store_true", help="QuoteOptions(drop_nested=False)"
+    )
     args = parser.parse_args(argv)
+    from schemas.vocab import QuoteRule, values  # noqa: PLC0415
+    from tasks.nlp.quotes import QuoteOptions  # noqa: PLC0415
+
+    unknown = sorted(set(args.rule or ()) - set(values(QuoteRule)))
+    if unknown:
+        print(f"no such rule {unknown}; rules: {', '.join(values(QuoteRule))}", file=sys.stderr)
+        return 2
     if not (EVAL_DIR / "polnear" / args.split).is_dir():
         print(f"no PolNeAR data at {EVAL_DIR / 'polnear' / args.split}", file=sys.stderr)
         return 2
+    options = QuoteOptions(attitudes=not args.no_attitudes, drop_nested=not args.keep_nested)
+    rules = set(args.rule) if args.rule else None
     if args.cache:
-        result = cached_run(args.split, args.limit, args.cache)
+        result = cached_run(args.split, args.limit, args.cache, options, rules, args.by_rule)
     else:
-        result = run(args.split, args.limit)
+        result = run(args.split, args.limit, options, rules, args.by_rule)
     print(table(result))
     print(f"\nquote kinds: {result['quote_kinds']}")
     if args.json:

@@ -19,6 +19,7 @@ from schemas.vocab import (
     PublishedAtSource,
     QuoteFinder,
     QuoteKind,
+    QuoteRule,
     RejectStage,
     SaidOnSource,
     SpeakerKind,
@@ -49,6 +50,7 @@ class Table:
 
 QUOTE_KINDS = values(QuoteKind)
 QUOTE_FINDERS = values(QuoteFinder)
+QUOTE_RULES = values(QuoteRule)
 SPEAKER_KINDS = values(SpeakerKind)
 ENTITY_LABELS = values(EntityLabel)
 PRECISIONS = values(Precision)
@@ -274,9 +276,16 @@ QUOTES = Table(
             col(
                 "found_by",
                 pa.string(),
-                "rule (tasks/nlp/quotes.py) or tagger (the optional trained attribution tagger, "
+                "rule (tasks/nlp/quotes/) or tagger (the optional trained attribution tagger, "
                 "WHOSAID_ATTRIBUTION_MODEL, confidence 0.65). NULL in rows of runs made before "
                 "the column existed (2026-11-30), which are all rule.",
+            ),
+            col(
+                "rule",
+                pa.string(),
+                "The rule that found the quote; confidence is that rule's measured precision, "
+                "so filter on rule to keep or drop one way of finding quotes (docs/quotes.md "
+                "describes each). NULL in rows of runs made before the column existed.",
             ),
             col("utterance_id", pa.string(), "The utterance this quote reports (set at load)."),
         ]
@@ -285,6 +294,7 @@ QUOTES = Table(
     accepted=(
         ("kind", QUOTE_KINDS),
         ("found_by", QUOTE_FINDERS),
+        ("rule", QUOTE_RULES),
         ("speaker_kind", SPEAKER_KINDS),
         ("said_on_precision", PRECISIONS),
         ("said_on_source", SAID_ON_SOURCES),

@@ -22,6 +22,7 @@ SELECT q.speaker_name,
        q.said_on_precision,
        q.confidence,
        q.found_by,
+       q.rule,
        q.utterance_id
 FROM quotes q
 JOIN articles a USING (article_id);

@@ -141,6 +141,21 @@ def test_articles_in_other_languages_get_no_nlp() -> None:
 
 
 @pytest.mark.slow
+def test_the_nlp_stage_is_analyse_doc_over_its_parse() -> None:
+    """analyse_articles parses and hands each article to analyse_doc, which the benchmarks
+    call on their own parses: the two give the same analysis."""
+    body = (
+        '"We will keep the library open," said Margaret Hollis, the council leader, on Monday.\n'
+        "Tomas Berg believes the fund will run dry by the spring."
+    )
+    article = _article("en", body, "en")
+    [staged] = nlp_mod.analyse_articles([article])
+    alone = nlp_mod.analyse_doc(article, nlp_mod.load_nlp()(body))
+    assert [q.rule for q in alone.quotes] == ["marked_cue", "attitude"]
+    assert staged == alone
+
+
+@pytest.mark.slow
 def test_a_tagger_named_in_the_environment_adds_its_quotes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -172,6 +172,7 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                     "said_on_source": when.source,
                     "confidence": float(q.confidence),
                     "found_by": q.found_by,
+                    "rule": q.rule,
                     "utterance_id": None,
                 }
             )
