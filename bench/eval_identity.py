@@ -197,13 +197,22 @@ def load_articles(split: str, names: list[str]) -> list[Any]:
     return articles
 
 
-def said_in_process(split: str, names: list[str]) -> list[Said]:
-    """whosaid's quotes with the entity id the warehouse load would give each speaker."""
-    from tasks.nlp.analyse import analyse_articles  # noqa: PLC0415
+def said_in_process(split: str, names: list[str], cache: Path | None = None) -> list[Said]:
+    """whosaid's quotes with the entity id the warehouse load would give each speaker. With
+    ``cache``, parses are kept there (``bench/eval_quotes.py --cache``): for developing rules."""
+    from tasks.nlp.analyse import analyse_articles, analyse_parsed  # noqa: PLC0415
     from tasks.store.rows import entity_id  # noqa: PLC0415
 
+    articles = load_articles(split, names)
+    if cache is None:
+        analyses = analyse_articles(articles)
+    else:
+        from eval_quotes import cached_docs  # noqa: PLC0415
+
+        docs = cached_docs(split, articles, cache)
+        analyses = [analyse_parsed(a, d) for a, d in zip(articles, docs, strict=True)]
     said = []
-    for an in analyse_articles(load_articles(split, names)):
+    for an in analyses:
         for q in an.quotes:
             cluster = an.entities[q.speaker_cluster] if q.speaker_cluster is not None else None
             said.append(
@@ -373,8 +382,10 @@ def identity_scores(
     }
 
 
-def run(parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS) -> dict[str, Any]:
-    """{path: {part: identity_scores}}."""
+def run(
+    parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS, cache: Path | None = None
+) -> dict[str, Any]:
+    """{path: {part: identity_scores}}; ``cache`` keeps the nlp path's parses."""
     gold = load_gold(parts)
     results: dict[str, dict[str, Any]] = {p: {} for p in paths}
     for part in parts:
@@ -383,7 +394,7 @@ def run(parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS) -> dict[
             continue
         for path in paths:
             if path == "nlp":
-                said = said_in_process(split_of(part), names)
+                said = said_in_process(split_of(part), names, cache)
             else:
                 with tempfile.TemporaryDirectory(prefix="whosaid-identity-") as tmp:
                     said = said_via_warehouse(split_of(part), names, Path(tmp))
@@ -445,8 +456,9 @@ def main() -> None:
     ap.add_argument("--path", choices=PATHS, action="append", help="default: both")
     ap.add_argument("--top", type=int, default=15, help="people listed per table")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--cache", type=Path, help="keep the nlp path's parses here (outside the repo)")
     args = ap.parse_args()
-    results = run(tuple(args.part or PARTS), tuple(args.path or PATHS))
+    results = run(tuple(args.part or PARTS), tuple(args.path or PATHS), args.cache)
     print(markdown(results, args.top))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

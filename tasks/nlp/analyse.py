@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tasks.model import Analysis, Article
-from tasks.nlp import attribution_model, entities, quotes, tag_rules
+from tasks.nlp import attribution_model, entities, quotes, speakers, tag_rules
 from tasks.nlp import said_on as dates
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,24 @@ def is_analysed(article: Article) -> bool:
     return article.language is None or article.language in ANALYSED_LANGUAGES
 
 
+def analyse_parsed(
+    article: Article, doc: Doc, tagged: Sequence[attribution_model.TaggedSpan] = ()
+) -> Analysis:
+    """Entities, mentions, quotes and said_on of one article whose body ``doc`` parses."""
+    clusters, mentions = entities.extract_entities(doc)
+    found = speakers.speaker_affiliations(
+        doc, quotes.extract_quotes(doc, clusters, mentions, tagged)
+    )
+    when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
+    return Analysis(
+        article_id=article.article_id,
+        entities=tuple(clusters),
+        mentions=tuple(mentions),
+        quotes=tuple(found),
+        said_on=when,
+    )
+
+
 def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[Analysis]:
     """Entities, mentions, quotes and when each quote was said, for every article (an empty
     analysis for an article in a language the model does not read)."""
@@ -84,16 +102,7 @@ def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[
     found_by_id: dict[str, Analysis] = {}
     parsed = nlp.pipe(texts, batch_size=batch_size)
     for article, doc, spans in zip(english, parsed, tagged, strict=True):
-        clusters, mentions = entities.extract_entities(doc)
-        found = quotes.extract_quotes(doc, clusters, mentions, spans)
-        when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
-        found_by_id[article.article_id] = Analysis(
-            article_id=article.article_id,
-            entities=tuple(clusters),
-            mentions=tuple(mentions),
-            quotes=tuple(found),
-            said_on=when,
-        )
+        found_by_id[article.article_id] = analyse_parsed(article, doc, spans)
     return [
         found_by_id.get(a.article_id)
         or Analysis(article_id=a.article_id, entities=(), mentions=(), quotes=(), said_on=())
