@@ -10,7 +10,8 @@ articles to measure on only).
 Two paths, the same scoring:
 
 - ``nlp``: ``tasks.nlp.analyse.analyse_articles`` over the articles, each speaker cluster given the
-  entity id the loader mints for it (``tasks.store.rows.entity_id``);
+  entity id the load gives it (``tasks.store.rows.entity_id``, linked across the articles by
+  ``tasks.store.identity.article_links`` as the load's ``link_people`` links them);
 - ``warehouse``: the articles as a news-please JSONL dump through ``whosaid ingest`` into a
   temporary warehouse, scored on the ``quotes`` and ``entities`` rows a user's query returns.
 
@@ -201,7 +202,8 @@ def said_in_process(split: str, names: list[str], cache: Path | None = None) -> 
     """whosaid's quotes with the entity id the warehouse load would give each speaker. With
     ``cache``, parses are kept there (``bench/eval_quotes.py --cache``): for developing rules."""
     from tasks.nlp.analyse import analyse_articles, analyse_parsed  # noqa: PLC0415
-    from tasks.store.rows import entity_id  # noqa: PLC0415
+    from tasks.store.identity import article_links  # noqa: PLC0415
+    from tasks.store.rows import analysis_tables, entity_id  # noqa: PLC0415
 
     articles = load_articles(split, names)
     if cache is None:
@@ -211,6 +213,22 @@ def said_in_process(split: str, names: list[str], cache: Path | None = None) -> 
 
         docs = cached_docs(split, articles, cache)
         analyses = [analyse_parsed(a, d) for a, d in zip(articles, docs, strict=True)]
+    # People linked across the articles as the load links them (tasks/store/identity.py).
+    occurrences = analysis_tables(analyses)["entity_occurrences"].to_pylist()
+    links = article_links(
+        [
+            (
+                o["article_id"],
+                o["name"],
+                o["gender"] or "unknown",
+                o["gender_evidence"] or "unknown",
+                o["n_mentions"],
+                tuple(o["roles"] or ()),
+            )
+            for o in occurrences
+            if o["label"] == "PERSON"
+        ]
+    )
     said = []
     for an in analyses:
         for q in an.quotes:
@@ -219,7 +237,12 @@ def said_in_process(split: str, names: list[str], cache: Path | None = None) -> 
                 Said(
                     an.article_id,
                     q.quote_text,
-                    entity_id(cluster.name, cluster.label) if cluster else None,
+                    (
+                        links.get((an.article_id, cluster.name))
+                        or entity_id(cluster.name, cluster.label)
+                    )
+                    if cluster
+                    else None,
                     cluster.label if cluster else None,
                     cluster.name if cluster else None,
                 )

@@ -183,46 +183,68 @@ def cluster_mentions(
                 group_clusters.append(_Cluster(None))
             in_group[n] = groups[slot]
 
-    # Pass 2: surnames and first names alone, and one-word groups that are a surname.
+    # Pass 2: surnames and first names alone, and one-word groups that are a surname; those
+    # with a gendered honorific first, so that "President Obama" sees the "Mr. Obama" who is
+    # not Michelle Obama before it joins anyone.
     known = _full_name_genders(doc, text, raw, parts, assigned, people)
-    for n, r in enumerate(raw):
+    said = [
+        genders.honorific_gender(text, r.start, text[r.start : r.end]) if parts[n] else None
+        for n, r in enumerate(raw)
+    ]
+    for n in sorted(range(len(raw)), key=lambda n: said[n] is None):
+        r, p = raw[n], parts[n]
         if r.headline or assigned[n] is not None:
             continue
-        p = parts[n]
         if p is None:
             if len(r.words) != 1 or r.label not in GROUP_LABELS:
                 continue
             candidates = people.by_surname(name_key(r.words[0]), "")
-            if len(candidates) == 1:
+            if len(candidates) == 1 and not people.single.get(f"{name_key(r.words[0])}|"):
                 assigned[n], in_group[n] = candidates[0], None
             continue
         if not p.surname:
             continue
-        said = genders.honorific_gender(text, r.start, text[r.start : r.end])
-        candidates = people.by_surname(p.surname, p.suffix)
-        if not candidates and len(r.words) == 1:
-            candidates = people.by_first(p.surname)
-        if candidates:
-            fitting = _gender_filter(candidates, said, known)
-            if len(fitting) > 1:
-                # "his wife, Heidi Cruz" and "his father, Rafael Cruz" are introduced as the
-                # relatives of the one the bare surname names.
-                fitting = [i for i in fitting if i in people.named_in_own_right] or fitting
-            if len(fitting) > 1:
-                fitting = _principal(fitting, raw, assigned)
-            if len(fitting) == 1:
-                assigned[n] = fitting[0]
-                continue
-            if len(fitting) > 1:
-                assigned[n] = _AMBIGUOUS
-                continue
-        assigned[n] = _single(people, p, said, known)
+        assigned[n] = _short_form(people, raw, assigned, n, p, said[n], known)
 
     for n, r in enumerate(raw):
         if r.headline:
             _join_headline(n, r, people, groups, assigned, in_group, spans, text)
 
     return _assemble(doc, text, raw, people, group_clusters, assigned, in_group, spans, roles)
+
+
+def _short_form(
+    people: _People,
+    raw: list[RawMention],
+    assigned: list,
+    n: int,
+    p: NameParts,
+    said: str | None,
+    known: dict[int, str],
+) -> int:
+    """The cluster of a surname (or first name) alone: the one person it can be, else
+    ``_AMBIGUOUS`` (module docstring)."""
+    candidates = people.by_surname(p.surname, p.suffix)
+    if not candidates and len(raw[n].words) == 1 and not raw[n].relative:
+        # "Hillary" alone is Hillary Clinton; "Mr Miliband's brother, Ed" is not Ed Balls.
+        candidates = people.by_first(p.surname)
+    singles = people.single.get(f"{p.surname}|{p.suffix}", [])
+    if not candidates:
+        return _single(people, p, said, known)
+    fitting = _gender_filter(candidates, said, known)
+    if len(fitting) > 1:
+        # "his wife, Heidi Cruz" and "his father, Rafael Cruz" are introduced as the
+        # relatives of the one the bare surname names.
+        fitting = [i for i in fitting if i in people.named_in_own_right] or fitting
+    if len(fitting) > 1:
+        fitting = _principal(fitting, raw, assigned)
+    if not fitting:
+        # "Mrs. Clinton" where only Bill Clinton is named in full: someone else.
+        return _single(people, p, said, known)
+    if said is None and _gender_filter(singles, said, known):
+        # "Obama" where "Mr. Obama" is not the Michelle Obama named in full: either.
+        return _AMBIGUOUS
+    return fitting[0] if len(fitting) == 1 else _AMBIGUOUS
 
 
 def _principal(candidates: list[int], raw: list[RawMention], assigned: list) -> list[int]:

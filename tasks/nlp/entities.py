@@ -143,6 +143,37 @@ def _honorific_names(doc: Any) -> list[Any]:
     return found
 
 
+# A name spaCy missed that a person's appositive marks has two to four capitalised words
+# ("Amber Rudd, the Home Secretary"): one is a surname alone, more is a phrase, not a name.
+APPOSITIVE_NAME_WORDS = (2, 4)
+
+
+def _appositive_names(doc: Any, tagged: set[int]) -> list[Any]:
+    """People spaCy missed that a person's appositive marks: "Amber Rudd, the Home Secretary,
+    wants ...", "Amber Elliott, political editor of Total Politics" (the appositive's head a
+    title or a person noun: ``tasks/lexicon/titles.txt``, ``unnamed_sources.txt``)."""
+    people = lexicon.words("titles") | lexicon.words("unnamed_sources")
+    found = []
+    for token in doc:
+        head = token.head
+        if token.dep_ != "appos" or token.lower_ not in people or head.pos_ != "PROPN":
+            continue
+        if head.i + 1 >= len(doc) or doc[head.i + 1].text != ",":
+            continue
+        start = head.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == head.i:
+            start -= 1
+        words = doc[start : head.i + 1]
+        lo, hi = APPOSITIVE_NAME_WORDS
+        if (
+            lo <= len(words) <= hi
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+            and all(t.i not in tagged for t in words)
+        ):
+            found.append(Span(doc, start, head.i + 1, label="PERSON"))
+    return found
+
+
 def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
     """Bare surnames spaCy left untagged ("On Tuesday Balls went home") of people it did tag."""
     surnames = {
@@ -170,6 +201,27 @@ def _without_leading_title(ent: Any) -> Any:
     while len(ent) - k > 2 and ent[k].lower_ in titles:  # a first name and a surname stay
         k += 1
     return ent if k == 0 else Span(ent.doc, ent.start + k, ent.end, label=ent.label_)
+
+
+def _with_first_name(ent: Any) -> Any:
+    """A surname spaCy tagged without the first name in front of it ("Amber [Elliott]"): the
+    capitalised untagged word the parse makes part of the name joins it (not a title,
+    honorific or surname particle)."""
+    doc = ent.doc
+    if len(ent) != 1 or ent.start == 0:
+        return ent
+    before = doc[ent.start - 1]
+    skip = lexicon.words("titles") | honorifics().stripped | lexicon.words("surname_particles")
+    if (
+        before.dep_ == "compound"
+        and before.head.i == ent.start
+        and before.pos_ == "PROPN"
+        and before.text[:1].isupper()
+        and not before.ent_type_
+        and before.lower_.rstrip(".") not in skip
+    ):
+        return Span(doc, ent.start - 1, ent.end, label=ent.label_)
+    return ent
 
 
 def _without_leading_verb(ent: Any) -> Any:
@@ -217,9 +269,16 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     text = doc_text(doc)
     raw: list[tuple[Any, int, int, list[str]]] = []
     extra = _honorific_names(doc)
+    extra += _appositive_names(
+        doc,
+        {i for e in doc.ents for i in range(e.start, e.end)}
+        | {i for span in extra for i in range(span.start, span.end)},
+    )
     taken = {i for span in extra for i in range(span.start, span.end)}
     ents = [
-        _without_leading_verb(_without_leading_title(e)) if e.label_ == "PERSON" else e
+        _with_first_name(_without_leading_verb(_without_leading_title(e)))
+        if e.label_ == "PERSON"
+        else e
         for e in doc.ents
         if not any(i in taken for i in range(e.start, e.end))
     ]

@@ -7,7 +7,8 @@ Two kinds of evidence, each a vote per use:
   ``tasks/lexicon/honorifics.txt``), in the mention or just before it;
 - ``pronoun``: a he/she pronoun, outside quote marks, whose sentence (up to the pronoun) and the
   sentence before name exactly one person, that person being this one. Any second person in
-  that window and the pronoun says nothing: "Clinton attacked Trump, saying he ..." is no vote.
+  that window, by name or by a title ("the nominee's daughter"), and the pronoun says nothing:
+  "Clinton attacked Trump, saying he ..." is no vote.
 
 A person's gender is the side with at least ``MAJORITY`` of their votes of the strongest kind
 (honorifics first: a form of address is the text saying it outright); otherwise unknown.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.vocab import Gender, GenderEvidence
+from tasks import lexicon
 from tasks.nlp.names import honorifics
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
@@ -117,6 +119,17 @@ def _pronoun_votes(
         for start, _end, _surface, cluster in mentions
         if not inside(regions, region_starts, start)
     )
+    # A person named by a title alone ("the nominee", "the president's") is a person too.
+    titles = lexicon.words("titles")
+    for token in doc:
+        if (
+            token.lower_ in titles
+            and token.dep_ != "appos"
+            and not token.ent_type_
+            and (token.dep_ == "poss" or any(c.lower_ == "the" for c in token.lefts))
+        ):
+            named.append((token.idx, -1 - token.i))
+    named.sort()
     named_starts = [n[0] for n in named]
     votes: dict[int, Counter[str]] = {}
     for token in doc:

@@ -181,7 +181,12 @@ def _coordinated_speakers(head: Any) -> bool:
     if not conjuncts:
         return False
     words = [head, *conjuncts]
-    return any(w.pos_ in ("PROPN", "PRON") or w.tag_ in ("NNS", "NNPS") for w in words)
+    return any(
+        (w.pos_ == "PROPN" and w.text[:1].isupper())
+        or w.pos_ == "PRON"
+        or w.tag_ in ("NNS", "NNPS")
+        for w in words
+    )
 
 
 def _passive_speaker_forms() -> frozenset[str]:
