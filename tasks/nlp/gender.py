@@ -37,8 +37,9 @@ HONORIFIC_LOOKBACK_CHARS = 12
 # overturn the others, and an even split says nothing.
 MAJORITY = 2 / 3
 # Quoted words: the speaker's pronouns are about other people. Curly pairs, straight pairs and
-# the doubled single quotes of some wire copy, within one paragraph.
-_QUOTED = re.compile(r"“[^”\n]*”?|\"[^\"\n]*\"?|''[^\n]*?''")
+# the doubled single quotes of some wire copy, within one paragraph, and a paragraph's words up
+# to a closing mark it never opened (the last paragraph of a quote over several).
+_QUOTED = re.compile(r"(?m)^[^“”\n]*”|“[^”\n]*”?|\"[^\"\n]*\"?|''[^\n]*?''")
 
 
 @dataclass(frozen=True)

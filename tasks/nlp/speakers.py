@@ -216,14 +216,15 @@ class SpeakerResolver:
         affiliation = self._affiliation(head, appos)
 
         mention = self.token_mention.get(head.i)
-        if mention is None and appos:
-            # "his leader, Ed Miliband": the appositive names the person.
+        if mention is None and appos and head.tag_ not in ("NNS", "NNPS"):
+            # "his leader, Ed Miliband": the appositive names the person ("Presidential
+            # candidates Hillary Clinton and Donald Trump" name two).
             named = self.token_mention.get(appos[0].i)
             if named is not None and named.label == "PERSON":
                 mention, role = named, title_text(span.text)
-        if mention is None and head.pos_ == "PROPN":
+        if mention is None and head.pos_ == "PROPN" and not isinstance(found, phrases.Staff):
             # "Sen. Ted Cruz of Texas": a name in the head's own compound chain ("aides for Mr
-            # Balls" is not Mr Balls).
+            # Balls" and "the Hillary Clinton Campaign" are not the principal).
             mention = next(
                 (
                     self.token_mention[t.i]
@@ -306,8 +307,9 @@ class SpeakerResolver:
             kind: SpeakerKind = "organisation" if found.organisation else "unnamed"
             return Speaker(text, start, end, kind, None, None, role, affiliation)
         if phrases.is_relation_noun(head) and phrases.principal_of(head) is not None:
-            # "Mr Miliband's brother", "Scott's niece": a person, not the one they are kin to.
-            return Speaker(text, start, end, "person", None, None, role)
+            # "Mr Miliband's brother", "Scott's niece": someone the phrase does not name, not
+            # the one they are kin to.
+            return Speaker(text, start, end, "unknown", None, None, role)
         if stem in lexicon.words("unnamed_sources") or lower in lexicon.words("unnamed_sources"):
             return Speaker(text, start, end, "unnamed", None, None, role, affiliation)
         if stem in lexicon.words("org_nouns"):

@@ -33,7 +33,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.tables import ENTITIES
-from tasks.nlp.gender import MAJORITY, decide
+from tasks.nlp.gender import FEMALE_PRONOUNS, MAJORITY, MALE_PRONOUNS, decide
 from tasks.nlp.names import NameParts, canonical_words, name_parts
 from tasks.store.rows import entity_id
 
@@ -150,45 +150,8 @@ def link_ids(names: list[PersonName]) -> dict[tuple[str, str, tuple[str, ...]], 
     return links
 
 
-def role_heads(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """The head words of roles, lower case and sorted: ("former President",) -> ("president",).
-    Computed by the same rule in SQL (``link_people``)."""
-    return tuple(sorted({r.split()[-1].lower() for r in roles if r.split()}))
-
-
-def article_links(
-    occurrences: list[tuple[str, str, str, str, int, tuple[str, ...]]],
-) -> dict[tuple[str, str], str]:
-    """{(article_id, name): linked entity id} for person occurrences (article_id, name, gender,
-    evidence, mentions, roles) held in memory: what ``link_people`` does to a warehouse, for
-    the bench's in-process path."""
-    articles: Counter[tuple[str, str, str, tuple[str, ...]]] = Counter()
-    mentions: Counter[tuple[str, str, str, tuple[str, ...]]] = Counter()
-    for _a, n, g, e, k, r in occurrences:
-        key = (n, g, e, role_heads(r))
-        articles[key] += 1
-        mentions[key] += k
-    links = link_ids(
-        [
-            PersonName(n, g, e, articles[key], mentions[key], r)
-            for key in articles
-            for n, g, e, r in [key]
-        ]
-    )
-    out: dict[tuple[str, str], str] = {}
-    for article, name, gender, _evidence, _mentions, roles in occurrences:
-        linked = links.get((name, gender, role_heads(roles)))
-        out[(article, name)] = linked or entity_id(name, "PERSON")
-    by_article: dict[str, Counter[str]] = defaultdict(Counter)
-    for (article, _name), linked in out.items():
-        by_article[article][linked] += 1
-    for (article, name), linked in out.items():
-        if by_article[article][linked] > 1:
-            out[(article, name)] = entity_id(name, "PERSON")
-    return out
-
-
-# role_heads in SQL: the last word of each role, lower case, distinct and sorted.
+# The head words of an occurrence's roles: the last word of each, lower case, distinct, sorted
+# ("former President" -> "president").
 _ROLE_HEADS_SQL = (
     "list_sort(list_distinct(list_filter(list_transform(coalesce(roles, []), "
     "r -> lower(string_split(trim(r), ' ')[-1])), h -> h <> '')))"
@@ -204,7 +167,7 @@ def link_people(con: duckdb.DuckDBPyConnection) -> list[str]:
                {_ROLE_HEADS_SQL} AS heads
         FROM entity_occurrences WHERE label = 'PERSON' GROUP BY ALL
     """).fetchall()
-    names = [PersonName(*r[:5], tuple(r[5] or ())) for r in rows]
+    names = [PersonName(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ())) for r in rows]
     links = link_ids(names)
     # One row per (name, gender, role heads): the names' evidence does not enter the link.
     keys = sorted({n.key for n in names})
@@ -268,6 +231,44 @@ def link_people(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in changed]
 
 
+def unresolve_mismatched_pronouns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A "he" or "she" speaker resolved to a person whose gender, across the warehouse, is the
+    other one is unresolved: the article could not tell (tasks/nlp/gender.py found no
+    evidence there), the other articles can. The entity ids whose quotes changed."""
+    male = ", ".join(f"'{p}'" for p in sorted(MALE_PRONOUNS))
+    female = ", ".join(f"'{p}'" for p in sorted(FEMALE_PRONOUNS))
+
+    def mismatch(quotes: str) -> str:
+        return (
+            f"(lower({quotes}.speaker_text) IN ({male}) AND e.gender = 'female') "
+            f"OR (lower({quotes}.speaker_text) IN ({female}) AND e.gender = 'male')"
+        )
+
+    changed = con.execute(f"""
+        SELECT DISTINCT e.entity_id
+        FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id
+        WHERE {mismatch("q")}
+    """).fetchall()
+    if changed:
+        con.execute(f"""
+            UPDATE quotes SET speaker_entity_id = NULL, speaker_name = NULL FROM entities e
+            WHERE quotes.speaker_entity_id = e.entity_id AND ({mismatch("quotes")})
+        """)
+    return [r[0] for r in changed]
+
+
+def resolve_identities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Everything the load does for one entity per person: link the people of all articles,
+    roll ``entities`` up, unresolve pronouns of the wrong gender, and give quotes their
+    entity's name. The speaker entity ids whose quotes changed (their utterances are
+    re-clustered)."""
+    changed = link_people(con)
+    rebuild_entities(con)
+    changed += unresolve_mismatched_pronouns(con)
+    rename_speakers(con)
+    return sorted(set(changed))
+
+
 def rename_speakers(con: duckdb.DuckDBPyConnection) -> None:
     """``quotes.speaker_name`` is the name of the speaker's entity (rebuilt just before), so
     ``WHERE speaker_name = 'Donald Trump'`` finds the quotes of every article that called him
@@ -276,6 +277,11 @@ def rename_speakers(con: duckdb.DuckDBPyConnection) -> None:
         UPDATE quotes SET speaker_name = e.name FROM entities e
         WHERE quotes.speaker_entity_id = e.entity_id
           AND quotes.speaker_name IS DISTINCT FROM e.name
+    """)
+    con.execute("""
+        UPDATE utterances SET speaker_name = e.name FROM entities e
+        WHERE utterances.speaker_entity_id = e.entity_id
+          AND utterances.speaker_name IS DISTINCT FROM e.name
     """)
 
 

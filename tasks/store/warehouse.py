@@ -42,7 +42,7 @@ from fsspec.implementations.local import LocalFileSystem
 from schemas import ddl
 from schemas.tables import BY_NAME, RUNS, TABLES, Table
 from tasks.ingest.fetch import redact
-from tasks.store.identity import link_people, rebuild_entities, rename_speakers
+from tasks.store.identity import resolve_identities
 from tasks.store.rows import run_row, runs_table
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
@@ -527,9 +527,7 @@ def load(warehouse: Path, attempts: int = 3, parquet_url: str | None = None) -> 
                 _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending, root))
             _insert_parquet(con, RUNS, run_parts)
             if pending:
-                relinked = link_people(con)
-                rebuild_entities(con)
-                rename_speakers(con)
+                relinked = resolve_identities(con)
                 rebuild_utterances(con, pending, relinked)
             result.checks = run_checks(con)
             failures = [(n, c) for n, c in result.checks if c]
