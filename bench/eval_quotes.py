@@ -102,6 +102,13 @@ def source_phrase(quote: Any, body: str) -> str | None:
         set_off = SET_OFF.fullmatch(gap) if len(gap) <= SET_OFF_MAX_CHARS else None
         if set_off:
             return body[quote.speaker_start : quote.speaker_end + set_off.end(1)]
+    if quote.cue_start is not None and quote.speaker_start > quote.cue_start:
+        # "..., said Brian Baker, a longtime adviser to the family who runs the campaign.":
+        # after the cue, PolNeAR's Source runs over the words set off after the name to the
+        # end of the sentence.
+        after = TRAILING_SET_OFF.match(body, quote.speaker_end)
+        if after and after.end() - quote.speaker_end <= SET_OFF_MAX_CHARS:
+            return body[quote.speaker_start : after.end()]
     if not quote.speaker_role:
         return quote.speaker_text
     window = body[quote.speaker_end : quote.speaker_end + len(quote.speaker_role) + 12]
@@ -112,6 +119,9 @@ def source_phrase(quote: Any, body: str) -> str | None:
 
 
 APPOSITIVE_GAP = re.compile(r",\s+(?:(?:the|a|an)\s+)?")
+# Words set off after a speaker who follows the cue, to the end of the sentence: ", a pollster
+# at Clemson." / ", who runs the campaign." (not into a quote or another clause).
+TRAILING_SET_OFF = re.compile(r",\s[^\n\"“”;:]*?(?=[.!?]\s|[.!?]$|\n|$)")
 # A cue inside a relative clause on the speaker: ", who says", " who has long argued" (no comma
 # closes the clause before the cue, which SET_OFF's ", who runs a newsletter, said" has).
 RELATIVE_CUE = re.compile(r",?\s*(who|that|which)\b[^,;:\n]{0,40}", re.IGNORECASE)
