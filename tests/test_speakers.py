@@ -181,8 +181,8 @@ def test_a_name_spacy_misses_with_a_title_appositive_is_the_speaker(nlp) -> None
             "Treasury",
         ),
         (
-            "Helen Carter opened the school on Monday. Carter's campaign said that the figures were "
-            "wrong.",
+            "Helen Carter opened the school on Monday. Carter's campaign said that the figures "
+            "were wrong.",
             "said",
             "organisation",
             "Helen Carter",
