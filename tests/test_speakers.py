@@ -138,6 +138,37 @@ def test_the_writers_gloss_gives_no_quote(nlp) -> None:
     assert quote_cued_by(quotes, "sought") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase", "reason"),
+    [
+        (
+            "Jonah Reed aka Musa Karim was known to the police but considered to be low-risk.",
+            "Musa Karim",
+            "passive without agent",
+        ),
+        (
+            "Karim planned it alone, though it is unclear whether he was simply inspired by "
+            "extremist videos – or he was “directed” – that is, he sought out and received "
+            "instructions from the group.",
+            "he",
+            "writer's gloss",
+        ),
+    ],
+)
+def test_the_resolver_says_why_it_refuses(nlp, text: str, phrase: str, reason: str) -> None:
+    """What the quote finder needs to drop the speaker phrase: the resolver's reason."""
+    from tasks.nlp import quotes
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.speakers import RESOLVER_KEY
+
+    doc = nlp(text)
+    clusters, mentions = extract_entities(doc)
+    quotes.extract_quotes(doc, clusters, mentions)
+    resolved = doc.user_data[RESOLVER_KEY].resolved.values()
+    refused = {s.refused for s in resolved if s.text.endswith(phrase)}
+    assert refused == {reason}
+
+
 @pytest.mark.xfail(
     reason="the quote finder keeps the quote and the speaker phrase the resolver refused "
     "('Jonah Reed aka Musa Karim' as speaker_text, kind unknown); with no one named as "

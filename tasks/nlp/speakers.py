@@ -58,6 +58,10 @@ class Speaker:
     # The person or body the speaker speaks for ("aides for Mr Balls": Ed Balls's cluster),
     # when the phrase says so; the speaker is never that principal.
     affiliation: int | None = None
+    # Why the phrase is no one's words although it stands where a speaker would: "passive
+    # without agent" ("X was considered to be low-risk"), "writer's gloss" ("that is, he ...").
+    # The quote finder should then give the quote no speaker phrase (or no quote).
+    refused: str | None = None
 
 
 def plural_stem(word: str) -> str:
@@ -205,7 +209,7 @@ class SpeakerResolver:
             lo, hi = _phrase_extent(found.head)
             return self._resolve(lo, hi, found.head)
         if isinstance(found, phrases.Refused):
-            return Speaker(text, start, end, "unknown", None, None, None)
+            return Speaker(text, start, end, "unknown", None, None, None, refused=found.reason)
         if isinstance(found, phrases.Group):
             return Speaker(text, start, end, "unnamed", None, None, None)
         lower = head.lower_
