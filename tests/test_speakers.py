@@ -265,6 +265,17 @@ def test_coordinated_speakers_are_a_group(nlp, text: str) -> None:
     assert q.speaker_kind == "unnamed"
 
 
+def test_coordinated_organisations_are_organisations(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        "Late-night buses will run on two routes for six months, the council and Northline "
+        "Buses announced on Thursday.",
+    )
+    q = quote_cued_by(quotes, "announced")
+    assert q is not None
+    assert (q.speaker_kind, q.speaker_cluster) == ("organisation", None)
+
+
 def test_one_person_described_twice_is_not_a_group(nlp) -> None:
     _clusters, quotes = analyse(
         nlp, "The former first lady and senator said that the plan was a mistake."

@@ -211,7 +211,13 @@ class SpeakerResolver:
         if isinstance(found, phrases.Refused):
             return Speaker(text, start, end, "unknown", None, None, None, refused=found.reason)
         if isinstance(found, phrases.Group):
-            return Speaker(text, start, end, "unnamed", None, None, None)
+            # "the council and Northline Buses" are organisations; "Mr Grassley and Mr Leahy",
+            # "he and his aides" people the phrase does not make one of.
+            members = [head, *(c for c in head.children if c.dep_ == "conj")]
+            kind: SpeakerKind = (
+                "organisation" if all(self._is_organisation(m) for m in members) else "unnamed"
+            )
+            return Speaker(text, start, end, kind, None, None, None)
         lower = head.lower_
         role = None
         appos = [c for c in head.rights if c.dep_ == "appos"]
@@ -308,8 +314,8 @@ class SpeakerResolver:
             return Speaker(text, start, end, "person", None, None, role)
         if isinstance(found, phrases.Staff):
             # "aides for Mr Balls", "Clinton's campaign": speaking for the principal.
-            kind: SpeakerKind = "organisation" if found.organisation else "unnamed"
-            return Speaker(text, start, end, kind, None, None, role, affiliation)
+            camp: SpeakerKind = "organisation" if found.organisation else "unnamed"
+            return Speaker(text, start, end, camp, None, None, role, affiliation)
         if phrases.is_relation_noun(head) and phrases.principal_of(head) is not None:
             # "Mr Miliband's brother", "Scott's niece": someone the phrase does not name, not
             # the one they are kin to.
@@ -347,6 +353,12 @@ class SpeakerResolver:
             if principal.lower_ in lexicon.words("titles"):
                 return self.title_holder.get(title_key(" ".join(t.text for t in principal.subtree)))
         return None
+
+    def _is_organisation(self, token: Any) -> bool:
+        mention = self.token_mention.get(token.i)
+        if mention is not None:
+            return mention.label in ORG_LABELS
+        return plural_stem(token.lower_) in lexicon.words("org_nouns")
 
     def _unresolved_person(self, head: Any) -> bool:
         """The head is a name the article leaves unresolved (two people have it)."""
