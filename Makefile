@@ -42,6 +42,8 @@ typecheck: $(STAMP)
 ## Accuracy on the gold data in ../shared/eval (printed as tables).
 eval: $(STAMP)
 	$(BIN)/python bench/eval_quotes.py
+	$(BIN)/python bench/eval_quotes.py --path warehouse
+	$(BIN)/python bench/eval_identity.py
 	$(BIN)/python bench/eval_clean.py
 	$(BIN)/python bench/eval_dates.py
 

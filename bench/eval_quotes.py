@@ -10,6 +10,11 @@ same texts (a ratio, so it means the same on any machine).
     .venv/bin/python bench/eval_quotes.py --split dev
     .venv/bin/python bench/eval_quotes.py --split train --limit 200 --json /tmp/train.json
     .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs
+    .venv/bin/python bench/eval_quotes.py --split dev --path warehouse
+
+``--path warehouse`` scores what a user's query returns instead: the split written as a
+news-please JSONL dump, put through ``whosaid ingest`` into a temporary warehouse, and the
+``quotes`` rows scored against PolNeAR (offsets index the cleaned ``articles.body``).
 
 ``--cache DIR`` is for developing the rules: the parsed docs are kept in DIR (parsed once, by
 whosaid's own pipeline) and only ``tasks.nlp.analyse.analyse_doc`` runs again, so no speed is
@@ -98,12 +103,24 @@ def source_phrase(quote: Any, body: str) -> str | None:
     if quote.speaker_text is None or quote.speaker_end is None:
         return quote.speaker_text
     if quote.cue_start is not None and quote.speaker_start < quote.cue_start:
+        gap = body[quote.speaker_end : quote.cue_start]
+        relative = RELATIVE_CUE.fullmatch(gap)
+        if relative:
+            # "Trump, who says he ...": the cue is in the relative clause, and PolNeAR's Source
+            # is the relative pronoun; whosaid's speaker_text is the person it stands for.
+            return relative.group(1)
         # "Jon Ralston, who runs a newsletter, said": PolNeAR's Source runs up to the cue,
         # with whatever the commas (or dashes) set off after the name.
-        gap = body[quote.speaker_end : quote.cue_start]
         set_off = SET_OFF.fullmatch(gap) if len(gap) <= SET_OFF_MAX_CHARS else None
         if set_off:
             return body[quote.speaker_start : quote.speaker_end + set_off.end(1)]
+    if quote.cue_start is not None and quote.speaker_start > quote.cue_start:
+        # "..., said Brian Baker, a longtime adviser to the family who runs the campaign.":
+        # after the cue, PolNeAR's Source runs over the words set off after the name to the
+        # end of the sentence.
+        after = TRAILING_SET_OFF.match(body, quote.speaker_end)
+        if after and after.end() - quote.speaker_end <= SET_OFF_MAX_CHARS:
+            return body[quote.speaker_start : after.end()]
     if not quote.speaker_role:
         return quote.speaker_text
     window = body[quote.speaker_end : quote.speaker_end + len(quote.speaker_role) + 12]
@@ -114,6 +131,12 @@ def source_phrase(quote: Any, body: str) -> str | None:
 
 
 APPOSITIVE_GAP = re.compile(r",\s+(?:(?:the|a|an)\s+)?")
+# Words set off after a speaker who follows the cue, to the end of the sentence: ", a pollster
+# at Clemson." / ", who runs the campaign." (not into a quote or another clause).
+TRAILING_SET_OFF = re.compile(r",\s[^\n\"“”;:]*?(?=[.!?]\s|[.!?]$|\n|$)")
+# A cue inside a relative clause on the speaker: ", who says", " who has long argued" (no comma
+# closes the clause before the cue, which SET_OFF's ", who runs a newsletter, said" has).
+RELATIVE_CUE = re.compile(r",?\s*(who|that|which)\b[^,;:\n]{0,40}", re.IGNORECASE)
 # Words set off between a speaker and the cue: ", a pollster at Clemson," / " — a teacher —" /
 # " (D-Md.), chair of the committee,"; an adverb may stand before the cue ("..., also said").
 SET_OFF = re.compile(r"(\s*(?:,|\s[—–-]|\s\()[^\n]*?[,—–)])\s*(?:\w+ly\s+|also\s+)?")
@@ -250,6 +273,59 @@ def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[
         if n:
             out[name] = {"n": n, "share": n / total, "R": score.quote_scores(part, ours)["R"]}
     return out
+
+
+def warehouse_run(split: str, limit: int | None) -> dict[str, Any]:
+    """Scores of the quotes a user's query returns: the split as a news-please JSONL dump
+    through ``whosaid ingest`` (``bench/eval_identity.py``'s dump writer), predictions built
+    from the warehouse's ``quotes`` rows and the cleaned ``articles.body`` their offsets
+    index, mapped onto PolNeAR's conventions as the direct scoring maps them."""
+    import tempfile  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    import duckdb  # noqa: PLC0415
+
+    sys.path.insert(0, str(EVAL_DIR))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import eval_identity  # noqa: PLC0415
+    import score  # noqa: PLC0415
+
+    articles, gold = load_articles(split, limit)
+    names = [a.article_id for a in articles]
+    with tempfile.TemporaryDirectory(prefix="whosaid-quotes-") as tmp:
+        warehouse = eval_identity.ingest_dump(split, names, Path(tmp))
+        with duckdb.connect(str(warehouse / "whosaid.duckdb"), read_only=True) as con:
+            cur = con.execute(
+                "SELECT a.url, a.body, q.* FROM quotes q JOIN articles a USING (article_id) "
+                "ORDER BY a.url, q.quote_start, q.quote_end"
+            )
+            columns = [d[0] for d in cur.description]
+            rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+    by_url = eval_identity.article_of_url(names)
+    quotes: dict[str, list[Any]] = {name: [] for name in names}
+    bodies: dict[str, str] = {}
+    kinds: dict[str, int] = {}
+    for row in rows:
+        name = by_url[row["url"]]
+        bodies[name] = row["body"]
+        segments = tuple((s["start"], s["end"]) for s in row["quote_segments"] or ())
+        quotes[name].append(SimpleNamespace(**row, segments=segments))
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    ours = {name: scored_quotes(tuple(qs), bodies.get(name, "")) for name, qs in quotes.items()}
+    return {
+        "split": split,
+        "path": "warehouse",
+        "articles": len(articles),
+        "words": sum(len(a.body.split()) for a in articles),
+        "quote_kinds": kinds,
+        "systems": {
+            "whosaid (warehouse)": {
+                **score.quote_scores(gold, ours),
+                **trusted_scores(score, gold, ours),
+            }
+        },
+        "recall_by_cue": recall_by_cue(score, gold, ours),
+    }
 
 
 def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
@@ -440,7 +516,13 @@ def table(result: dict[str, Any]) -> str:
     speed = result.get("spacy_words_per_s")
     lines = [
         f"PolNeAR {result['split']}: {result['articles']} articles, {result['words']} words"
-        + (f"; spaCy nlp.pipe {speed:.0f} words/s" if speed else " (cached parses, no timing)"),
+        + (
+            f"; spaCy nlp.pipe {speed:.0f} words/s"
+            if speed
+            else " (through whosaid ingest, no timing)"
+            if result.get("path") == "warehouse"
+            else " (cached parses, no timing)"
+        ),
         "",
         "| system | P | R | F1 | exact F1 | source acc | words/s ratio |",
         "|---|---|---|---|---|---|---|",
@@ -450,8 +532,8 @@ def table(result: dict[str, Any]) -> str:
             f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
             f"{s['source_acc']:.3f} | {s.get('words_per_s_ratio', float('nan')):.2f} |"
         )
-    ours = result["systems"]["whosaid"]
-    if "words_per_s_ratio" in ours:
+    ours = next(iter(result["systems"].values()))
+    if "words_per_s_ratio" in ours and "whosaid_words_per_s" in result:
         ratio = ours["words_per_s_ratio"]
         lines += [
             "",
@@ -461,7 +543,8 @@ def table(result: dict[str, Any]) -> str:
         ]
     lines += [
         "",
-        f"whosaid at confidence >= {TRUSTED_CONFIDENCE}: {ours['trusted_n']} quotes, "
+        f"{next(iter(result['systems']))} at confidence >= {TRUSTED_CONFIDENCE}: "
+        f"{ours['trusted_n']} quotes, "
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
         "",
         "| gold attributions cued by | n | share | whosaid R |",
@@ -492,6 +575,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-nested", action="store_true", help="QuoteOptions(drop_nested=False)"
     )
+    parser.add_argument(
+        "--path",
+        choices=["direct", "warehouse"],
+        default="direct",
+        help="direct: the NLP stage's quotes (default); warehouse: the rows a `whosaid ingest` "
+        "of the split as a JSONL dump leaves in the warehouse",
+    )
     args = parser.parse_args(argv)
     from schemas.vocab import QuoteRule, values  # noqa: PLC0415
     from tasks.nlp.quotes import QuoteOptions  # noqa: PLC0415
@@ -505,7 +595,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     options = QuoteOptions(attitudes=not args.no_attitudes, drop_nested=not args.keep_nested)
     rules = set(args.rule) if args.rule else None
-    if args.cache:
+    if args.path == "warehouse":
+        result = warehouse_run(args.split, args.limit)
+    elif args.cache:
         result = cached_run(args.split, args.limit, args.cache, options, rules, args.by_rule)
     else:
         result = run(args.split, args.limit, options, rules, args.by_rule)

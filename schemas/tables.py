@@ -15,6 +15,8 @@ import pyarrow as pa
 from schemas.vocab import (
     DuplicateMethod,
     EntityLabel,
+    Gender,
+    GenderEvidence,
     Precision,
     PublishedAtSource,
     QuoteFinder,
@@ -58,6 +60,8 @@ SAID_ON_SOURCES = values(SaidOnSource)
 REJECT_STAGES = values(RejectStage)
 PUBLISHED_AT_SOURCES = values(PublishedAtSource)
 DUPLICATE_METHODS = values(DuplicateMethod)
+GENDERS = values(Gender)
+GENDER_EVIDENCE = values(GenderEvidence)
 
 ARTICLES = Table(
     "articles",
@@ -160,10 +164,27 @@ ENTITIES = Table(
             col("roles", STRINGS, "Roles seen in appositives: 'Shadow Chancellor'."),
             col("n_articles", pa.int32(), "Articles mentioning it.", False),
             col("n_mentions", pa.int32(), "Mentions across all articles.", False),
+            col(
+                "gender",
+                pa.string(),
+                "People: female, male or unknown, as the articles' text gives it (the "
+                "honorifics used with the name, else the pronouns that refer to the person; "
+                "never from a first name), the side with two thirds of the articles that give "
+                "one. NULL for other entities.",
+            ),
+            col(
+                "gender_evidence",
+                pa.string(),
+                "What gender rests on: honorific, pronoun or unknown. NULL for non-people.",
+            ),
         ]
     ),
     key=("entity_id",),
-    accepted=(("label", ENTITY_LABELS),),
+    accepted=(
+        ("label", ENTITY_LABELS),
+        ("gender", GENDERS),
+        ("gender_evidence", GENDER_EVIDENCE),
+    ),
     per_batch=False,
 )
 
@@ -198,10 +219,25 @@ ENTITY_OCCURRENCES = Table(
             col("aliases", STRINGS, "Other surface forms in this article."),
             col("roles", STRINGS, "Roles given to it in this article."),
             col("n_mentions", pa.int32(), "Mentions in this article.", False),
+            col(
+                "gender",
+                pa.string(),
+                "People: female, male or unknown in this article (tasks/nlp/gender.py). NULL "
+                "for other entities, and in rows of runs made before the column existed.",
+            ),
+            col(
+                "gender_evidence",
+                pa.string(),
+                "honorific ('Mrs Clinton'), pronoun ('she' referring to the person) or unknown.",
+            ),
         ]
     ),
     key=("entity_id", "article_id"),
-    accepted=(("label", ENTITY_LABELS),),
+    accepted=(
+        ("label", ENTITY_LABELS),
+        ("gender", GENDERS),
+        ("gender_evidence", GENDER_EVIDENCE),
+    ),
 )
 
 QUOTES = Table(
@@ -241,8 +277,26 @@ QUOTES = Table(
                 "person, organisation, unnamed (anonymous source) or unknown.",
                 False,
             ),
-            col("speaker_entity_id", pa.string(), "The entity the speaker resolves to."),
-            col("speaker_name", pa.string(), "Canonical speaker name, e.g. 'Ed Balls'."),
+            col(
+                "speaker_entity_id",
+                pa.string(),
+                "The entity the speaker resolves to: one per person across the warehouse "
+                "(linked at load, tasks/store/identity.py).",
+            ),
+            col(
+                "speaker_name",
+                pa.string(),
+                "Canonical speaker name, e.g. 'Ed Balls': the name of speaker_entity_id's "
+                "entity once loaded.",
+            ),
+            col(
+                "speaker_affiliation_entity_id",
+                pa.string(),
+                "The person or body the speaker speaks for, when the speaker phrase says so: "
+                "'aides for Mr Balls', 'a spokesman for the Treasury', \"Clinton's campaign\" "
+                "(the speaker is then an unnamed source or an organisation, never the "
+                "principal), 'Kellyanne Conway, Trump's campaign manager'.",
+            ),
             col(
                 "speaker_role",
                 pa.string(),

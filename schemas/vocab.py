@@ -35,6 +35,10 @@ SaidOnSource = Literal["expression", "published", "unknown"]
 RejectStage = Literal["source", "read", "clean", "nlp"]
 PublishedAtSource = Literal["metadata", "html", "url", "text"]
 DuplicateMethod = Literal["exact", "near"]
+# A person's gender as the text gives it, and by what (tasks/nlp/gender.py); never guessed from
+# a first name.
+Gender = Literal["female", "male", "unknown"]
+GenderEvidence = Literal["honorific", "pronoun", "unknown"]
 EntityLabel = Literal[
     "PERSON",
     "ORG",

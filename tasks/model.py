@@ -102,6 +102,10 @@ class EntityCluster:
     label: str
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    # People only (None for the rest): male, female or unknown, and what the text said it with
+    # (honorific, pronoun, unknown): tasks/nlp/gender.py.
+    gender: str | None = None
+    gender_evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,9 @@ class Quote:
     segments: tuple[tuple[int, int], ...] = ()
     # "rule" (tasks/nlp/quotes/) or "tagger" (the optional attribution tagger).
     found_by: QuoteFinder = "rule"
+    # The cluster of the person or body the speaker speaks for ("aides for Mr Balls": Ed
+    # Balls), when the speaker phrase names one; never the speaker's own cluster.
+    speaker_affiliation_cluster: int | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +40,9 @@ from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
 from schemas import ddl
-from schemas.tables import BY_NAME, ENTITIES, RUNS, TABLES, Table
+from schemas.tables import BY_NAME, RUNS, TABLES, Table
 from tasks.ingest.fetch import redact
+from tasks.store.identity import resolve_identities
 from tasks.store.rows import run_row, runs_table
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
@@ -419,45 +420,25 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     )
 
 
-# How each column of `entities` rolls up from `entity_occurrences`, by name.
-ENTITY_ROLLUP = {
-    "entity_id": "entity_id",
-    "name": "mode(name)",
-    "label": "any_value(label)",
-    "aliases": "list_sort(list_distinct(flatten(list(aliases))))",
-    "roles": "list_sort(list_distinct(flatten(list(roles))))",
-    "n_articles": "count(DISTINCT article_id)::INTEGER",
-    "n_mentions": "sum(n_mentions)::INTEGER",
-}
-
-
-def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """entities = the roll-up of entity_occurrences over the whole warehouse."""
-    names = ENTITIES.schema.names
-    if sorted(ENTITY_ROLLUP) != sorted(names):
-        raise ValueError(f"ENTITY_ROLLUP {sorted(ENTITY_ROLLUP)} does not cover entities {names}")
-    cols = ", ".join(f'"{n}"' for n in names)
-    picks = ", ".join(f'{ENTITY_ROLLUP[n]} AS "{n}"' for n in names)
-    con.execute("DELETE FROM entities")
-    con.execute(
-        f"INSERT INTO entities ({cols}) SELECT {picks} FROM entity_occurrences GROUP BY entity_id"
-    )
-
-
-def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> None:
-    """Re-cluster the quotes of every speaker the new runs quoted; others keep their ids."""
+def rebuild_utterances(
+    con: duckdb.DuckDBPyConnection, run_ids: list[str], speakers: Sequence[str] = ()
+) -> None:
+    """Re-cluster the quotes of every speaker the new runs quoted, and of ``speakers`` (entity
+    ids the load relinked); others keep their ids."""
     from tasks.store.utterances import cluster_utterances
 
     if not run_ids:
         return
-    # Speakers quoted in the new runs' articles, or in older articles the new runs found copies of.
+    # Speakers quoted in the new runs' articles, or in older articles the new runs found copies
+    # of, or whose entity the load linked to another.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE touched AS "
         "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
         "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
         "(SELECT unnest($runs)) OR a.article_id IN "
-        "(SELECT duplicate_of FROM duplicates WHERE run_id IN (SELECT unnest($runs)))",
-        {"runs": run_ids},
+        "(SELECT duplicate_of FROM duplicates WHERE run_id IN (SELECT unnest($runs))) "
+        "UNION SELECT unnest($speakers::VARCHAR[])",
+        {"runs": run_ids, "speakers": list(speakers)},
     )
     quotes = con.execute("""
         WITH copies AS (
@@ -562,8 +543,8 @@ def load(warehouse: Path, attempts: int = 3, parquet_url: str | None = None) -> 
                 _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending, root))
             _insert_parquet(con, RUNS, run_parts)
             if pending:
-                rebuild_entities(con)
-                rebuild_utterances(con, pending)
+                relinked = resolve_identities(con)
+                rebuild_utterances(con, pending, relinked)
             result.checks = run_checks(con)
             failures = [(n, c) for n, c in result.checks if c]
             if failures:
