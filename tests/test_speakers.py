@@ -121,7 +121,7 @@ def test_the_writers_gloss_is_not_a_quote_of_the_person_discussed(nlp) -> None:
 
 
 @pytest.mark.xfail(
-    reason="the quote finder (tasks/nlp/quotes.py, being split into a package) takes 'he was "
+    reason="the reported-speech finder (tasks/nlp/quotes/reported.py) takes 'he was "
     "“directed”' as what 'sought' reports; 'seek' takes an infinitive or an object, never a "
     "finite clause, so the finder should not emit it at all",
     strict=True,
@@ -169,12 +169,6 @@ def test_the_resolver_says_why_it_refuses(nlp, text: str, phrase: str, reason: s
     assert refused == {reason}
 
 
-@pytest.mark.xfail(
-    reason="the quote finder keeps the quote and the speaker phrase the resolver refused "
-    "('Jonah Reed aka Musa Karim' as speaker_text, kind unknown); with no one named as "
-    "considering it, the finder should emit no speaker phrase (or no quote)",
-    strict=True,
-)
 def test_a_passive_with_no_agent_has_no_speaker_phrase(nlp) -> None:
     _clusters, quotes = analyse(
         nlp,

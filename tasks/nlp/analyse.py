@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tasks.model import Analysis, Article
-from tasks.nlp import attribution_model, entities, quotes, speakers, tag_rules
+from tasks.nlp import attribution_model, entities, quotes, tag_rules
 from tasks.nlp import said_on as dates
 from tasks.nlp.quotes.rules import DEFAULT_OPTIONS, QuoteOptions
 
@@ -87,9 +87,7 @@ def analyse_doc(
     ``doc`` by ``load_nlp()``'s pipeline (or any pipeline with the same annotations). ``tagged``
     are the optional attribution tagger's spans over the body (``attribution_model.tag``)."""
     clusters, mentions = entities.extract_entities(doc)
-    found = speakers.speaker_affiliations(
-        doc, quotes.extract_quotes(doc, clusters, mentions, tagged, options)
-    )
+    found = quotes.extract_quotes(doc, clusters, mentions, tagged, options)
     return Analysis(
         article_id=article.article_id,
         entities=tuple(clusters),

@@ -10,12 +10,12 @@ union" stay unnamed sources or organisations.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from schemas.vocab import SpeakerKind
 from tasks import lexicon
-from tasks.model import EntityCluster, Mention, Quote
+from tasks.model import EntityCluster, Mention
 from tasks.nlp import speaker_phrases as phrases
 from tasks.nlp.clusters import UNRESOLVED_KEY
 from tasks.nlp.entities import doc_text, role_text
@@ -26,7 +26,8 @@ PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 # named just before (see SpeakerResolver.resolve_group).
 GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
-# doc.user_data key of the article's SpeakerResolver, which speaker_affiliations reads.
+# doc.user_data key of the article's SpeakerResolver, kept so that what it resolved (and why it
+# refused a phrase) can be read after extraction.
 RESOLVER_KEY = "whosaid.speaker_resolver"
 # A person reference that is no one's: a name the entity step left unresolved.
 NOBODY = -1
@@ -98,7 +99,7 @@ class SpeakerResolver:
             doc.user_data.get(UNRESOLVED_KEY, ())
         )
         self.unresolved_gender = {lo: g for lo, _hi, g in self.unresolved}
-        # Every phrase resolved, by its offsets (speaker_affiliations reads it).
+        # Every phrase resolved, by its offsets.
         self.resolved: dict[tuple[int, int], Speaker] = {}
         doc.user_data[RESOLVER_KEY] = self
         self.person_refs = self._person_references()
@@ -453,22 +454,6 @@ class SpeakerResolver:
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
-
-
-def speaker_affiliations(doc: Any, quotes: list[Quote]) -> list[Quote]:
-    """``quotes`` with ``speaker_affiliation_cluster`` set from the article's resolver: the
-    principal each speaker phrase speaks for ("aides for Mr Balls")."""
-    resolver = doc.user_data.pop(RESOLVER_KEY, None)
-    if resolver is None:
-        return quotes
-    out = []
-    for q in quotes:
-        found = resolver.resolved.get((q.speaker_start, q.speaker_end))
-        affiliation = found.affiliation if found is not None else None
-        out.append(
-            replace(q, speaker_affiliation_cluster=affiliation) if affiliation is not None else q
-        )
-    return out
 
 
 def _phrase_extent(head: Any) -> tuple[int, int]:

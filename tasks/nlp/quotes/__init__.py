@@ -74,6 +74,10 @@ def extract_quotes(
 
 def _quote(text: str, item: Found) -> Quote:
     speaker, cue = item.speaker, item.cue
+    if speaker is not None and speaker.refused:
+        # Words that stand where a speaker would but name no one who said it (a passive with
+        # no agent, the writer's gloss): the quote keeps no speaker rather than a wrong one.
+        speaker = None
     return Quote(
         kind=item.kind,
         quote_text=" ".join(text[s:e] for s, e in item.parts)
@@ -95,6 +99,7 @@ def _quote(text: str, item: Found) -> Quote:
         rule=item.rule,
         segments=tuple(item.parts) if len(item.parts) > 1 else (),
         found_by=item.found_by,
+        speaker_affiliation_cluster=speaker.affiliation if speaker else None,
     )
 
 
