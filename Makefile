@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-## Ingest the bundled samples/ into warehouse/ and show who said what.
+## Ingest the bundled samples/ into warehouse/, show who said what, and write the report to
+## browse (report/index.html; its path is the last line printed).
 run: $(STAMP)
 	$(BIN)/whosaid ingest samples/
 	$(BIN)/whosaid sql "SELECT speaker_name, quote_text, said_on, outlet FROM who_said_what WHERE speaker_name IS NOT NULL ORDER BY said_on, speaker_name LIMIT 12"
+	$(BIN)/whosaid report
 
 ## The whole test suite, as CI runs it.
 test: $(STAMP)
@@ -40,6 +42,8 @@ typecheck: $(STAMP)
 ## Accuracy on the gold data in ../shared/eval (printed as tables).
 eval: $(STAMP)
 	$(BIN)/python bench/eval_quotes.py
+	$(BIN)/python bench/eval_quotes.py --path warehouse
+	$(BIN)/python bench/eval_identity.py
 	$(BIN)/python bench/eval_clean.py
 	$(BIN)/python bench/eval_dates.py
 
@@ -49,6 +53,7 @@ bench: $(STAMP)
 	mkdir -p bench/out
 	$(BIN)/python bench/run.py --articles $(BENCH_ARTICLES) --out bench/out/run.md
 	$(BIN)/python bench/query_speed.py | tee bench/out/query_speed.md
+	$(BIN)/python bench/report_speed.py | tee bench/out/report_speed.md
 
 docs: $(STAMP)
 	$(BIN)/python -m schemas.ddl > docs/schema.md
@@ -60,4 +65,4 @@ constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^whosaid' > constraints.txt
 
 clean:
-	rm -rf warehouse/parquet warehouse/runs warehouse/state warehouse/whosaid.duckdb* warehouse/.cache
+	rm -rf warehouse/parquet warehouse/runs warehouse/state warehouse/whosaid.duckdb* warehouse/.cache report

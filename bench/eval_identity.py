@@ -9,8 +9,9 @@ articles to measure on only).
 
 Two paths, the same scoring:
 
-- ``nlp``: ``tasks.nlp.analyse.analyse_articles`` over the articles, each speaker cluster given the
-  entity id the loader mints for it (``tasks.store.rows.entity_id``);
+- ``nlp``: ``tasks.nlp.analyse.analyse_articles`` over the articles, their rows put through the
+  load's identity step (``tasks.store.identity.resolve_identities``: people linked across
+  articles) in an in-memory DuckDB;
 - ``warehouse``: the articles as a news-please JSONL dump through ``whosaid ingest`` into a
   temporary warehouse, scored on the ``quotes`` and ``entities`` rows a user's query returns.
 
@@ -45,6 +46,8 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,25 +200,50 @@ def load_articles(split: str, names: list[str]) -> list[Any]:
     return articles
 
 
-def said_in_process(split: str, names: list[str]) -> list[Said]:
-    """whosaid's quotes with the entity id the warehouse load would give each speaker."""
-    from tasks.nlp.analyse import analyse_articles  # noqa: PLC0415
-    from tasks.store.rows import entity_id  # noqa: PLC0415
+def said_in_process(split: str, names: list[str], cache: Path | None = None) -> list[Said]:
+    """whosaid's quotes with the entity the load would give each speaker: the NLP stage's rows,
+    put through the load's identity step (``tasks.store.identity.resolve_identities``) in an
+    in-memory DuckDB. With ``cache``, parses are kept there (``bench/eval_quotes.py --cache``):
+    for developing rules."""
+    from tasks.nlp.analyse import analyse_articles, analyse_doc  # noqa: PLC0415
 
-    said = []
-    for an in analyse_articles(load_articles(split, names)):
-        for q in an.quotes:
-            cluster = an.entities[q.speaker_cluster] if q.speaker_cluster is not None else None
-            said.append(
-                Said(
-                    an.article_id,
-                    q.quote_text,
-                    entity_id(cluster.name, cluster.label) if cluster else None,
-                    cluster.label if cluster else None,
-                    cluster.name if cluster else None,
-                )
-            )
-    return said
+    articles = load_articles(split, names)
+    if cache is None:
+        analyses = analyse_articles(articles)
+    else:
+        from eval_quotes import cached_docs  # noqa: PLC0415
+
+        docs = cached_docs(split, articles, cache)
+        analyses = [analyse_doc(a, d) for a, d in zip(articles, docs, strict=True)]
+    with identity_tables(analyses) as con:
+        rows = con.execute(
+            "SELECT q.article_id, q.quote_text, q.speaker_entity_id, e.label, e.name FROM quotes q "
+            "LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id"
+        ).fetchall()
+    return [Said(*r) for r in rows]
+
+
+@contextmanager
+def identity_tables(analyses: list[Any]) -> Iterator[Any]:
+    """An in-memory DuckDB holding the analyses' mentions, entity occurrences and quotes after
+    the load's identity step: what a warehouse holds of them, without Prefect or Parquet."""
+    import duckdb  # noqa: PLC0415
+
+    from tasks.store.identity import resolve_identities  # noqa: PLC0415
+    from tasks.store.rows import analysis_tables  # noqa: PLC0415
+    from tasks.store.warehouse import ensure_schema  # noqa: PLC0415
+
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        for name, table in analysis_tables(analyses).items():
+            con.register("batch", table)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM batch")
+            con.unregister("batch")
+        resolve_identities(con)
+        yield con
+    finally:
+        con.close()
 
 
 def _dump_url(name: str) -> str:
@@ -244,10 +272,9 @@ def write_dump(split: str, names: list[str], path: Path) -> None:
             out.write(json.dumps(record) + "\n")
 
 
-def said_via_warehouse(split: str, names: list[str], workdir: Path) -> list[Said]:
-    """whosaid's quotes as the warehouse holds them after ``whosaid ingest`` of a JSONL dump."""
-    import duckdb  # noqa: PLC0415
-
+def ingest_dump(split: str, names: list[str], workdir: Path) -> Path:
+    """The articles as a news-please JSONL dump (``write_dump``) through ``whosaid ingest`` into
+    a warehouse under ``workdir``; the warehouse folder. ``article_of_url`` maps its rows back."""
     dump = workdir / "polnear.jsonl"
     warehouse = workdir / "warehouse"
     write_dump(split, names, dump)
@@ -259,7 +286,20 @@ def said_via_warehouse(split: str, names: list[str], workdir: Path) -> list[Said
         stdout=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": path},
     )
-    by_url = {_dump_url(n): n for n in names}
+    return warehouse
+
+
+def article_of_url(names: list[str]) -> dict[str, str]:
+    """{dump URL: PolNeAR article name} for the articles ``write_dump`` wrote."""
+    return {_dump_url(n): n for n in names}
+
+
+def said_via_warehouse(split: str, names: list[str], workdir: Path) -> list[Said]:
+    """whosaid's quotes as the warehouse holds them after ``whosaid ingest`` of a JSONL dump."""
+    import duckdb  # noqa: PLC0415
+
+    warehouse = ingest_dump(split, names, workdir)
+    by_url = article_of_url(names)
     with duckdb.connect(str(warehouse / "whosaid.duckdb"), read_only=True) as con:
         rows = con.execute(
             "SELECT a.url, q.quote_text, q.speaker_entity_id, e.label, e.name FROM quotes q "
@@ -373,8 +413,10 @@ def identity_scores(
     }
 
 
-def run(parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS) -> dict[str, Any]:
-    """{path: {part: identity_scores}}."""
+def run(
+    parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS, cache: Path | None = None
+) -> dict[str, Any]:
+    """{path: {part: identity_scores}}; ``cache`` keeps the nlp path's parses."""
     gold = load_gold(parts)
     results: dict[str, dict[str, Any]] = {p: {} for p in paths}
     for part in parts:
@@ -383,7 +425,7 @@ def run(parts: tuple[str, ...] = PARTS, paths: tuple[str, ...] = PATHS) -> dict[
             continue
         for path in paths:
             if path == "nlp":
-                said = said_in_process(split_of(part), names)
+                said = said_in_process(split_of(part), names, cache)
             else:
                 with tempfile.TemporaryDirectory(prefix="whosaid-identity-") as tmp:
                     said = said_via_warehouse(split_of(part), names, Path(tmp))
@@ -445,8 +487,9 @@ def main() -> None:
     ap.add_argument("--path", choices=PATHS, action="append", help="default: both")
     ap.add_argument("--top", type=int, default=15, help="people listed per table")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--cache", type=Path, help="keep the nlp path's parses here (outside the repo)")
     args = ap.parse_args()
-    results = run(tuple(args.part or PARTS), tuple(args.path or PATHS))
+    results = run(tuple(args.part or PARTS), tuple(args.path or PATHS), args.cache)
     print(markdown(results, args.top))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -10,6 +10,11 @@ same texts (a ratio, so it means the same on any machine).
     .venv/bin/python bench/eval_quotes.py --split dev
     .venv/bin/python bench/eval_quotes.py --split train --limit 200 --json /tmp/train.json
     .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs
+    .venv/bin/python bench/eval_quotes.py --split dev --path warehouse
+
+``--path warehouse`` scores what a user's query returns instead: the split written as a
+news-please JSONL dump, put through ``whosaid ingest`` into a temporary warehouse, and the
+``quotes`` rows scored against PolNeAR (offsets index the cleaned ``articles.body``).
 
 ``--upper-bound MODEL`` adds a row for whosaid with a learned attribution layer trained on
 PolNeAR itself (``whosaid train-attribution ../shared/eval/polnear/train -o MODEL``, a folder
@@ -17,13 +22,21 @@ outside the repo): the most a learned layer of this kind gets from PolNeAR-sized
 beside the default (the rules alone, as no model ships) and textacy.
 
 ``--cache DIR`` is for developing the rules: the parsed docs are kept in DIR (parsed once, by
-whosaid's own pipeline) and only entity and quote extraction runs again, so no speed is measured
-and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
+whosaid's own pipeline) and only ``tasks.nlp.analyse.analyse_doc`` runs again, so no speed is
+measured and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
+
+Every quote names the rule that found it (``Quote.rule``). ``--by-rule`` adds each rule's quotes
+scored on their own (their precision is what ``tasks.nlp.quotes.rules.CONFIDENCE`` records);
+``--rule NAME`` (repeatable) scores only the quotes of those rules. ``--no-attitudes`` and
+``--keep-nested`` run the extraction with those ``QuoteOptions`` changed, to measure what each
+default is worth.
+
+    .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs --by-rule
+    .venv/bin/python bench/eval_quotes.py --cache /tmp/polnear-docs --rule marked_cue
 
 Mapping to PolNeAR's attributions: every Quote becomes one prediction, except a partial quote
 whose words lie inside an indirect quote (``he said he had "huge sympathy" for ...``): PolNeAR
-gives each token to one attribution, so only the enclosing clause is scored (since 2026-11-30
-whatever the enclosing clause's cue; before, only from the same cue).
+gives each token to one attribution, so only the enclosing clause is scored, whatever its cue.
 A direct quote right after "that" (``warned that "nobody ..."``) is scored from "that", and a
 speaker with words set off after it before the cue (``Jon Ralston, who runs a newsletter, said``)
 with those words, as PolNeAR's Content and Source spans run.
@@ -32,6 +45,7 @@ with those words, as PolNeAR's Content and Source spans run.
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import hashlib
 import json
@@ -48,6 +62,9 @@ UPPER_BOUND = "whosaid + PolNeAR-trained layer (upper bound)"
 
 # Articles per timing round (one analyse_articles batch is 32 docs; 16 keeps rounds short).
 SPEED_CHUNK = 16
+# The speed budget: whosaid's NLP stage may take at most twice spaCy's own nlp.pipe time on the
+# same texts (the 2x budget of docs/quotes.md), so its words/s ratio to spaCy stays >= 0.5.
+SPEED_BUDGET_RATIO = 0.5
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EVAL_DIR = SHARED / "eval"
 
@@ -96,12 +113,24 @@ def source_phrase(quote: Any, body: str) -> str | None:
     if quote.speaker_text is None or quote.speaker_end is None:
         return quote.speaker_text
     if quote.cue_start is not None and quote.speaker_start < quote.cue_start:
+        gap = body[quote.speaker_end : quote.cue_start]
+        relative = RELATIVE_CUE.fullmatch(gap)
+        if relative:
+            # "Trump, who says he ...": the cue is in the relative clause, and PolNeAR's Source
+            # is the relative pronoun; whosaid's speaker_text is the person it stands for.
+            return relative.group(1)
         # "Jon Ralston, who runs a newsletter, said": PolNeAR's Source runs up to the cue,
         # with whatever the commas (or dashes) set off after the name.
-        gap = body[quote.speaker_end : quote.cue_start]
         set_off = SET_OFF.fullmatch(gap) if len(gap) <= SET_OFF_MAX_CHARS else None
         if set_off:
             return body[quote.speaker_start : quote.speaker_end + set_off.end(1)]
+    if quote.cue_start is not None and quote.speaker_start > quote.cue_start:
+        # "..., said Brian Baker, a longtime adviser to the family who runs the campaign.":
+        # after the cue, PolNeAR's Source runs over the words set off after the name to the
+        # end of the sentence.
+        after = TRAILING_SET_OFF.match(body, quote.speaker_end)
+        if after and after.end() - quote.speaker_end <= SET_OFF_MAX_CHARS:
+            return body[quote.speaker_start : after.end()]
     if not quote.speaker_role:
         return quote.speaker_text
     window = body[quote.speaker_end : quote.speaker_end + len(quote.speaker_role) + 12]
@@ -112,6 +141,12 @@ def source_phrase(quote: Any, body: str) -> str | None:
 
 
 APPOSITIVE_GAP = re.compile(r",\s+(?:(?:the|a|an)\s+)?")
+# Words set off after a speaker who follows the cue, to the end of the sentence: ", a pollster
+# at Clemson." / ", who runs the campaign." (not into a quote or another clause).
+TRAILING_SET_OFF = re.compile(r",\s[^\n\"“”;:]*?(?=[.!?]\s|[.!?]$|\n|$)")
+# A cue inside a relative clause on the speaker: ", who says", " who has long argued" (no comma
+# closes the clause before the cue, which SET_OFF's ", who runs a newsletter, said" has).
+RELATIVE_CUE = re.compile(r",?\s*(who|that|which)\b[^,;:\n]{0,40}", re.IGNORECASE)
 # Words set off between a speaker and the cue: ", a pollster at Clemson," / " — a teacher —" /
 # " (D-Md.), chair of the committee,"; an adverb may stand before the cue ("..., also said").
 SET_OFF = re.compile(r"(\s*(?:,|\s[—–-]|\s\()[^\n]*?[,—–)])\s*(?:\w+ly\s+|also\s+)?")
@@ -161,6 +196,7 @@ def scored_quotes(quotes: tuple[Any, ...], body: str) -> list[dict[str, Any]]:
                 "speaker_name": q.speaker_name,
                 # Not scored; kept in --json output to break precision down by cue and kind.
                 "kind": q.kind,
+                "rule": q.rule,
                 "cue": q.cue,
                 "confidence": q.confidence,
                 "start": q.quote_start,
@@ -183,6 +219,24 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     }
     s = score.quote_scores(gold, kept)
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
+
+
+def only_rules(ours: dict[str, list[dict]], rules: set[str]) -> dict[str, list[dict]]:
+    """The predictions whose quote was found by one of ``rules``."""
+    return {name: [p for p in preds if p["rule"] in rules] for name, preds in ours.items()}
+
+
+def rule_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]) -> dict:
+    """Each rule's predictions scored on their own: how many, and their precision."""
+    from schemas.vocab import QuoteRule, values  # noqa: PLC0415
+    from tasks.nlp.quotes import CONFIDENCE  # noqa: PLC0415
+
+    found = {p["rule"] for preds in ours.values() for p in preds}
+    out = {}
+    for rule in (r for r in values(QuoteRule) if r in found):
+        s = score.quote_scores(gold, only_rules(ours, {rule}))
+        out[rule] = {"n": s["n_pred"], "P": s["P"], "confidence": CONFIDENCE[rule]}
+    return out
 
 
 # What kind of word cues each gold attribution, first match wins: the lexicons whosaid's rules
@@ -231,6 +285,59 @@ def recall_by_cue(score: Any, gold: dict[str, list[dict]], ours: dict[str, list[
     return out
 
 
+def warehouse_run(split: str, limit: int | None) -> dict[str, Any]:
+    """Scores of the quotes a user's query returns: the split as a news-please JSONL dump
+    through ``whosaid ingest`` (``bench/eval_identity.py``'s dump writer), predictions built
+    from the warehouse's ``quotes`` rows and the cleaned ``articles.body`` their offsets
+    index, mapped onto PolNeAR's conventions as the direct scoring maps them."""
+    import tempfile  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    import duckdb  # noqa: PLC0415
+
+    sys.path.insert(0, str(EVAL_DIR))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import eval_identity  # noqa: PLC0415
+    import score  # noqa: PLC0415
+
+    articles, gold = load_articles(split, limit)
+    names = [a.article_id for a in articles]
+    with tempfile.TemporaryDirectory(prefix="whosaid-quotes-") as tmp:
+        warehouse = eval_identity.ingest_dump(split, names, Path(tmp))
+        with duckdb.connect(str(warehouse / "whosaid.duckdb"), read_only=True) as con:
+            cur = con.execute(
+                "SELECT a.url, a.body, q.* FROM quotes q JOIN articles a USING (article_id) "
+                "ORDER BY a.url, q.quote_start, q.quote_end"
+            )
+            columns = [d[0] for d in cur.description]
+            rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+    by_url = eval_identity.article_of_url(names)
+    quotes: dict[str, list[Any]] = {name: [] for name in names}
+    bodies: dict[str, str] = {}
+    kinds: dict[str, int] = {}
+    for row in rows:
+        name = by_url[row["url"]]
+        bodies[name] = row["body"]
+        segments = tuple((s["start"], s["end"]) for s in row["quote_segments"] or ())
+        quotes[name].append(SimpleNamespace(**row, segments=segments))
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    ours = {name: scored_quotes(tuple(qs), bodies.get(name, "")) for name, qs in quotes.items()}
+    return {
+        "split": split,
+        "path": "warehouse",
+        "articles": len(articles),
+        "words": sum(len(a.body.split()) for a in articles),
+        "quote_kinds": kinds,
+        "systems": {
+            "whosaid (warehouse)": {
+                **score.quote_scores(gold, ours),
+                **trusted_scores(score, gold, ours),
+            }
+        },
+        "recall_by_cue": recall_by_cue(score, gold, ours),
+    }
+
+
 def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
     """whosaid's parse of each article, kept in ``cache`` as a DocBin (parsed on first use)."""
     from spacy.tokens import DocBin  # noqa: PLC0415
@@ -267,26 +374,39 @@ def attribution_model_set(model: Path | str | None) -> Iterator[None]:
             os.environ[attribution_model.MODEL_ENV] = before
 
 
-def cached_predictions(articles: list[Any], docs: list[Any]) -> tuple[dict, dict[str, int]]:
-    """Predictions of the NLP stage's quote step over parsed docs, with whatever attribution
-    model the environment names; and the count of each quote kind."""
-    from tasks.nlp import attribution_model, entities  # noqa: PLC0415
-    from tasks.nlp.analyse import quotes_for  # noqa: PLC0415
+def cached_analyses(articles: list[Any], docs: list[Any], options: Any = None) -> list[Any]:
+    """``analyse_doc`` over parsed docs, with whatever attribution model the environment names."""
+    from tasks.nlp import attribution_model  # noqa: PLC0415
+    from tasks.nlp.analyse import analyse_doc  # noqa: PLC0415
+    from tasks.nlp.quotes import DEFAULT_OPTIONS  # noqa: PLC0415
 
     tagged = attribution_model.tag([a.body for a in articles])
-    ours: dict[str, list[dict[str, Any]]] = {}
-    kinds: dict[str, int] = {}
-    for article, doc, spans in zip(articles, docs, tagged, strict=True):
-        clusters, mentions = entities.extract_entities(doc)
-        found = quotes_for(doc, clusters, mentions, spans)
-        ours[article.article_id] = scored_quotes(tuple(found), article.body)
-        for q in found:
-            kinds[q.kind] = kinds.get(q.kind, 0) + 1
-    return ours, kinds
+    return [
+        analyse_doc(article, doc, spans, options or DEFAULT_OPTIONS)
+        for article, doc, spans in zip(articles, docs, tagged, strict=True)
+    ]
+
+
+def upper_bound_scores(
+    score: Any, articles: list[Any], analyses: list[Any], gold: dict[str, list[dict]]
+) -> dict[str, Any]:
+    """The upper-bound row and its recall by cue class, from the analyses made with it on."""
+    bodies = {a.article_id: a.body for a in articles}
+    theirs = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
+    return {
+        "system": {**score.quote_scores(gold, theirs), **trusted_scores(score, gold, theirs)},
+        "recall_by_cue": recall_by_cue(score, gold, theirs),
+    }
 
 
 def cached_run(
-    split: str, limit: int | None, cache: Path, upper_bound: Path | None = None
+    split: str,
+    limit: int | None,
+    cache: Path,
+    options: Any = None,
+    rules: set[str] | None = None,
+    by_rule: bool = False,
+    upper_bound: Path | None = None,
 ) -> dict[str, Any]:
     """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
     sys.path.insert(0, str(EVAL_DIR))
@@ -294,25 +414,51 @@ def cached_run(
 
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
-    ours, kinds = cached_predictions(articles, docs)
-    systems = {"whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}}
-    if upper_bound is not None:
-        with attribution_model_set(upper_bound):
-            learned, _ = cached_predictions(articles, docs)
-        systems[UPPER_BOUND] = {
-            **score.quote_scores(gold, learned),
-            **trusted_scores(score, gold, learned),
-        }
-    return {
+    analyses = cached_analyses(articles, docs, options)
+    out = {
         "split": split,
         "articles": len(articles),
         "words": sum(len(a.body.split()) for a in articles),
-        "quote_kinds": kinds,
-        "systems": systems,
+        **scored_run(score, articles, analyses, gold, rules, by_rule),
+    }
+    if upper_bound is not None:
+        with attribution_model_set(upper_bound):
+            learned = upper_bound_scores(
+                score, articles, cached_analyses(articles, docs, options), gold
+            )
+        out["systems"][UPPER_BOUND] = learned["system"]
+        out["recall_by_cue_upper"] = learned["recall_by_cue"]
+    return out
+
+
+def scored_run(
+    score: Any,
+    articles: list[Any],
+    analyses: list[Any],
+    gold: dict[str, list[dict]],
+    rules: set[str] | None,
+    by_rule: bool,
+) -> dict[str, Any]:
+    """whosaid's scores, quote kinds and recall by cue class for analysed articles (only the
+    quotes of ``rules`` when given), with each rule's scores when ``by_rule``."""
+    bodies = {a.article_id: a.body for a in articles}
+    ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
+    if rules:
+        ours = only_rules(ours, rules)
+    kinds = collections.Counter(
+        q.kind for a in analyses for q in a.quotes if not rules or q.rule in rules
+    )
+    out: dict[str, Any] = {
+        "quote_kinds": dict(kinds),
+        "systems": {
+            "whosaid": {**score.quote_scores(gold, ours), **trusted_scores(score, gold, ours)}
+        },
         "recall_by_cue": recall_by_cue(score, gold, ours),
-        **({"recall_by_cue_upper": recall_by_cue(score, gold, learned)} if upper_bound else {}),
         "predictions": ours,
     }
+    if by_rule:
+        out["by_rule"] = rule_scores(score, gold, ours)
+    return out
 
 
 def _lemmatizer() -> Any:
@@ -331,11 +477,21 @@ def _lemmatizer() -> Any:
     raise RuntimeError("no English spaCy model installed")
 
 
-def run(split: str, limit: int | None, upper_bound: Path | None = None) -> dict[str, Any]:
+def run(
+    split: str,
+    limit: int | None,
+    options: Any = None,
+    rules: set[str] | None = None,
+    by_rule: bool = False,
+    upper_bound: Path | None = None,
+) -> dict[str, Any]:
+    """Scores and speed of the NLP stage the flow runs (``analyse_articles``) against spaCy's
+    own ``nlp.pipe`` and textacy, over a fresh parse."""
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
     from tasks.nlp.analyse import analyse_articles, load_nlp
+    from tasks.nlp.quotes import DEFAULT_OPTIONS
 
     articles, gold = load_articles(split, limit)
     nlp = load_nlp()
@@ -360,19 +516,19 @@ def run(split: str, limit: int | None, upper_bound: Path | None = None) -> dict[
                 spacy_s += time.perf_counter() - t0
             elif step == "ours":
                 with attribution_model_set(None):
-                    analyses.extend(analyse_articles(chunk))
+                    analyses.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
                 ours_s += time.perf_counter() - t0
             else:
                 with attribution_model_set(upper_bound):
-                    learned.extend(analyse_articles(chunk))
+                    learned.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
                 learned_s += time.perf_counter() - t0
 
-    bodies = {a.article_id: a.body for a in articles}
-    ours = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
-    kinds: dict[str, int] = {}
-    for a in analyses:
-        for q in a.quotes:
-            kinds[q.kind] = kinds.get(q.kind, 0) + 1
+    ours = scored_run(score, articles, analyses, gold, rules, by_rule)
+    ours["systems"]["whosaid"]["words_per_s_ratio"] = spacy_s / ours_s
+    if upper_bound:
+        upper = upper_bound_scores(score, articles, learned, gold)
+        ours["systems"][UPPER_BOUND] = {**upper["system"], "words_per_s_ratio": spacy_s / learned_s}
+        ours["recall_by_cue_upper"] = upper["recall_by_cue"]
 
     baseline: dict[str, list[dict[str, Any]]] = {}
     textacy_s = 0.0
@@ -405,22 +561,8 @@ def run(split: str, limit: int | None, upper_bound: Path | None = None) -> dict[
     except ImportError:
         baseline = {}
 
-    rows = {
-        "whosaid": {
-            **score.quote_scores(gold, ours),
-            **trusted_scores(score, gold, ours),
-            "words_per_s_ratio": spacy_s / ours_s,
-        },
-    }
-    if upper_bound:
-        theirs = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in learned}
-        rows[UPPER_BOUND] = {
-            **score.quote_scores(gold, theirs),
-            **trusted_scores(score, gold, theirs),
-            "words_per_s_ratio": spacy_s / learned_s,
-        }
     if baseline:
-        rows["textacy direct_quotations"] = {
+        ours["systems"]["textacy direct_quotations"] = {
             **score.quote_scores(gold, baseline),
             "words_per_s_ratio": spacy_s / (spacy_s + textacy_s),
         }
@@ -430,10 +572,7 @@ def run(split: str, limit: int | None, upper_bound: Path | None = None) -> dict[
         "words": words,
         "spacy_words_per_s": words / spacy_s,
         "whosaid_words_per_s": words / ours_s,
-        "quote_kinds": kinds,
-        "systems": rows,
-        "recall_by_cue": recall_by_cue(score, gold, ours),
-        **({"recall_by_cue_upper": recall_by_cue(score, gold, theirs)} if upper_bound else {}),
+        **ours,
     }
 
 
@@ -441,7 +580,13 @@ def table(result: dict[str, Any]) -> str:
     speed = result.get("spacy_words_per_s")
     lines = [
         f"PolNeAR {result['split']}: {result['articles']} articles, {result['words']} words"
-        + (f"; spaCy nlp.pipe {speed:.0f} words/s" if speed else " (cached parses, no timing)"),
+        + (
+            f"; spaCy nlp.pipe {speed:.0f} words/s"
+            if speed
+            else " (through whosaid ingest, no timing)"
+            if result.get("path") == "warehouse"
+            else " (cached parses, no timing)"
+        ),
         "",
         "| system | P | R | F1 | exact F1 | source acc | words/s ratio |",
         "|---|---|---|---|---|---|---|",
@@ -452,10 +597,19 @@ def table(result: dict[str, Any]) -> str:
             f"| {label} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
             f"{s['source_acc']:.3f} | {s.get('words_per_s_ratio', float('nan')):.2f} |"
         )
-    ours = result["systems"]["whosaid"]
+    ours = next(iter(result["systems"].values()))
+    if "words_per_s_ratio" in ours and "whosaid_words_per_s" in result:
+        ratio = ours["words_per_s_ratio"]
+        lines += [
+            "",
+            f"speed: whosaid's NLP stage {result['whosaid_words_per_s']:.0f} words/s, "
+            f"{ratio:.2f} of spaCy's; budget >= {SPEED_BUDGET_RATIO} "
+            f"({'within' if ratio >= SPEED_BUDGET_RATIO else 'OVER'} budget)",
+        ]
     lines += [
         "",
-        f"whosaid at confidence >= {TRUSTED_CONFIDENCE}: {ours['trusted_n']} quotes, "
+        f"{next(iter(result['systems']))} at confidence >= {TRUSTED_CONFIDENCE}: "
+        f"{ours['trusted_n']} quotes, "
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
         "",
     ]
@@ -468,6 +622,10 @@ def table(result: dict[str, Any]) -> str:
     for name, row in result.get("recall_by_cue", {}).items():
         extra = f" {upper[name]['R']:.3f} |" if upper else ""
         lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |{extra}")
+    if "by_rule" in result:
+        lines += ["", "| rule | quotes | P alone | confidence |", "|---|---|---|---|"]
+        for rule, row in result["by_rule"].items():
+            lines.append(f"| {rule} | {row['n']} | {row['P']:.3f} | {row['confidence']:.2f} |")
     return "\n".join(lines)
 
 
@@ -480,19 +638,47 @@ def main(argv: list[str] | None = None) -> int:
         "--cache", type=Path, default=None, help="keep parses here; score only, no timing"
     )
     parser.add_argument(
+        "--rule", action="append", default=None, help="score only the quotes of this rule"
+    )
+    parser.add_argument(
         "--upper-bound",
         type=Path,
         default=None,
         help="a learned attribution layer trained on PolNeAR train (whosaid train-attribution)",
     )
+    parser.add_argument("--by-rule", action="store_true", help="score each rule on its own")
+    parser.add_argument("--no-attitudes", action="store_true", help="QuoteOptions(attitudes=False)")
+    parser.add_argument(
+        "--keep-nested", action="store_true", help="QuoteOptions(drop_nested=False)"
+    )
+    parser.add_argument(
+        "--path",
+        choices=["direct", "warehouse"],
+        default="direct",
+        help="direct: the NLP stage's quotes (default); warehouse: the rows a `whosaid ingest` "
+        "of the split as a JSONL dump leaves in the warehouse",
+    )
     args = parser.parse_args(argv)
+    from schemas.vocab import QuoteRule, values  # noqa: PLC0415
+    from tasks.nlp.quotes import QuoteOptions  # noqa: PLC0415
+
+    unknown = sorted(set(args.rule or ()) - set(values(QuoteRule)))
+    if unknown:
+        print(f"no such rule {unknown}; rules: {', '.join(values(QuoteRule))}", file=sys.stderr)
+        return 2
     if not (EVAL_DIR / "polnear" / args.split).is_dir():
         print(f"no PolNeAR data at {EVAL_DIR / 'polnear' / args.split}", file=sys.stderr)
         return 2
-    if args.cache:
-        result = cached_run(args.split, args.limit, args.cache, args.upper_bound)
+    options = QuoteOptions(attitudes=not args.no_attitudes, drop_nested=not args.keep_nested)
+    rules = set(args.rule) if args.rule else None
+    if args.path == "warehouse":
+        result = warehouse_run(args.split, args.limit)
+    elif args.cache:
+        result = cached_run(
+            args.split, args.limit, args.cache, options, rules, args.by_rule, args.upper_bound
+        )
     else:
-        result = run(args.split, args.limit, args.upper_bound)
+        result = run(args.split, args.limit, options, rules, args.by_rule, args.upper_bound)
     print(table(result))
     print(f"\nquote kinds: {result['quote_kinds']}")
     if args.json:

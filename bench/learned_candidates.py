@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.model_selection import GroupKFold  # noqa: PLC0415
 
-    from tasks.nlp import entities  # noqa: PLC0415
+    from tasks.nlp.analyse import analyse_doc  # noqa: PLC0415
 
     articles, gold = eval_quotes.load_articles("train", args.limit)
     docs = eval_quotes.cached_docs("train", articles, args.cache)
@@ -137,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     rules: dict[str, tuple[list[tuple[int, int]], list[dict[str, Any]]]] = {}
     for article, doc in zip(articles, docs, strict=True):
         name, body = article.article_id, article.body
-        found = quotes.extract_quotes(doc, *entities.extract_entities(doc))
+        found = analyse_doc(article, doc).quotes
         rules[name] = (
             [(q.quote_start, q.quote_end) for q in found],
-            eval_quotes.scored_quotes(tuple(found), body),
+            eval_quotes.scored_quotes(found, body),
         )
         golds = [collections.Counter(score.tokens(g["content"])) for g in gold[name]]
         seen = set()

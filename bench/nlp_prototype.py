@@ -13,7 +13,7 @@ later). So:
    its own Doc, the tags and arcs copied back into the full Doc (other sentences get a flat tree:
    first token ROOT, the rest ``dep``, no tags). A candidate sentence holds a quote mark, a speech
    verb or noun form from the lexicon, or "according", or neighbours a sentence with quote marks;
-3. the same extractors as ``analyse_articles`` (entities, quotes, said_on) over that Doc.
+3. the same extraction as ``analyse_articles`` (``tasks.nlp.analyse.analyse_doc``) over that Doc.
 
 Prototype A swaps the ``attribute_ruler`` (a Matcher over 179 patterns that maps the tagger's
 fine-grained TAG to POS) for a dictionary lookup built from those same patterns.
@@ -41,10 +41,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.nlp import quotes  # noqa: E402
 from tasks.model import Analysis, Article  # noqa: E402
-from tasks.nlp import analyse as nlp
-from tasks.nlp import entities, said_on
+from tasks.nlp import analyse as nlp  # noqa: E402
+from tasks.nlp import quotes  # noqa: E402
 
 QUOTE_MARKS = set('"“”„«»')
 
@@ -220,14 +219,6 @@ class TwoPass:
             yield doc
 
 
-def extract(doc: Any, published: datetime | None, article_id: str) -> Analysis:
-    """The extraction half of ``tasks.nlp.analyse.analyse_articles``, over any Doc."""
-    clusters, mentions = entities.extract_entities(doc)
-    found = quotes.extract_quotes(doc, clusters, mentions)
-    when = tuple(said_on.said_on(doc, q, published) for q in found)
-    return Analysis(article_id, tuple(clusters), tuple(mentions), tuple(found), when)
-
-
 def keys(a: Analysis) -> dict[str, set]:
     return {
         "quotes": {(q.kind, q.quote_start, q.quote_end, q.speaker_name) for q in a.quotes},
@@ -290,15 +281,12 @@ def main(argv: list[str] | None = None) -> None:
 
     def run_fast() -> list[Analysis]:
         return [
-            extract(d, a.published_at, a.article_id)
+            nlp.analyse_doc(a, d)
             for a, d in zip(arts, fast.pipe(bodies, batch_size=32), strict=True)
         ]
 
     def run_two() -> list[Analysis]:
-        return [
-            extract(d, a.published_at, a.article_id)
-            for a, d in zip(arts, two.pipe(bodies), strict=True)
-        ]
+        return [nlp.analyse_doc(a, d) for a, d in zip(arts, two.pipe(bodies), strict=True)]
 
     variants: dict[str, Callable[[], Any]] = {
         "spaCy full en_core_web_sm nlp.pipe (floor)": lambda: list(

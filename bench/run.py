@@ -546,9 +546,12 @@ def stream_path(source: Path, mode: str, batch_size: int) -> dict[str, Any]:
     from tasks.store.ledger import Ledger
 
     # The dedupe state as the flow keeps it (flows/ingest.py): on disk, in a scratch SQLite file.
+    # The ledger writes its duplicates out as the flow's does, to nowhere.
     seen = dedupe.DedupeState()
     ledger = Ledger(
-        known_hashes=seen.hashes, near_index=seen.near if mode == "exact+near" else None
+        known_hashes=seen.hashes,
+        near_index=seen.near if mode == "exact+near" else None,
+        write_part=lambda table, part, rows: None,
     )
     reader = Reader()
     n = 0
@@ -562,8 +565,9 @@ def stream_path(source: Path, mode: str, batch_size: int) -> dict[str, Any]:
         if mode == "clean":
             n += len(cleaned)
             continue
-        n += len(ledger.admit(cleaned))
-        ledger.duplicates.clear()  # flushed to Parquet by the engine (flows/engine.py)
+        new = ledger.admit(cleaned)
+        ledger.kept(new)  # as if analysed at once: no article stays in flight
+        n += len(new)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = {
         "articles": n,

@@ -8,7 +8,7 @@ each token to at most one attribution, so the spans hardly overlap (24 of 60,352
 - 90% of train is training data; the last 10% of train (by name) picks the best checkpoint, so
   dev is seen only when it is scored.
 - Alone, each predicted Content becomes a quote, its speaker the nearest predicted Source
-  within ``tasks.nlp.quotes.TAGGED_SOURCE_WINDOW`` tokens.
+  within ``tasks.nlp.quotes.tagged.TAGGED_SOURCE_WINDOW`` tokens.
 - The tagger is scored on dev alone, and beside the rules as whosaid runs it when
   ``WHOSAID_ATTRIBUTION_MODEL`` names a model (``tasks.nlp.attribution_model``): its Contents that
   overlap no rule quote, have a predicted Cue next to them and a resolvable speaker are added.
@@ -33,7 +33,7 @@ from typing import Any
 
 import eval_quotes
 
-from tasks.nlp import quotes
+from tasks.nlp.quotes.tagged import TAGGED_SOURCE_WINDOW
 
 LABELS = ("Content", "Cue", "Source")
 HOLDOUT_SHARE = 0.1
@@ -124,7 +124,7 @@ def tagged_quotes(model: Path, articles: list[Any]) -> dict[str, list[dict[str, 
         preds = []
         for content in by["CONTENT"]:
             source = min(by["SOURCE"], key=lambda s: gap(s, content), default=None)
-            if source is not None and gap(source, content) > quotes.TAGGED_SOURCE_WINDOW:
+            if source is not None and gap(source, content) > TAGGED_SOURCE_WINDOW:
                 source = None
             preds.append(
                 {

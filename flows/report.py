@@ -6,7 +6,9 @@ Artifact keys are fixed so the Artifacts page shows each one's history across ru
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect.artifacts import (
@@ -17,7 +19,6 @@ from prefect.artifacts import (
 )
 from prefect.context import FlowRunContext
 
-from flows.engine import Timings
 from tasks.ingest import fetch
 from tasks.store.ledger import Ledger
 from tasks.store.warehouse import LoadResult
@@ -36,6 +37,17 @@ SUMMARY_COUNTS = (
     "mentions",
     "seconds",
 )
+
+
+@dataclass
+class Timings:
+    """Wall seconds per stage of a run, summed over its batches (the manifest's
+    ``stage_seconds``)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, s: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + s
 
 
 def _in_flow() -> bool:
@@ -149,6 +161,23 @@ def publish(
         failed = [(n, c) for n, c in loaded.checks if c]
         lines.append(f"{len(loaded.checks) - len(failed)} of {len(loaded.checks)} checks passed.")
         lines += [f"- FAILED `{n}`: {c} rows" for n, c in failed]
+    lines += report_lines(s.get("report"))
     create_markdown_artifact(
         "\n".join(lines), key=REPORT_KEY, description="Top speakers and data-quality checks"
     )
+
+
+def report_lines(written: dict[str, Any] | None) -> list[str]:
+    """Where the run wrote the browsable report (``report_dir``), or why it did not."""
+    if written is None:
+        return []
+    lines = ["", "## Report", ""]
+    if written.get("path"):
+        path = written["path"]
+        lines.append(
+            f"[{path}]({Path(path).as_uri()}): {written['bytes']:,} bytes, written in "
+            f"{written['seconds']} s; open it in a browser (no server needed)."
+        )
+    else:
+        lines.append(f"Not written: {written['note']}")
+    return lines

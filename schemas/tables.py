@@ -15,10 +15,13 @@ import pyarrow as pa
 from schemas.vocab import (
     DuplicateMethod,
     EntityLabel,
+    Gender,
+    GenderEvidence,
     Precision,
     PublishedAtSource,
     QuoteFinder,
     QuoteKind,
+    QuoteRule,
     RejectStage,
     SaidOnSource,
     SpeakerKind,
@@ -49,6 +52,7 @@ class Table:
 
 QUOTE_KINDS = values(QuoteKind)
 QUOTE_FINDERS = values(QuoteFinder)
+QUOTE_RULES = values(QuoteRule)
 SPEAKER_KINDS = values(SpeakerKind)
 ENTITY_LABELS = values(EntityLabel)
 PRECISIONS = values(Precision)
@@ -56,6 +60,8 @@ SAID_ON_SOURCES = values(SaidOnSource)
 REJECT_STAGES = values(RejectStage)
 PUBLISHED_AT_SOURCES = values(PublishedAtSource)
 DUPLICATE_METHODS = values(DuplicateMethod)
+GENDERS = values(Gender)
+GENDER_EVIDENCE = values(GenderEvidence)
 
 ARTICLES = Table(
     "articles",
@@ -123,7 +129,8 @@ DUPLICATES = Table(
     "duplicates",
     "Records that repeated an article already kept (exactly, or nearly: the same wire story, a "
     "re-crawl with a changed footer). Counted so that records read = articles + duplicates + "
-    "rejects.",
+    "rejects, and each one a copy that carries the kept article's quotes: utterances, "
+    "speaker_timeline and widely_carried count every copy (view `article_copies`).",
     pa.schema(
         [
             col("source_uri", pa.string(), "Where the duplicate record was read.", False),
@@ -135,6 +142,8 @@ DUPLICATES = Table(
             ),
             col("url", pa.string(), "The duplicate's own URL, when known."),
             col("outlet", pa.string(), "The duplicate's outlet, when known."),
+            col("published_at", UTC_TS, "The duplicate's own publication time, when known."),
+            col("title", pa.string(), "The duplicate's own headline, when known."),
             col("run_id", pa.string(), "The run that read it.", False),
         ]
     ),
@@ -155,10 +164,27 @@ ENTITIES = Table(
             col("roles", STRINGS, "Roles seen in appositives: 'Shadow Chancellor'."),
             col("n_articles", pa.int32(), "Articles mentioning it.", False),
             col("n_mentions", pa.int32(), "Mentions across all articles.", False),
+            col(
+                "gender",
+                pa.string(),
+                "People: female, male or unknown, as the articles' text gives it (the "
+                "honorifics used with the name, else the pronouns that refer to the person; "
+                "never from a first name), the side with two thirds of the articles that give "
+                "one. NULL for other entities.",
+            ),
+            col(
+                "gender_evidence",
+                pa.string(),
+                "What gender rests on: honorific, pronoun or unknown. NULL for non-people.",
+            ),
         ]
     ),
     key=("entity_id",),
-    accepted=(("label", ENTITY_LABELS),),
+    accepted=(
+        ("label", ENTITY_LABELS),
+        ("gender", GENDERS),
+        ("gender_evidence", GENDER_EVIDENCE),
+    ),
     per_batch=False,
 )
 
@@ -193,10 +219,25 @@ ENTITY_OCCURRENCES = Table(
             col("aliases", STRINGS, "Other surface forms in this article."),
             col("roles", STRINGS, "Roles given to it in this article."),
             col("n_mentions", pa.int32(), "Mentions in this article.", False),
+            col(
+                "gender",
+                pa.string(),
+                "People: female, male or unknown in this article (tasks/nlp/gender.py). NULL "
+                "for other entities, and in rows of runs made before the column existed.",
+            ),
+            col(
+                "gender_evidence",
+                pa.string(),
+                "honorific ('Mrs Clinton'), pronoun ('she' referring to the person) or unknown.",
+            ),
         ]
     ),
     key=("entity_id", "article_id"),
-    accepted=(("label", ENTITY_LABELS),),
+    accepted=(
+        ("label", ENTITY_LABELS),
+        ("gender", GENDERS),
+        ("gender_evidence", GENDER_EVIDENCE),
+    ),
 )
 
 QUOTES = Table(
@@ -236,8 +277,26 @@ QUOTES = Table(
                 "person, organisation, unnamed (anonymous source) or unknown.",
                 False,
             ),
-            col("speaker_entity_id", pa.string(), "The entity the speaker resolves to."),
-            col("speaker_name", pa.string(), "Canonical speaker name, e.g. 'Ed Balls'."),
+            col(
+                "speaker_entity_id",
+                pa.string(),
+                "The entity the speaker resolves to: one per person across the warehouse "
+                "(linked at load, tasks/store/identity.py).",
+            ),
+            col(
+                "speaker_name",
+                pa.string(),
+                "Canonical speaker name, e.g. 'Ed Balls': the name of speaker_entity_id's "
+                "entity once loaded.",
+            ),
+            col(
+                "speaker_affiliation_entity_id",
+                pa.string(),
+                "The person or body the speaker speaks for, when the speaker phrase says so: "
+                "'aides for Mr Balls', 'a spokesman for the Treasury', \"Clinton's campaign\" "
+                "(the speaker is then an unnamed source or an organisation, never the "
+                "principal), 'Kellyanne Conway, Trump's campaign manager'.",
+            ),
             col(
                 "speaker_role",
                 pa.string(),
@@ -271,9 +330,16 @@ QUOTES = Table(
             col(
                 "found_by",
                 pa.string(),
-                "rule (tasks/nlp/quotes.py) or tagger (the optional trained attribution tagger, "
+                "rule (tasks/nlp/quotes/) or tagger (the optional trained attribution tagger, "
                 "WHOSAID_ATTRIBUTION_MODEL, confidence 0.65). NULL in rows of runs made before "
                 "the column existed (2026-11-30), which are all rule.",
+            ),
+            col(
+                "rule",
+                pa.string(),
+                "The rule that found the quote; confidence is that rule's measured precision, "
+                "so filter on rule to keep or drop one way of finding quotes (docs/quotes.md "
+                "describes each). NULL in rows of runs made before the column existed.",
             ),
             col("utterance_id", pa.string(), "The utterance this quote reports (set at load)."),
         ]
@@ -282,6 +348,7 @@ QUOTES = Table(
     accepted=(
         ("kind", QUOTE_KINDS),
         ("found_by", QUOTE_FINDERS),
+        ("rule", QUOTE_RULES),
         ("speaker_kind", SPEAKER_KINDS),
         ("said_on_precision", PRECISIONS),
         ("said_on_source", SAID_ON_SOURCES),

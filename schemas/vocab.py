@@ -11,6 +11,22 @@ from typing import Any, Literal, get_args
 
 QuoteKind = Literal["direct", "indirect", "partial"]
 QuoteFinder = Literal["rule", "tagger"]
+# The rule that found a quote (tasks/nlp/quotes/); each has its own measured precision, which is
+# the quote's confidence (tasks.nlp.quotes.rules.CONFIDENCE, docs/quotes.md).
+QuoteRule = Literal[
+    "marked_cue",  # quote marks with a speech verb before or after them
+    "marked_inherited",  # quote marks, the speaker of the quote before
+    "marked_uncued",  # quote marks opening a sentence, no cue and no speaker
+    "marked_governed",  # quoted words inside a clause a speech verb governs
+    "unmarked_paragraph",  # a paragraph without marks after one ending "..., saying:"
+    "speaker_label",  # "Lynch: No outside influence ..."
+    "reported_speech",  # a speech verb with what it reports
+    "attitude",  # a verb or adjective of belief or wanting with what it reports
+    "according_to",  # "according to X"
+    "poll",  # a sentence opening "In a ... poll,"
+    "speech_noun",  # "X's warning that ..."
+    "tagger",  # the optional trained attribution tagger (found_by = 'tagger')
+]
 SpeakerKind = Literal["person", "organisation", "unnamed", "unknown"]
 Precision = Literal["day", "week", "month", "year", "unknown"]
 SaidOnSource = Literal["expression", "published", "unknown"]
@@ -19,6 +35,10 @@ SaidOnSource = Literal["expression", "published", "unknown"]
 RejectStage = Literal["source", "read", "clean", "nlp"]
 PublishedAtSource = Literal["metadata", "html", "url", "text"]
 DuplicateMethod = Literal["exact", "near"]
+# A person's gender as the text gives it, and by what (tasks/nlp/gender.py); never guessed from
+# a first name.
+Gender = Literal["female", "male", "unknown"]
+GenderEvidence = Literal["honorific", "pronoun", "unknown"]
 EntityLabel = Literal[
     "PERSON",
     "ORG",

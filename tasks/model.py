@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from schemas.vocab import Precision, RejectStage, SaidOnSource
+from schemas.vocab import (
+    Precision,
+    QuoteFinder,
+    QuoteKind,
+    QuoteRule,
+    RejectStage,
+    SaidOnSource,
+    SpeakerKind,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,10 @@ class EntityCluster:
     label: str
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    # People only (None for the rest): male, female or unknown, and what the text said it with
+    # (honorific, pronoun, unknown): tasks/nlp/gender.py.
+    gender: str | None = None
+    gender_evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,17 +114,18 @@ class Quote:
 
     ``speaker_cluster`` indexes the article's entity clusters (None when the speaker is not a
     named entity). ``speaker_kind`` is one of ``person``, ``organisation``, ``unnamed`` (an
-    anonymous source: "one insider") or ``unknown``.
+    anonymous source: "one insider") or ``unknown``. ``rule`` names the rule that found the
+    quote, and ``confidence`` is that rule's measured precision (``tasks.nlp.quotes.rules``).
     """
 
-    kind: str
+    kind: QuoteKind
     quote_text: str
     quote_start: int
     quote_end: int
     speaker_text: str | None
     speaker_start: int | None
     speaker_end: int | None
-    speaker_kind: str
+    speaker_kind: SpeakerKind
     speaker_cluster: int | None
     speaker_name: str | None
     speaker_role: str | None
@@ -120,11 +133,15 @@ class Quote:
     cue_start: int | None
     cue_end: int | None
     confidence: float
+    rule: QuoteRule
     # For a quote split by its cue ("A," he said, "B."): each piece's (start, end); quote_text
     # is the pieces joined by a space. Empty when the quote is one piece.
     segments: tuple[tuple[int, int], ...] = ()
-    # "rule" (tasks/nlp/quotes.py) or "tagger" (the optional attribution tagger).
-    found_by: str = "rule"
+    # "rule" (tasks/nlp/quotes/) or "tagger" (the optional attribution tagger).
+    found_by: QuoteFinder = "rule"
+    # The cluster of the person or body the speaker speaks for ("aides for Mr Balls": Ed
+    # Balls), when the speaker phrase names one; never the speaker's own cluster.
+    speaker_affiliation_cluster: int | None = None
 
 
 @dataclass(frozen=True)

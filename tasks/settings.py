@@ -1,14 +1,21 @@
 """Settings: defaults in code, ``WHOSAID_*`` environment overrides, per-run values as flow
-parameters."""
+parameters. Every value, whichever way it comes in, is checked against ``ACCEPTS``: a bad one is
+a ``SettingsError`` whose one line names the setting as it was given, the value and what is
+accepted."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "WHOSAID_"
+
+
+class SettingsError(ValueError):
+    """A setting whosaid cannot use; the message is one line, fit to show the user as it is."""
 
 
 @dataclass(frozen=True)
@@ -68,21 +75,76 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
     def __post_init__(self) -> None:
-        if self.batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        if self.workers < 0:
-            raise ValueError("workers must be 0 (one per core) or more")
+        for name, accepts in ACCEPTS.items():
+            accepts.check(getattr(self, name), name)
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """What one setting accepts: how its text (an environment variable) becomes a value, the
+    test every value must pass, and what the error says is accepted."""
+
+    parse: Callable[[str], Any]
+    valid: Callable[[Any], bool]
+    accepted: str
+
+    def check(self, value: Any, given_as: str) -> Any:
+        """``value`` if it passes, else a SettingsError naming ``given_as`` (the variable, the
+        option or the field the value came in by)."""
+        if not self.valid(value):
+            raise self.error(given_as, value)
+        return value
+
+    def from_text(self, raw: str, given_as: str) -> Any:
+        """The value ``raw`` stands for, checked; an error quotes ``raw`` as it was written."""
+        try:
+            value = self.parse(raw)
+        except ValueError:
+            raise self.error(given_as, raw) from None
+        if not self.valid(value):
+            raise self.error(given_as, raw)
+        return value
+
+    def error(self, given_as: str, shown: Any) -> SettingsError:
+        return SettingsError(f"{given_as} is {shown!r}; it takes {self.accepted}")
+
+
+def _whole_number(raw: str) -> int:
+    return int(raw.strip())  # "4" and " 4 "; not "4.0", "four" or "" (int raises ValueError)
+
+
+def _at_least(low: int) -> Callable[[Any], bool]:
+    return lambda n: isinstance(n, int) and not isinstance(n, bool) and n >= low
+
+
+# One row per Settings field that a variable or an option can set (``limits`` is code only);
+# tests/test_cli.py checks that no field is missing.
+ACCEPTS: dict[str, Accepts] = {
+    "warehouse": Accepts(Path, lambda p: isinstance(p, Path), "a folder path"),
+    "parquet_url": Accepts(
+        str,
+        lambda url: url is None or (isinstance(url, str) and url != ""),
+        "a folder or an fsspec URL such as s3://bucket/prefix",
+    ),
+    "workers": Accepts(_whole_number, _at_least(0), "a whole number: 0 (one per core) or more"),
+    "batch_size": Accepts(_whole_number, _at_least(1), "a whole number of articles, 1 or more"),
+    "inflight_per_worker": Accepts(_whole_number, _at_least(1), "a whole number, 1 or more"),
+}
+
+
+def env_name(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
     """Settings with ``WHOSAID_WAREHOUSE``, ``WHOSAID_PARQUET_URL``, ``WHOSAID_WORKERS``,
-    ``WHOSAID_BATCH_SIZE`` (and so on, one per field) applied."""
+    ``WHOSAID_BATCH_SIZE`` and ``WHOSAID_INFLIGHT_PER_WORKER`` applied. A variable set to the
+    empty string counts as unset (``WHOSAID_WORKERS=$N`` with no N); a value the setting does
+    not accept raises SettingsError."""
     env = os.environ if environ is None else environ
-    parse: dict[str, Any] = {"warehouse": Path, "parquet_url": lambda raw: raw or None}
     values: dict[str, Any] = {}
     for f in fields(Settings):
-        raw = env.get(ENV_PREFIX + f.name.upper())
-        if raw is None or f.name == "limits":
-            continue
-        values[f.name] = parse.get(f.name, int)(raw)
+        raw = env.get(env_name(f.name))
+        if f.name in ACCEPTS and raw is not None and raw.strip():
+            values[f.name] = ACCEPTS[f.name].from_text(raw, env_name(f.name))
     return Settings(**values)

@@ -121,6 +121,15 @@ def test_bench_quick_report(tmp_path: Path) -> None:
     assert flow["articles"] > 0 and flow["words"] > 0 and flow["peak_rss"] > 0
 
 
+def _eval_quotes():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCH))
+    try:
+        import eval_quotes
+    finally:
+        sys.path.remove(str(BENCH))
+    return eval_quotes
+
+
 @pytest.mark.parametrize(
     ("cue", "kind"),
     [
@@ -136,9 +145,20 @@ def test_bench_quick_report(tmp_path: Path) -> None:
     ],
 )
 def test_cue_class(cue: str | None, kind: str) -> None:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import eval_quotes
-    finally:
-        sys.path.remove(str(BENCH))
-    assert eval_quotes.cue_class(cue) == kind
+    assert _eval_quotes().cue_class(cue) == kind
+
+
+def test_only_rules_keeps_the_quotes_of_those_rules() -> None:
+    preds = {
+        "a": [{"rule": "marked_cue", "n": 1}, {"rule": "attitude", "n": 2}],
+        "b": [{"rule": "marked_inherited", "n": 3}],
+    }
+    assert _eval_quotes().only_rules(preds, {"attitude", "marked_inherited"}) == {
+        "a": [{"rule": "attitude", "n": 2}],
+        "b": [{"rule": "marked_inherited", "n": 3}],
+    }
+
+
+def test_eval_quotes_refuses_an_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _eval_quotes().main(["--rule", "marked_cue", "--rule", "guesswork"]) == 2
+    assert "no such rule ['guesswork']" in capsys.readouterr().err

@@ -37,6 +37,7 @@ def reference(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     return counts(wh, (*DATA_TABLES, "duplicates", "runs"))
 
 
+@pytest.mark.integration  # two real `whosaid ingest` processes
 def test_two_runs_at_once_one_fails_fast_nothing_doubled(
     dump: Path, reference: dict[str, int], tmp_path: Path
 ) -> None:

@@ -78,6 +78,7 @@ def _new_manifest(wh: Path, before: set[str]) -> bool:
     return bool({p.name for p in (wh / "runs").glob("*.json")} - before)
 
 
+@pytest.mark.integration  # kills a real `whosaid ingest` process
 @pytest.mark.parametrize("when", ["mid-write", "after-commit"])
 def test_killed_run_leaves_warehouse_readable_and_rerun_converges(
     when: str, dumps: tuple[Path, Path], reference: tuple[Path, dict, dict], tmp_path: Path

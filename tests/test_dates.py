@@ -274,6 +274,7 @@ def _quote(text: str, content: str, cue: str, speaker: str) -> Quote:
         cue_start=c,
         cue_end=c + len(cue),
         confidence=1.0,
+        rule="marked_cue",
     )
 
 

@@ -40,11 +40,9 @@ def samples_wh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 def test_samples_land_with_accounting(samples_wh: tuple[Path, dict]) -> None:
     wh, summary = samples_wh
-    assert summary["records_read"] == 9
-    assert (
-        summary["records_read"] == summary["articles"] + summary["duplicates"] + summary["rejects"]
-    )
-    assert summary["articles"] == 9 and summary["rejects"] == 0
+    # The samples: nine records, each a distinct article (a finished run has balanced already).
+    counts = ("records_read", "articles", "duplicates", "rejects")
+    assert [summary[k] for k in counts] == [9, 9, 0, 0]
     [(n_articles, n_outlets)] = rows(wh, "SELECT count(*), count(DISTINCT outlet) FROM articles")
     assert n_articles == 9 and n_outlets >= 3
     assert rows(wh, "SELECT records_read, articles FROM runs") == [(9, 9)]
@@ -170,9 +168,9 @@ def test_rejects_and_duplicates_leave_memory_as_the_run_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The ledger writes its rows out in parts during the run; none is lost or doubled."""
-    from flows import engine
+    from tasks.store import ledger
 
-    monkeypatch.setattr(engine, "LEDGER_FLUSH_ROWS", 4)
+    monkeypatch.setattr(ledger, "FLUSH_ROWS", 4)
     story = {
         "title": "Ferry",
         "text": 'The harbour master, Ines Kaur, said: "The ferry sails at six."',
@@ -187,3 +185,38 @@ def test_rejects_and_duplicates_leave_memory_as_the_run_goes(
     assert len(parts) >= 3  # parts of at least 4 during the run, the rest at the end
     assert rows(wh, "SELECT count(*), count(DISTINCT source_locator) FROM rejects") == [(12, 12)]
     assert rows(wh, "SELECT count(*), count(DISTINCT source_locator) FROM duplicates") == [(8, 8)]
+
+
+def test_a_batch_whose_nlp_fails_is_rejected_with_the_copies_of_its_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's article and the two copies of it read beside it become rejects (the copies
+    are held back while the article is in flight, though a part's worth of duplicates waits);
+    the next batch is kept, the run commits and its checks pass."""
+    from flows import steps
+    from tasks.store import ledger
+
+    monkeypatch.setattr(ledger, "FLUSH_ROWS", 2)
+    real = steps.analyse
+
+    def analyse(articles, run_id):  # type: ignore[no-untyped-def]
+        if any(a.source_locator == "line:1" for a in articles):
+            raise RuntimeError("tagger fell over")
+        return real(articles, run_id)
+
+    monkeypatch.setattr(steps, "analyse", analyse)
+    ferry = {"title": "Ferry", "text": 'The harbour master, Ines Kaur, said: "It sails at six."'}
+    bridge = {"title": "Bridge", "text": 'The engineer, Tom Okafor, said: "It opens in May."'}
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(r) for r in [ferry, ferry, ferry, bridge]) + "\n")
+    wh = tmp_path / "wh"
+    s = ingest_with(1)(sources=[str(dump)], warehouse_dir=str(wh), workers=1, batch_size=3)
+    assert (s["records_read"], s["articles"], s["duplicates"], s["rejects"]) == (4, 1, 0, 3)
+    assert s["load"] == "loaded 1 run(s)"
+    assert rows(wh, "SELECT source_locator, stage, reason FROM rejects ORDER BY 1") == [
+        ("line:1", "nlp", "NLP failed: RuntimeError: tagger fell over"),
+        ("line:2", "nlp", "duplicate of an article whose NLP failed"),
+        ("line:3", "nlp", "duplicate of an article whose NLP failed"),
+    ]
+    assert rows(wh, "SELECT title FROM articles") == [("Bridge",)]
+    assert rows(wh, "SELECT count(*) FROM duplicates") == [(0,)]

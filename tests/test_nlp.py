@@ -49,12 +49,14 @@ def _texts() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_load_nlp_runs_the_array_ruler(models) -> None:  # type: ignore[no-untyped-def]
     _, ours = models
     assert isinstance(ours.get_pipe("attribute_ruler"), tag_rules.ArrayAttributeRuler)
     assert "lemmatizer" not in ours.pipe_names
 
 
+@pytest.mark.slow
 def test_array_ruler_sets_what_the_models_ruler_sets(models) -> None:  # type: ignore[no-untyped-def]
     shipped, ours = models
     attrs = [POS, TAG, DEP, MORPH, HEAD]
@@ -71,6 +73,7 @@ def test_array_ruler_sets_what_the_models_ruler_sets(models) -> None:  # type: i
     assert checked > 300
 
 
+@pytest.mark.slow
 def test_whitespace_tokens_are_tagged_as_the_ruler_does(models) -> None:  # type: ignore[no-untyped-def]
     _, ours = models
     doc = ours("It rained.\n\nThen it stopped.")
@@ -78,6 +81,7 @@ def test_whitespace_tokens_are_tagged_as_the_ruler_does(models) -> None:  # type
     assert space and all(t.pos_ == "SPACE" and t.tag_ == "_SP" for t in space)
 
 
+@pytest.mark.slow
 def test_an_unknown_pattern_keeps_spacys_ruler() -> None:
     model = _model_as_shipped()
     model.get_pipe("attribute_ruler").add([[{"SHAPE": "Xxxx"}]], {"POS": "NOUN"})
@@ -85,6 +89,7 @@ def test_an_unknown_pattern_keeps_spacys_ruler() -> None:
     assert not isinstance(model.get_pipe("attribute_ruler"), tag_rules.ArrayAttributeRuler)
 
 
+@pytest.mark.slow
 def test_later_rules_win_and_match_the_doc_as_it_was() -> None:
     model = _model_as_shipped()
     ruler = model.get_pipe("attribute_ruler")
@@ -119,6 +124,7 @@ def _article(article_id: str, body: str, language: str | None) -> Article:
     )
 
 
+@pytest.mark.slow
 def test_articles_in_other_languages_get_no_nlp() -> None:
     english = '"We will keep the library open," said Margaret Hollis, the council leader.'
     french = "« Nous garderons la bibliothèque ouverte », a déclaré Margaret Hollis, la maire."
@@ -132,6 +138,21 @@ def test_articles_in_other_languages_get_no_nlp() -> None:
     assert found[0].entities == () and found[0].quotes == () and found[0].mentions == ()
     for analysis in found[1:]:
         assert [q.speaker_name for q in analysis.quotes] == ["Margaret Hollis"]
+
+
+@pytest.mark.slow
+def test_the_nlp_stage_is_analyse_doc_over_its_parse() -> None:
+    """analyse_articles parses and hands each article to analyse_doc, which the benchmarks
+    call on their own parses: the two give the same analysis."""
+    body = (
+        '"We will keep the library open," said Margaret Hollis, the council leader, on Monday.\n'
+        "Tomas Berg believes the fund will run dry by the spring."
+    )
+    article = _article("en", body, "en")
+    [staged] = nlp_mod.analyse_articles([article])
+    alone = nlp_mod.analyse_doc(article, nlp_mod.load_nlp()(body))
+    assert [q.rule for q in alone.quotes] == ["marked_cue", "attitude"]
+    assert staged == alone
 
 
 @pytest.mark.slow

@@ -77,7 +77,7 @@ def test_bad_object_urls_fail_in_one_line(bucket: str) -> None:
     check_sources([bucket, bucket + "/harwick-strike.txt"])
     with pytest.raises(SourceError, match="no such object or prefix"):
         check_sources([bucket + "-missing"])
-    with pytest.raises(SourceError, match="only http"):
+    with pytest.raises(SourceError, match="does not read nosuchscheme:// URLs"):
         check_sources(["nosuchscheme://bucket/x"])
     assert is_object_url(bucket) and not is_object_url("https://example.org/a")
     assert not is_object_url("file:///tmp/x") and not is_object_url(str(SAMPLES))

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from schemas.vocab import QuoteRule, values
 from tasks.model import Quote
-from tasks.nlp.quotes import _inflect, find_quoted_spans
+from tasks.nlp.quotes import find_quoted_spans
+from tasks.nlp.quotes.cues import inflect
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -58,7 +60,7 @@ def test_quoted_span_flags_unclosed_paragraphs() -> None:
     ],
 )
 def test_inflect(entry: tuple[str, ...], forms: set[str]) -> None:
-    assert forms <= _inflect(entry)
+    assert forms <= inflect(entry)
 
 
 # -- the whole extraction on literal sentences ---------------------------------------------
@@ -71,13 +73,13 @@ def nlp():  # type: ignore[no-untyped-def]
     return load_nlp()
 
 
-def quotes_of(nlp, text: str) -> list[Quote]:  # type: ignore[no-untyped-def]
+def quotes_of(nlp, text: str, options=None) -> list[Quote]:  # type: ignore[no-untyped-def]
     from tasks.nlp.entities import extract_entities
-    from tasks.nlp.quotes import extract_quotes
+    from tasks.nlp.quotes import DEFAULT_OPTIONS, extract_quotes
 
     doc = nlp(text)
     clusters, mentions = extract_entities(doc)
-    return extract_quotes(doc, clusters, mentions)
+    return extract_quotes(doc, clusters, mentions, options=options or DEFAULT_OPTIONS)
 
 
 def only(quotes: list[Quote], kind: str | None = None) -> Quote:
@@ -96,6 +98,7 @@ def containing(quotes: list[Quote], words: str) -> Quote:
 def check_invariants(text: str, quotes: list[Quote]) -> None:
     for q in quotes:
         assert q.kind in {"direct", "indirect", "partial"}
+        assert q.rule in values(QuoteRule)
         assert q.speaker_kind in {"person", "organisation", "unnamed", "unknown"}
         assert 0.0 <= q.confidence <= 1.0
         assert 0 <= q.quote_start < q.quote_end <= len(text)
@@ -457,8 +460,8 @@ def test_no_speech_no_quotes(nlp, text: str) -> None:
 
 # Beliefs, hopes and wants are reported like speech (PolNeAR annotates them, and the issue asks
 # for "a speech or cognition verb with a that-clause or complement"), but as indirect quotes only,
-# below speech in confidence, with the attitude verb as cue so users can filter them out. These
-# two sentences were "no quotes" until 2026-11-29; see docs/quotes.md.
+# below speech in confidence, with the attitude verb as cue and rule 'attitude' so users can
+# filter them out.
 ATTITUDES = [
     # (text, content, speaker, cue)
     ("Burton thinks that cats are cute.", "that cats are cute", "Burton", "thinks"),
@@ -488,7 +491,8 @@ def test_attitudes_are_indirect_quotes_below_speech(
     assert content in quote.quote_text
     assert quote.speaker_text == speaker
     assert quote.cue == cue
-    assert quote.confidence <= CONFIDENCE["attitude"] < CONFIDENCE["indirect"]
+    assert quote.rule == "attitude"
+    assert quote.confidence <= CONFIDENCE["attitude"] < CONFIDENCE["reported_speech"]
 
 
 @pytest.mark.slow
@@ -722,11 +726,10 @@ def test_seed_nick_cohen(nlp) -> None:
 
 @pytest.mark.slow
 def test_indirect_cue_candidates_cover_every_cue(nlp) -> None:
-    """_indirect_quotes only looks at the tokens _Article picks out by their lower-case form;
-    every token one of its cue tests accepts must be among them."""
+    """The reported-speech finder only looks at the tokens ArticleContext picks out by their
+    lower-case form; every token one of its cue tests accepts must be among them."""
     from tasks.nlp.entities import extract_entities
     from tasks.nlp.quotes import (
-        _Article,
         is_attitude_verb,
         is_object_cue_verb,
         is_speech_verb,
@@ -739,8 +742,10 @@ def test_indirect_cue_candidates_cover_every_cue(nlp) -> None:
         "concern, referring to the cuts. Ruth Okoro's warning that the fund would run dry was "
         "ignored, and her claims were denied. Officials declined to comment."
     )
+    from tasks.nlp.quotes.context import ArticleContext
+
     doc = nlp(text)
-    art = _Article(doc, *extract_entities(doc))
+    art = ArticleContext(doc, *extract_entities(doc))
     cues = {
         t.i
         for t in doc
@@ -800,6 +805,103 @@ def test_stance_adjective_is_an_attitude(nlp) -> None:
     assert quotes_of(nlp, "Ms Okafor is confident.") == []
 
 
+# -- the rule behind each quote, and the options ------------------------------------------------
+
+# One article with a quote of every rule but the tagger's (the tagger's: further down), and
+# its quotes in text order as (the words each starts with, the rule that found it).
+EVERY_RULE_LINES = (
+    '"Nobody in this town has ever seen a winter like the one we had last year."',
+    "Quinlan: No more money for the harbour this year",
+    'Harriet Quinlan, the council leader, said the cuts were "a disgrace to the town".',
+    "According to Tomas Berg, the ferry will stop running in June.",
+    "Ruth Okoro's warning that the fund would run dry was ignored.",
+    '"We cannot keep every service going with the money we have left," the report said.',
+    '"The town deserves better than this, and the voters know it."',
+    "In a Harbour Gazette poll released Monday, most residents opposed the cuts.",
+    "Tomas Berg wants to run for mayor next year.",
+    "The mayor closed the meeting, saying:",
+    "The harbour will reopen in the spring, whatever the council decides.",
+)
+EVERY_RULE_QUOTES = [
+    ("Nobody in this town", "marked_uncued"),
+    ("No more money", "speaker_label"),
+    ("the cuts were", "reported_speech"),
+    ("a disgrace to the town", "marked_governed"),
+    ("the ferry will stop", "according_to"),
+    ("that the fund would run dry", "speech_noun"),
+    ("We cannot keep", "marked_cue"),
+    ("The town deserves better", "marked_inherited"),
+    ("most residents opposed", "poll"),
+    ("to run for mayor", "attitude"),
+    ("The harbour will reopen", "unmarked_paragraph"),
+]
+
+
+@pytest.mark.slow
+def test_every_quote_row_names_the_rule_that_found_it(nlp) -> None:
+    """Each finder fills ``rule``, and the row writer carries it into the quotes table."""
+    from tasks.model import Article
+    from tasks.nlp.analyse import analyse_doc
+    from tasks.store.rows import analysis_tables
+
+    body = "\n".join(EVERY_RULE_LINES)
+    article = Article(
+        "a1", "h1", "test", "line:1", None, None, None, None, (), None, None, "en", body
+    )
+    analysis = analyse_doc(article, nlp(body))
+    check_invariants(body, list(analysis.quotes))
+    assert [
+        (q.quote_text[: len(w)], q.rule)
+        for q, (w, _) in zip(analysis.quotes, EVERY_RULE_QUOTES, strict=True)
+    ] == EVERY_RULE_QUOTES
+    rows = analysis_tables([analysis])["quotes"]
+    rules = rows.column("rule").to_pylist()
+    assert sorted(rules) == sorted(rule for _, rule in EVERY_RULE_QUOTES)
+    assert set(rules) == set(values(QuoteRule)) - {"tagger"}
+
+
+@pytest.mark.slow
+def test_rules_tell_apart_the_finders_that_share_a_confidence(nlp) -> None:
+    """A quote inheriting the speaker of the one before and an attitude both have confidence
+    0.55: the rule says which is which, so one can be kept without the other."""
+    text = (
+        '"We cannot keep every service going with the money we have left," the report said.\n'
+        '"The town deserves better than this, and the voters know it."\n'
+        "Tomas Berg wants to run for mayor next year."
+    )
+    quotes = quotes_of(nlp, text)
+    check_invariants(text, quotes)
+    inherited, attitude = quotes[1:]
+    assert inherited.confidence == attitude.confidence == 0.55
+    assert (inherited.rule, attitude.rule) == ("marked_inherited", "attitude")
+    assert [q.quote_text for q in quotes if q.rule != "attitude"] == [
+        q.quote_text for q in quotes[:2]
+    ]
+
+
+@pytest.mark.slow
+def test_attitudes_can_be_turned_off(nlp) -> None:
+    from tasks.nlp.quotes import QuoteOptions
+
+    text = "Burton thinks that cats are cute. Harriet Quinlan said the library would close."
+    assert [q.rule for q in quotes_of(nlp, text)] == ["attitude", "reported_speech"]
+    off = quotes_of(nlp, text, QuoteOptions(attitudes=False))
+    assert [(q.rule, q.speaker_text) for q in off] == [("reported_speech", "Harriet Quinlan")]
+
+
+@pytest.mark.slow
+def test_nested_reports_can_be_kept(nlp) -> None:
+    from tasks.nlp.quotes import QuoteOptions
+
+    text = "Harriet Quinlan said that Tomas Berg had claimed that the fund was empty."
+    assert [q.speaker_text for q in quotes_of(nlp, text)] == ["Harriet Quinlan"]
+    kept = quotes_of(nlp, text, QuoteOptions(drop_nested=False))
+    assert [(q.speaker_text, q.quote_text) for q in kept] == [
+        ("Harriet Quinlan", "that Tomas Berg had claimed that the fund was empty"),
+        ("Tomas Berg", "that the fund was empty"),
+    ]
+
+
 # -- the optional attribution tagger's spans (tasks/nlp/attribution_model.py) ---------------------
 
 
@@ -829,7 +931,11 @@ def test_tagged_content_with_a_cue_becomes_a_quote(nlp) -> None:
     quote = only(tagged_quotes_of(nlp, TAGGED_TEXT, spans))
     assert (quote.kind, quote.quote_text, quote.cue) == ("indirect", TAGGED_CONTENT, "pushing")
     assert quote.speaker_name == "Jane Ruiz"
-    assert (quote.confidence, quote.found_by) == (CONFIDENCE["tagged"], "tagger")
+    assert (quote.confidence, quote.found_by, quote.rule) == (
+        CONFIDENCE["tagger"],
+        "tagger",
+        "tagger",
+    )
     check_invariants(TAGGED_TEXT, [quote])
 
 

@@ -7,13 +7,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import whosaid  # noqa: F401  (offline Prefect defaults)
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from tasks.settings import Settings
+    from tasks.store.warehouse import WarehouseLocked
 
 app = typer.Typer(
     help="Turn raw news dumps into a DuckDB warehouse of who said what, and when.",
@@ -48,10 +53,9 @@ def _parquet_url(url: str | None) -> str | None:
     unknown protocol or a missing filesystem package (s3fs) is a clear error, not a traceback
     from the middle of a run."""
     from tasks.ingest.fetch import redact
-    from tasks.settings import from_env
     from tasks.store.warehouse import parquet_root
 
-    url = url or from_env().parquet_url
+    url = url or _settings().parquet_url
     if url:
         try:
             parquet_root(Path("."), url)
@@ -60,10 +64,49 @@ def _parquet_url(url: str | None) -> str | None:
     return url
 
 
-def _warehouse(path: Path | None) -> Path:
-    from tasks.settings import from_env
+def _settings() -> Settings:
+    """The settings from the environment; a WHOSAID_* variable whosaid cannot use is one line
+    naming it, not a traceback."""
+    from tasks.settings import SettingsError, from_env
 
-    return path or from_env().warehouse
+    try:
+        return from_env()
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
+def _warehouse(path: Path | None) -> Path:
+    return path or _settings().warehouse
+
+
+def _existing_warehouse(path: Path | None) -> Path:
+    """The warehouse folder, which must hold a DuckDB file: a mistyped -w is an error, not a
+    new empty warehouse."""
+    wh = _warehouse(path)
+    if not (wh / "whosaid.duckdb").exists():
+        _fail(f"no warehouse at {wh} (run `whosaid ingest` first)")
+    return wh
+
+
+def _being_written(wh: Path, locked: WarehouseLocked) -> str:
+    """What a query says when a writer holds the DuckDB file: a run's load (or `whosaid load`),
+    which ends on its own, or someone else's read-write connection, which only its owner ends.
+    Either way the committed Parquet can be read directly."""
+    from tasks.ingest.fetch import redact
+    from tasks.store.warehouse import parquet_root, run_lock_pid
+
+    parquet = redact(parquet_root(wh, _settings().parquet_url))
+    meanwhile = f"query the Parquet with DuckDB: read_parquet('{parquet}/<table>/*/*.parquet')"
+    holder = f"process {locked.pid}" if locked.pid is not None else "another process"
+    if locked.pid is not None and locked.pid == run_lock_pid(wh):
+        return (
+            f"the warehouse {wh} is being written by a run ({holder}); try again in a moment, "
+            f"or {meanwhile}"
+        )
+    return (
+        f"{wh / 'whosaid.duckdb'} is open for writing in {holder}, not a whosaid run; close "
+        f"that connection and try again, or {meanwhile}"
+    )
 
 
 @contextmanager
@@ -84,8 +127,9 @@ def _prefect_api() -> Iterator[None]:
         yield
 
 
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """``message`` as one line on stderr (never wrapped, never read as markup), then exit."""
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -113,16 +157,24 @@ def ingest(
     from flows.ingest import ingest_with
     from tasks.ingest.sources import SourceError, check_sources
     from tasks.nlp import attribution_model
-    from tasks.settings import from_env
+    from tasks.settings import ACCEPTS, SettingsError
     from tasks.store.warehouse import ChecksFailed, PartsMissing, RunLocked
 
+    try:
+        if workers is not None:
+            ACCEPTS["workers"].check(workers, "--workers")
+        if batch_size is not None:
+            ACCEPTS["batch_size"].check(batch_size, "--batch-size")
+    except SettingsError as exc:
+        _fail(str(exc))
+    settings = _settings()
     try:
         check_sources(sources)
         attribution_model.check()
     except (SourceError, FileNotFoundError) as exc:
         _fail(str(exc))
     parquet_url = _parquet_url(parquet_url)
-    n_workers = workers if workers is not None else from_env().workers
+    n_workers = workers if workers is not None else settings.workers
     flow = ingest_with(n_workers if n_workers > 0 else (os.cpu_count() or 1), dask)
     with _prefect_api(), out.status(f"ingesting {len(sources)} source(s)…", spinner="dots"):
         try:
@@ -169,13 +221,11 @@ def sql(
     from tasks.store.warehouse import WarehouseLocked
     from tasks.store.warehouse import query as run_query
 
-    wh = _warehouse(warehouse)
-    if not (wh / "whosaid.duckdb").exists():
-        _fail(f"no warehouse at {wh} (run `whosaid ingest` first)")
+    wh = _existing_warehouse(warehouse)
     try:
         names, rows = run_query(wh, query)
     except WarehouseLocked as exc:
-        _fail(str(exc))
+        _fail(_being_written(wh, exc))
     except duckdb.Error as exc:
         _fail(str(exc).splitlines()[0])
     if csv:
@@ -196,15 +246,24 @@ def sql(
 @app.command()
 def load(warehouse: WarehouseOpt = None, parquet_url: ParquetUrlOpt = None) -> None:
     """Load Parquet written by earlier runs into DuckDB (after a deferred load)."""
-    from tasks.store.warehouse import ChecksFailed, PartsMissing, WarehouseLocked, run_lock
+    from tasks.store.warehouse import (
+        ChecksFailed,
+        PartsMissing,
+        RunLocked,
+        WarehouseLocked,
+        committed_runs,
+        run_lock,
+    )
     from tasks.store.warehouse import load as do_load
 
     wh = _warehouse(warehouse)
+    if not ((wh / "whosaid.duckdb").exists() or committed_runs(wh)):
+        _fail(f"no warehouse at {wh}: no DuckDB file and no committed run to load")
     parquet_url = _parquet_url(parquet_url)
     try:
         with run_lock(wh):
             result = do_load(wh, parquet_url=parquet_url)
-    except (WarehouseLocked, ChecksFailed, PartsMissing) as exc:
+    except (WarehouseLocked, RunLocked, ChecksFailed, PartsMissing) as exc:
         _fail(str(exc))
     failed = [c for c in result.checks if c[1]]
     out.print(
@@ -217,19 +276,56 @@ def load(warehouse: WarehouseOpt = None, parquet_url: ParquetUrlOpt = None) -> N
 @app.command()
 def check(warehouse: WarehouseOpt = None) -> None:
     """Run the data-quality checks against the warehouse."""
-    from tasks.store.warehouse import connect, run_checks
+    import duckdb
 
-    con = connect(_warehouse(warehouse) / "whosaid.duckdb", read_only=True)
+    from tasks.store.warehouse import WarehouseLocked, connect, run_checks
+
+    wh = _existing_warehouse(warehouse)
     try:
-        results = run_checks(con)
-    finally:
-        con.close()
+        con = connect(wh / "whosaid.duckdb", read_only=True)
+        try:
+            results = run_checks(con)
+        finally:
+            con.close()
+    except WarehouseLocked as exc:
+        _fail(_being_written(wh, exc))
+    except duckdb.Error as exc:
+        _fail(f"{wh / 'whosaid.duckdb'}: {str(exc).splitlines()[0]}")
     failed = [(n, c) for n, c in results if c]
     for n, c in failed:
         err.print(f"FAILED {n}: {c} rows")
     out.print(f"{len(results) - len(failed)}/{len(results)} checks passed")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command(name="report")
+def report_cmd(
+    warehouse: WarehouseOpt = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder the report's index.html is written to")
+    ] = Path("report"),
+    speakers: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Speakers with a page of their own, most quoted first [default: 20]"
+        ),
+    ] = None,
+) -> None:
+    """Write the warehouse as pages to browse: one self-contained HTML file (charts, data and
+    search inside it) that opens from the file system, with no network and no server."""
+    from tasks.report import ReportError, ReportOptions
+    from tasks.report.build import write_report
+
+    options = ReportOptions() if speakers is None else ReportOptions(speakers=speakers)
+    try:
+        written = write_report(_warehouse(warehouse), out_dir, options)
+    except ReportError as exc:
+        # One line however long the path: soft_wrap keeps rich from folding it at 80 columns.
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    empty = " (the warehouse is empty, and the report says so)" if written.report.empty else ""
+    typer.echo(f"report written to {written.path}{empty}")
 
 
 @app.command()

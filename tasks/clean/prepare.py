@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tasks.clean import dates, html, normalize
 from tasks.clean import text_dump as clean
+from tasks.clean.repeats import OutletMemory
 from tasks.model import Article, Extracted, RawRecord, Reject
 from tasks.settings import Limits
 
@@ -41,8 +43,23 @@ def clean_outlet(outlet: str | None) -> str | None:
     return m.group(1).lower() if m else outlet
 
 
-def extract(record: RawRecord) -> list[Extracted]:
-    """The articles a record holds, before identity is given."""
+def furniture_owner(record: RawRecord, text: str) -> str:
+    """Whose furniture a text dump carries, the key its lines are remembered under: the outlet
+    the dump's metadata, URL or own boilerplate names, else the folder it was read from (a folder
+    of dumps is most often one crawl of one site; where it is not, the guards of
+    ``tasks.clean.repeats`` keep one outlet's article from being taken for another's furniture)."""
+    meta = record.meta
+    outlet = clean_outlet(meta.get("outlet")) or outlet_from_url(meta.get("url"))
+    if outlet is None:
+        outlet = clean.outlet_from_boilerplate(text.split("\n"))
+    if outlet is not None:
+        return f"outlet:{outlet.casefold()}"
+    return f"folder:{posixpath.dirname(record.source_uri.replace(chr(92), '/'))}"
+
+
+def extract(record: RawRecord, memory: OutletMemory | None = None) -> list[Extracted]:
+    """The articles a record holds, before identity is given. With ``memory``, a text dump is
+    cleaned without the lines its outlet's earlier pages carried (``tasks.clean.repeats``)."""
     meta = record.meta
     if record.kind == "html":
         found = html.extract_html(record.content, meta.get("url"))
@@ -54,9 +71,15 @@ def extract(record: RawRecord) -> list[Extracted]:
         body = normalize.normalize_text(record.content)
         extracted = [_with_meta(Extracted(body=body), meta)] if body.strip() else []
     else:
+        text = normalize.normalize_text(record.content)
+        named = None
+        if memory is not None:
+            # The furniture that goes may be where the site names itself: keep the name.
+            named = clean.outlet_from_boilerplate([t.strip() for t in text.split("\n")])
+            text, _ = memory.strip(furniture_owner(record, text), text)
         extracted = [
-            _with_meta(e, meta)
-            for e in clean.clean_text_dump(normalize.normalize_text(record.content))
+            _with_meta(e if e.outlet or not named else replace(e, outlet=named), meta)
+            for e in clean.clean_text_dump(text)
         ]
     return extracted
 
@@ -103,11 +126,13 @@ def _cap(body: str, max_chars: int) -> str:
     return body[: cut if cut > max_chars // 2 else max_chars]
 
 
-def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Article | Reject]:
+def prepare_record(
+    record: RawRecord, limits: Limits | None = None, memory: OutletMemory | None = None
+) -> list[Article | Reject]:
     """Clean one record into articles (several when a dump holds several) or one reject."""
     limits = limits or Limits()
     try:
-        extracted = extract(record)
+        extracted = extract(record, memory)
     except Exception as exc:  # noqa: BLE001 - one bad record must not sink the batch
         return [
             Reject(
@@ -155,12 +180,15 @@ def prepare_record(record: RawRecord, limits: Limits | None = None) -> list[Arti
 
 
 def prepare_batch(
-    records: Sequence[RawRecord], limits: Limits | None = None
+    records: Sequence[RawRecord], limits: Limits | None = None, memory: OutletMemory | None = None
 ) -> list[Article | Reject]:
-    """The cleaning stage over a batch: every record becomes articles or a reject."""
+    """The cleaning stage over a batch: every record becomes articles or a reject. With
+    ``memory``, each text dump is cleaned with what the outlet's earlier pages taught (earlier
+    runs, through the memory's store, and earlier records of this batch), and ``memory.learned``
+    collects what this batch's pages teach."""
     out: list[Article | Reject] = []
     for record in records:
-        out.extend(prepare_record(record, limits))
+        out.extend(prepare_record(record, limits, memory))
     return out
 
 

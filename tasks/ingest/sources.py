@@ -1,9 +1,10 @@
 """Sources: the paths and URLs a run is given, checked up front and read one after another.
 
 A source is a local file or folder, an http(s) URL (fetched with retries and a cache), or an
-object-store URL fsspec can open (``s3://bucket/prefix`` with s3fs, ``gs://`` with gcsfs, ...):
-every object under the prefix is streamed, its credentials taken from the environment as for
-the Parquet root (docs/performance.md).
+object-store URL (``s3://bucket/prefix`` with s3fs, ``gs://`` with gcsfs, ...:
+``OBJECT_STORE_SCHEMES``): every object under the prefix is streamed, its credentials taken
+from the environment as for the Parquet root (docs/performance.md). Any other scheme is refused
+up front, and a warehouse's own files are never read, even in a folder given as a source.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import fsspec
 from fsspec.core import url_to_fs
 
 from tasks.ingest.fetch import Fetched, FetchError, is_url, redact
@@ -31,22 +31,64 @@ class SourceError(Exception):
 
 # Read by the fetcher (http, https) or as local paths (file), not through fsspec.
 _READ_DIRECTLY = frozenset({"http", "https", "file"})
-_NOT_OBJECT_STORES = _READ_DIRECTLY | {"local"}
+# Object stores, read through fsspec with their own package (s3fs; gcsfs for gs/gcs; adlfs for
+# az/abfs/abfss); memory:// is fsspec's in-process store, which the tests use as a bucket.
+# fsspec knows other protocols (ftp, sftp, hdfs, github, zip...): whosaid does not read them,
+# since none is tested here and none has the fetcher's timeouts and size limits.
+OBJECT_STORE_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "memory"})
+
+# What a warehouse folder holds of its own (tasks/store/warehouse.py and flows/ingest.py lay it
+# out): the DuckDB file with its WAL and spill folder, the run lock, the run manifests, the dedupe
+# and incremental state, the default Parquet root and the fetch cache. None of it is ever input.
+WAREHOUSE_ENTRIES = frozenset(
+    {
+        "whosaid.duckdb",
+        "whosaid.duckdb.wal",
+        "whosaid.duckdb.tmp",
+        ".run.lock",
+        "runs",
+        "state",
+        "parquet",
+        ".cache",
+    }
+)
+# A folder is a warehouse once it holds the run lock (every run and every `whosaid load` takes
+# it before anything else: warehouse.run_lock) or the DuckDB file.
+WAREHOUSE_MARKERS = (".run.lock", "whosaid.duckdb")
 
 
 def _scheme(source: str) -> str:
     return source.split("://", 1)[0].lower()
 
 
+def read_schemes() -> str:
+    """The URL schemes whosaid reads, as an error message lists them."""
+    stores = ", ".join(f"{s}://" for s in sorted(OBJECT_STORE_SCHEMES))
+    return f"local paths, file://, http://, https:// and object stores ({stores})"
+
+
 def is_object_url(source: str) -> bool:
-    """An fsspec object-store URL (s3://, gs://, memory://...), read through fsspec."""
-    if not is_url(source):
-        return False
-    scheme = _scheme(source)
-    return scheme not in _NOT_OBJECT_STORES and scheme in fsspec.available_protocols()
+    """An object-store URL (s3://, gs://, memory://...), read through fsspec."""
+    return is_url(source) and _scheme(source) in OBJECT_STORE_SCHEMES
+
+
+def is_warehouse(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in WAREHOUSE_MARKERS)
+
+
+def warehouse_holding(path: Path) -> Path | None:
+    """The warehouse folder ``path`` belongs to (its DuckDB file, its state, its Parquet...),
+    or None. A warehouse folder itself is not one of its own files: what else a user keeps
+    there is read."""
+    resolved = path.resolve()
+    for entry in (resolved, *resolved.parents):
+        if entry.name in WAREHOUSE_ENTRIES and is_warehouse(entry.parent):
+            return entry.parent
+    return None
 
 
 def check_sources(sources: list[str]) -> None:
+    """Every source exists and is of a kind whosaid reads; SourceError (one line) otherwise."""
     if not sources:
         raise SourceError("no sources given")
     for s in sources:
@@ -63,11 +105,16 @@ def check_sources(sources: list[str]) -> None:
         elif is_url(s):
             if _scheme(s) not in _READ_DIRECTLY:
                 raise SourceError(
-                    f"{redact(s)}: only http(s) URLs, object-store URLs fsspec knows "
-                    "(s3://, gs://, ...) and local paths are read"
+                    f"{redact(s)}: whosaid does not read {_scheme(s)}:// URLs; "
+                    f"it reads {read_schemes()}"
                 )
         elif not Path(s).exists():
             raise SourceError(f"{s}: no such file or folder")
+        if (p := local_path(s)) is not None and (wh := warehouse_holding(p)) is not None:
+            raise SourceError(
+                f"{s}: part of the warehouse {wh}, which is never read as input; "
+                "give the folders that hold the dumps"
+            )
 
 
 def object_files(source: str) -> tuple[Any, dict[str, dict[str, Any]]]:
@@ -93,14 +140,17 @@ def local_path(source: str) -> Path | None:
 
 def walk_files(path: Path) -> Iterator[Path]:
     """The files below a folder in the order ``Reader.read_path`` reads them (sorted, hidden
-    files and folders skipped, symlinked folders not followed); a file is itself."""
+    files and folders skipped, symlinked folders not followed); a file is itself. A warehouse
+    met on the way (``whosaid ingest data/ -w data/wh``) is never input: its own files
+    (``WAREHOUSE_ENTRIES``) are skipped."""
     if not path.is_dir():
         yield path
         return
     for root, dirs, files in os.walk(path, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        own = WAREHOUSE_ENTRIES if is_warehouse(Path(root)) else frozenset()
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in own)
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and name not in own:
                 yield Path(root) / name
 
 

@@ -1,7 +1,9 @@
 """spaCy: loading the English model once per process and running the NLP stage over a batch.
 
-``analyse_articles`` is the whole NLP stage as one pure function: articles in, one
-``Analysis`` per article out. The flow calls it once per batch, in a worker process.
+``analyse_articles`` is the whole NLP stage: articles in, one ``Analysis`` per article out. The
+flow calls it once per batch, in a worker process. It parses the batch with ``nlp.pipe`` and
+hands each parsed article to ``analyse_doc``, the pure extraction (entities, quotes, when each
+was said) that the benchmarks call on their own parses too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from spacy.tokens import Doc
 from tasks.model import Analysis, Article, EntityCluster, Mention, Quote
 from tasks.nlp import attribution_model, entities, quotes, tag_rules
 from tasks.nlp import said_on as dates
+from tasks.nlp.quotes.rules import DEFAULT_OPTIONS, QuoteOptions
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,7 @@ def quotes_for(
     clusters: list[EntityCluster],
     mentions: list[Mention],
     text_spans: Sequence[attribution_model.TaggedSpan] = (),
+    options: QuoteOptions = DEFAULT_OPTIONS,
 ) -> list[Quote]:
     """The rules' quotes, with what the attribution model (``WHOSAID_ATTRIBUTION_MODEL``) adds
     when one is on: a spaCy tagger's ``text_spans`` (tagged from the raw text), or a CRF's spans,
@@ -86,35 +90,51 @@ def quotes_for(
     run first), handed to the rules as a tagger's."""
     crf = attribution_model.parsed_model()
     if crf is not None and not crf.stacked:
-        return quotes.extract_quotes(doc, clusters, mentions, (*text_spans, *crf.tag(doc)))
-    found = quotes.extract_quotes(doc, clusters, mentions, text_spans)
+        spans = (*text_spans, *crf.tag(doc))
+        return quotes.extract_quotes(doc, clusters, mentions, spans, options)
+    found = quotes.extract_quotes(doc, clusters, mentions, text_spans, options)
     if crf is not None:
-        spans = crf.tag(doc, found)
-        if spans:
-            found = quotes.extract_quotes(doc, clusters, mentions, spans)
+        tagged = crf.tag(doc, found)
+        if tagged:
+            found = quotes.extract_quotes(doc, clusters, mentions, tagged, options)
     return found
 
 
-def analyse_articles(articles: Sequence[Article], batch_size: int = 32) -> list[Analysis]:
-    """Entities, mentions, quotes and when each quote was said, for every article (an empty
-    analysis for an article in a language the model does not read)."""
+def analyse_doc(
+    article: Article,
+    doc: Doc,
+    tagged: Sequence[attribution_model.TaggedSpan] = (),
+    options: QuoteOptions = DEFAULT_OPTIONS,
+) -> Analysis:
+    """Entities, mentions, quotes and when each quote was said, for one article parsed into
+    ``doc`` by ``load_nlp()``'s pipeline (or any pipeline with the same annotations). ``tagged``
+    are the optional spaCy tagger's spans over the body (``attribution_model.tag``); a CRF
+    named by ``WHOSAID_ATTRIBUTION_MODEL`` tags the doc itself (``quotes_for``)."""
+    clusters, mentions = entities.extract_entities(doc)
+    found = quotes_for(doc, clusters, mentions, tagged, options)
+    return Analysis(
+        article_id=article.article_id,
+        entities=tuple(clusters),
+        mentions=tuple(mentions),
+        quotes=tuple(found),
+        said_on=tuple(dates.said_on(doc, q, article.published_at) for q in found),
+    )
+
+
+def analyse_articles(
+    articles: Sequence[Article], batch_size: int = 32, options: QuoteOptions = DEFAULT_OPTIONS
+) -> list[Analysis]:
+    """``analyse_doc`` for every article (an empty analysis for an article in a language the
+    model does not read), parsing them in batches of ``batch_size``."""
     nlp = load_nlp()
     english = [a for a in articles if is_analysed(a)]
     texts: Iterable[str] = (a.body for a in english)
     tagged = attribution_model.tag([a.body for a in english], batch_size=batch_size)
-    found_by_id: dict[str, Analysis] = {}
     parsed = nlp.pipe(texts, batch_size=batch_size)
-    for article, doc, spans in zip(english, parsed, tagged, strict=True):
-        clusters, mentions = entities.extract_entities(doc)
-        found = quotes_for(doc, clusters, mentions, spans)
-        when = tuple(dates.said_on(doc, q, article.published_at) for q in found)
-        found_by_id[article.article_id] = Analysis(
-            article_id=article.article_id,
-            entities=tuple(clusters),
-            mentions=tuple(mentions),
-            quotes=tuple(found),
-            said_on=when,
-        )
+    found_by_id = {
+        article.article_id: analyse_doc(article, doc, spans, options)
+        for article, doc, spans in zip(english, parsed, tagged, strict=True)
+    }
     return [
         found_by_id.get(a.article_id)
         or Analysis(article_id=a.article_id, entities=(), mentions=(), quotes=(), said_on=())

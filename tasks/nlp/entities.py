@@ -1,17 +1,17 @@
 """Named entities of one article: spaCy's NER mentions, merged into one cluster per entity.
 
-Within an article, "Mr Balls" and "Balls" join "Ed Balls", while "Ed Miliband" and "David
-Miliband" stay two people. Honorifics are stripped from canonical names; appositive roles
-("Mark Serwotka, general secretary of the PCS union") and title words in front of a name
-("Chancellor George Osborne") are kept as the cluster's roles.
+This module finds the mentions: spaCy's, people spaCy missed that an honorific marks, bare
+surnames of people it tagged, names spaCy tagged ORG or GPE that are people. Which of them are
+one entity is ``tasks.nlp.clusters``' part: "Mr Balls" and "Balls" join "Ed Balls", while "Ed
+Miliband" and "David Miliband" stay two people. Honorifics are stripped from canonical names;
+appositive roles ("Mark Serwotka, general secretary of the PCS union") and title words in front
+of a name ("Chancellor George Osborne") are kept as the cluster's roles.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,13 +21,19 @@ from spacy.tokens import Span
 
 from tasks import lexicon
 from tasks.model import EntityCluster, Mention
+from tasks.nlp.clusters import GROUP_LABELS, RawMention, cluster_mentions
+from tasks.nlp.names import (
+    EDGE_PUNCT,
+    canonical_words,
+    honorifics,
+    strip_honorifics,
+    title_case_lines,
+)
 
 # Labels kept from spaCy's OntoNotes scheme: the speakers (PERSON, ORG, NORP, GPE) and places.
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-# ORG/GPE/NORP mentions of the same text are one entity whatever label spaCy gave each one.
-GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_PUNCT = " \t\n,.;:!?\"'“”‘’()[]-–—"
+_EDGE_PUNCT = EDGE_PUNCT
 # Token windows after a name, where an appositive's head is looked for: the comma, then up to
 # six words before the head ("Mark Serwotka, general secretary of the PCS union" has it second)
 # for a role; up to four for the title words that make an ORG/GPE-tagged name a person ("Damian
@@ -36,8 +42,10 @@ APPOSITIVE_TOKENS = 8
 PERSON_APPOSITIVE_TOKENS = 6
 # A role is a noun phrase; more words than this is a clause the parse hung on the name.
 MAX_ROLE_WORDS = 15
-# tasks.lexicon.entries under the name tasks/nlp/quotes.py imports it by.
+# tasks.lexicon.entries under the name tasks/nlp/quotes.py imports it by; the name helpers
+# under the names other modules import them by.
 lexicon_entries = lexicon.entries
+__all__ = ["canonical_words", "doc_text", "extract_entities", "honorifics", "strip_honorifics"]
 
 
 def doc_text(doc: Any) -> str:
@@ -47,69 +55,6 @@ def doc_text(doc: Any) -> str:
     if text is None:
         text = doc.user_data["whosaid.text"] = doc.text
     return text  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class Honorifics:
-    """The honorifics of ``tasks/lexicon/honorifics.txt`` by what each is used for."""
-
-    stripped: frozenset[str]  # dropped from the front of a canonical name (no full stop)
-    name_markers: frozenset[str]  # mark a person spaCy missed: "Mr Balls" (no full stop)
-    male: frozenset[str]  # give the gender, as spelt with or without a full stop
-    female: frozenset[str]
-
-
-@functools.cache
-def honorifics() -> Honorifics:
-    stripped: set[str] = set()
-    markers: set[str] = set()
-    gendered: dict[str, set[str]] = {"m": set(), "f": set(), "-": set()}
-    for line in lexicon.lines("honorifics"):
-        forms, use, gender = line.lower().split("\t")
-        spellings = forms.split()
-        if use in ("name", "office"):
-            stripped.update(f.rstrip(".") for f in spellings)
-        if use == "name":
-            markers.update(f.rstrip(".") for f in spellings)
-        gendered[gender].update(spellings)
-    return Honorifics(
-        frozenset(stripped), frozenset(markers), frozenset(gendered["m"]), frozenset(gendered["f"])
-    )
-
-
-def strip_honorifics(words: list[str]) -> list[str]:
-    """Drop leading honorifics ("Mr", "Dr.", "Sir") unless nothing would be left."""
-    stripped = honorifics().stripped
-    out = list(words)
-    while len(out) > 1 and out[0].lower().rstrip(".") in stripped:
-        out = out[1:]
-    return out
-
-
-def canonical_words(text: str) -> list[str]:
-    """The words of a mention without possessive, edge punctuation, leading "the" or honorific."""
-    text = _POSSESSIVE.sub("", text.strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
-    words = text.split()
-    if len(words) > 1 and words[0].lower() == "the":
-        words = words[1:]
-    return strip_honorifics(words)
-
-
-@dataclass
-class _Cluster:
-    label_votes: Counter[str] = field(default_factory=Counter)
-    names: list[str] = field(default_factory=list)  # canonical names, first seen first
-    surfaces: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    key_words: list[str] = field(default_factory=list)  # words of the fullest name
-
-    @property
-    def label(self) -> str:
-        return self.label_votes.most_common(1)[0][0]
-
-    @property
-    def name(self) -> str:
-        return max(self.names, key=lambda n: (len(n.split()), -self.names.index(n)))
 
 
 def _mention_span(ent: Any) -> tuple[int, int]:
@@ -198,6 +143,37 @@ def _honorific_names(doc: Any) -> list[Any]:
     return found
 
 
+# A name spaCy missed that a person's appositive marks has two to four capitalised words
+# ("Amber Rudd, the Home Secretary"): one is a surname alone, more is a phrase, not a name.
+APPOSITIVE_NAME_WORDS = (2, 4)
+
+
+def _appositive_names(doc: Any, tagged: set[int]) -> list[Any]:
+    """People spaCy missed that a person's appositive marks: "Amber Rudd, the Home Secretary,
+    wants ...", "Amber Elliott, political editor of Total Politics" (the appositive's head a
+    title or a person noun: ``tasks/lexicon/titles.txt``, ``unnamed_sources.txt``)."""
+    people = lexicon.words("titles") | lexicon.words("unnamed_sources")
+    found = []
+    for token in doc:
+        head = token.head
+        if token.dep_ != "appos" or token.lower_ not in people or head.pos_ != "PROPN":
+            continue
+        if head.i + 1 >= len(doc) or doc[head.i + 1].text != ",":
+            continue
+        start = head.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == head.i:
+            start -= 1
+        words = doc[start : head.i + 1]
+        lo, hi = APPOSITIVE_NAME_WORDS
+        if (
+            lo <= len(words) <= hi
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+            and all(t.i not in tagged for t in words)
+        ):
+            found.append(Span(doc, start, head.i + 1, label="PERSON"))
+    return found
+
+
 def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
     """Bare surnames spaCy left untagged ("On Tuesday Balls went home") of people it did tag."""
     surnames = {
@@ -227,6 +203,49 @@ def _without_leading_title(ent: Any) -> Any:
     return ent if k == 0 else Span(ent.doc, ent.start + k, ent.end, label=ent.label_)
 
 
+def _with_first_name(ent: Any) -> Any:
+    """A surname spaCy tagged without the first name in front of it ("Amber [Elliott]"): the
+    capitalised untagged word the parse makes part of the name joins it (not a title,
+    honorific or surname particle)."""
+    doc = ent.doc
+    if len(ent) != 1 or ent.start == 0:
+        return ent
+    before = doc[ent.start - 1]
+    skip = lexicon.words("titles") | honorifics().stripped | lexicon.words("surname_particles")
+    if (
+        before.dep_ == "compound"
+        and before.head.i == ent.start
+        and before.pos_ == "PROPN"
+        and before.text[:1].isupper()
+        and not before.ent_type_
+        and before.lower_.rstrip(".") not in skip
+    ):
+        return Span(doc, ent.start - 1, ent.end, label=ent.label_)
+    return ent
+
+
+def _without_leading_verb(ent: Any) -> Any:
+    """A name span without the verb spaCy ran into it: "Injecting Clinton", "Hammering Hillary
+    Clinton" (verbs do not start names)."""
+    k = 0
+    while len(ent) - k > 1 and ent[k].tag_.startswith("VB"):
+        k += 1
+    return ent if k == 0 else Span(ent.doc, ent.start + k, ent.end, label=ent.label_)
+
+
+def _introduced_as_relative(doc: Any, ent: Any) -> bool:
+    """A name given as someone's relative: "his wife, Heidi Cruz", "Trump's daughter Ivanka
+    Trump", "the candidate's father Rafael Cruz" (``tasks/lexicon/relation_nouns.txt``)."""
+    relations = lexicon.words("relation_nouns")
+    before = ent.start - 1
+    if before >= 0 and doc[before].text == ",":
+        before -= 1
+    if before >= 0 and doc[before].lower_ in relations:
+        return True
+    root = ent.root
+    return root.dep_ == "appos" and root.head.lower_ in relations
+
+
 def _looks_like_person(ent: Any) -> bool:
     """An ORG/GPE-tagged name with a person's appositive or title.
 
@@ -250,9 +269,16 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     text = doc_text(doc)
     raw: list[tuple[Any, int, int, list[str]]] = []
     extra = _honorific_names(doc)
+    extra += _appositive_names(
+        doc,
+        {i for e in doc.ents for i in range(e.start, e.end)}
+        | {i for span in extra for i in range(span.start, span.end)},
+    )
     taken = {i for span in extra for i in range(span.start, span.end)}
     ents = [
-        _without_leading_title(e) if e.label_ == "PERSON" else e
+        _with_first_name(_without_leading_verb(_without_leading_title(e)))
+        if e.label_ == "PERSON"
+        else e
         for e in doc.ents
         if not any(i in taken for i in range(e.start, e.end))
     ]
@@ -295,87 +321,22 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
         ):
             raw[n] = (Span(doc, ent.start, ent.end, label="PERSON"), start, end, words)
 
-    clusters: list[_Cluster] = []
-    assigned: list[int] = [-1] * len(raw)
-    person_full: dict[str, int] = {}
-    group_keys: dict[str, int] = {}
+    headlines = title_case_lines(text)
+    mentions = [
+        RawMention(
+            ent,
+            start,
+            end,
+            tuple(words),
+            ent.label_,
+            any(lo <= start < hi for lo, hi in headlines),
+            ent.label_ == "PERSON" and _introduced_as_relative(doc, ent),
+        )
+        for ent, start, end, words in raw
+    ]
+    return cluster_mentions(doc, text, mentions, _roles)
 
-    # Pass 1: people named with two or more words, and every non-person entity by its text.
-    for n, (ent, _start, _end, words) in enumerate(raw):
-        if ent.label_ == "PERSON" and len(words) >= 2:
-            key = " ".join(w.lower() for w in words)
-            loose = f"{words[0].lower()} {words[-1].lower()}"
-            index = person_full.get(key, person_full.get(loose))
-            if index is None:
-                index = len(clusters)
-                clusters.append(_Cluster(key_words=[w.lower() for w in words]))
-                person_full[key] = person_full[loose] = index
-            assigned[n] = index
-        elif ent.label_ != "PERSON":
-            key = " ".join(w.lower() for w in words)
-            label_key = "GROUP" if ent.label_ in GROUP_LABELS else ent.label_
-            slot = f"{label_key}:{key}"
-            if slot not in group_keys:
-                group_keys[slot] = len(clusters)
-                clusters.append(_Cluster(key_words=[w.lower() for w in words]))
-            assigned[n] = group_keys[slot]
 
-    # Pass 2: one-word people ("Balls", "Mr Balls") and one-word non-people that are really a
-    # person's surname (spaCy often tags a lone surname ORG or GPE) join the nearest full name.
-    full_people = sorted(set(person_full.values()))
-    last_seen: dict[int, int] = {}
-    for n, (ent, start, _end, words) in enumerate(raw):
-        if assigned[n] >= 0 and not (len(words) == 1 and ent.label_ != "PERSON"):
-            last_seen[assigned[n]] = start
-            continue
-        if len(words) != 1:
-            continue
-        word = words[0].lower()
-        people = full_people
-        by_surname = [i for i in people if clusters[i].key_words[-1] == word]
-        by_first = [i for i in people if clusters[i].key_words[0] == word]
-        candidates = by_surname or (by_first if ent.label_ == "PERSON" else [])
-        if candidates:
-            index = max(candidates, key=lambda i: (last_seen.get(i, -1), -i))
-            if ent.label_ != "PERSON" and not by_surname:
-                continue
-            assigned[n] = index
-        elif ent.label_ == "PERSON":
-            key = f"PERSON1:{word}"
-            if key not in group_keys:
-                group_keys[key] = len(clusters)
-                clusters.append(_Cluster(key_words=[word]))
-            assigned[n] = group_keys[key]
-        last_seen[assigned[n]] = start
-
-    person_indices = {assigned[m] for m in range(len(raw)) if raw[m][0].label_ == "PERSON"}
-    mentions: list[Mention] = []
-    used: dict[int, int] = {}
-    final: list[_Cluster] = []
-    for n, (ent, start, end, words) in enumerate(raw):
-        index = assigned[n]
-        if index < 0:
-            continue
-        cluster = clusters[index]
-        is_person_cluster = index in person_indices
-        label = "PERSON" if is_person_cluster else ent.label_
-        cluster.label_votes[label] += 1
-        cluster.names.append(" ".join(words))
-        surface = text[start:end]
-        if surface not in cluster.surfaces:
-            cluster.surfaces.append(surface)
-        if label == "PERSON":
-            for role in (_appositive_role(doc, ent), _title_before(doc, ent)):
-                if role and role not in cluster.roles:
-                    cluster.roles.append(role)
-        if index not in used:
-            used[index] = len(final)
-            final.append(cluster)
-        mentions.append(Mention(surface, start, end, label, used[index]))
-
-    result = []
-    for cluster in final:
-        name = cluster.name
-        aliases = tuple(s for s in cluster.surfaces if s != name)
-        result.append(EntityCluster(name, cluster.label, aliases, tuple(cluster.roles)))
-    return result, mentions
+def _roles(doc: Any, ent: Any) -> tuple[str | None, ...]:
+    """The roles the text gives a person at this mention: its appositive and title words."""
+    return (_appositive_role(doc, ent), _title_before(doc, ent))

@@ -16,15 +16,21 @@ from typing import Any
 from schemas.vocab import SpeakerKind
 from tasks import lexicon
 from tasks.model import EntityCluster, Mention
-from tasks.nlp.entities import doc_text, honorifics, role_text
+from tasks.nlp import speaker_phrases as phrases
+from tasks.nlp.clusters import UNRESOLVED_KEY
+from tasks.nlp.entities import doc_text, role_text
+from tasks.nlp.gender import FEMALE_PRONOUNS, MALE_PRONOUNS, inside, quoted_regions
 
-MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
-FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 # Pronouns for a group: resolved to an organisation or an unnamed source group when one was
 # named just before (see SpeakerResolver.resolve_group).
 GROUP_PRONOUNS = frozenset({"they", "them", "we"})
 GROUP_LABELS = frozenset({"ORG", "NORP"})
+# doc.user_data key of the article's SpeakerResolver, kept so that what it resolved (and why it
+# refused a phrase) can be read after extraction.
+RESOLVER_KEY = "whosaid.speaker_resolver"
+# A person reference that is no one's: a name the entity step left unresolved.
+NOBODY = -1
 # What a group pronoun resolves to: (speaker kind, cluster, name, role).
 Group = tuple[SpeakerKind, int | None, str | None, str | None]
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
@@ -32,9 +38,11 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # A pronoun looks back at most this many paragraphs for its person (news paragraphs are one to
 # three sentences; beyond three the antecedent is usually re-named).
 PRONOUN_PARAGRAPH_WINDOW = 3
-# How far before a one-word name its honorific is looked for: the longest in honorifics.txt
-# with its space ("professor ", 10 characters) and an opening quote mark or bracket.
-HONORIFIC_LOOKBACK_CHARS = 12
+# A definite title no role or earlier use explains ("the candidate", "the chairman") is the
+# last person named in its own paragraph or the one before: further back it named someone else
+# more often than not (PolNeAR dev: with three
+# paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
+TITLE_PARAGRAPH_WINDOW = 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,13 @@ class Speaker:
     cluster: int | None
     name: str | None
     role: str | None
+    # The person or body the speaker speaks for ("aides for Mr Balls": Ed Balls's cluster),
+    # when the phrase says so; the speaker is never that principal.
+    affiliation: int | None = None
+    # Why the phrase is no one's words although it stands where a speaker would: "passive
+    # without agent" ("X was considered to be low-risk"), "writer's gloss" ("that is, he ...").
+    # The quote finder should then give the quote no speaker phrase (or no quote).
+    refused: str | None = None
 
 
 def plural_stem(word: str) -> str:
@@ -78,6 +93,15 @@ class SpeakerResolver:
         self.paragraphs = paragraph_spans(self.text)
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.gender = self._genders()
+        # Person mentions the entity step left unresolved (two people could be meant): a
+        # pronoun that points back to one stays unresolved too.
+        self.unresolved: list[tuple[int, int, str | None]] = list(
+            doc.user_data.get(UNRESOLVED_KEY, ())
+        )
+        self.unresolved_gender = {lo: g for lo, _hi, g in self.unresolved}
+        # Every phrase resolved, by its offsets.
+        self.resolved: dict[tuple[int, int], Speaker] = {}
+        doc.user_data[RESOLVER_KEY] = self
         self.person_refs = self._person_references()
         self.ref_starts = [r[0] for r in self.person_refs]
 
@@ -87,28 +111,26 @@ class SpeakerResolver:
         return max(0, bisect.bisect_right(self.paragraph_starts, char) - 1)
 
     def _genders(self) -> dict[int, str]:
-        gender: dict[int, str] = {}
-        text = self.text
-        by_gender = honorifics()  # the gender column of tasks/lexicon/honorifics.txt
-        for mention in self.mentions:
-            if mention.label != "PERSON":
-                continue
-            before = text[max(0, mention.start - HONORIFIC_LOOKBACK_CHARS) : mention.start].split()
-            words = mention.text.lower().split()
-            honorific = words[0] if len(words) > 1 else (before[-1].lower() if before else "")
-            if honorific in by_gender.male:
-                gender.setdefault(mention.cluster, "m")
-            elif honorific in by_gender.female:
-                gender.setdefault(mention.cluster, "f")
-        return gender
+        """'m' or 'f' for the people whose gender the text gives (tasks/nlp/gender.py)."""
+        return {
+            i: c.gender[0] for i, c in enumerate(self.clusters) if c.gender in ("male", "female")
+        }
 
     def _person_references(self) -> list[tuple[int, int, int]]:
         """(char offset, cluster, subject rank) for every person mention and resolved title."""
         refs: list[tuple[int, int, int]] = []
+        quoted = quoted_regions(self.text)
+        quoted_starts = [q[0] for q in quoted]
         for mention in self.mentions:
             if mention.label == "PERSON":
+                if inside(quoted, quoted_starts, mention.start):
+                    # A name in quote marks is what the speaker talked about, not who "he"
+                    # or "she" after the quote is.
+                    continue
                 token = self._token_at(mention.start)
                 refs.append((mention.start, mention.cluster, _is_subject(token)))
+        for lo, _hi, _gender in self.unresolved:
+            refs.append((lo, NOBODY, _is_subject(self._token_at(lo))))
         title_holder: dict[str, int] = {}
         role_owner = self._role_owners()
         titles = lexicon.words("titles")
@@ -142,7 +164,8 @@ class SpeakerResolver:
     def _title_cluster(
         self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
     ) -> int | None:
-        """The person a definite title names: by role, by earlier use, or the last person named."""
+        """The person a definite title names: by role, by earlier use, or the last person named
+        (``TITLE_PARAGRAPH_WINDOW``)."""
         if key in holder:
             return holder[key]
         owners = role_owner.get(key) or [
@@ -158,7 +181,7 @@ class SpeakerResolver:
         paragraph = self.paragraph_of(at)
         while index >= 0:
             mention = self.mentions[index]
-            if paragraph - self.paragraph_of(mention.start) > PRONOUN_PARAGRAPH_WINDOW:
+            if paragraph - self.paragraph_of(mention.start) > TITLE_PARAGRAPH_WINDOW:
                 break
             if mention.label == "PERSON" and mention.cluster not in taken:
                 return mention.cluster
@@ -173,30 +196,58 @@ class SpeakerResolver:
 
     def resolve(self, start_token: int, end_token: int, head: Any) -> Speaker:
         """The speaker named by tokens ``[start_token, end_token)`` with syntactic head ``head``."""
+        speaker = self._resolve(start_token, end_token, head)
+        self.resolved[(speaker.start, speaker.end)] = speaker
+        return speaker
+
+    def _resolve(self, start_token: int, end_token: int, head: Any) -> Speaker:
         doc = self.doc
         span = doc[start_token:end_token]
         text, start, end = span.text, span.start_char, span.end_char
+        found = phrases.shape(head)
+        if isinstance(found, phrases.Agent):
+            # "X is being urged by supporters to run": the supporters speak.
+            lo, hi = _phrase_extent(found.head)
+            return self._resolve(lo, hi, found.head)
+        if isinstance(found, phrases.Refused):
+            return Speaker(text, start, end, "unknown", None, None, None, refused=found.reason)
+        if isinstance(found, phrases.Group):
+            # "the council and Northline Buses" are organisations; "Mr Grassley and Mr Leahy",
+            # "he and his aides" people the phrase does not make one of.
+            members = [head, *(c for c in head.children if c.dep_ == "conj")]
+            kind: SpeakerKind = (
+                "organisation" if all(self._is_organisation(m) for m in members) else "unnamed"
+            )
+            return Speaker(text, start, end, kind, None, None, None)
         lower = head.lower_
         role = None
         appos = [c for c in head.rights if c.dep_ == "appos"]
         if appos:
             role = role_text(doc, appos[0])
+        affiliation = self._affiliation(head, appos)
 
         mention = self.token_mention.get(head.i)
-        if mention is None and appos:
-            # "his leader, Ed Miliband": the appositive names the person.
+        if mention is None and appos and head.tag_ not in ("NNS", "NNPS"):
+            # "his leader, Ed Miliband": the appositive names the person ("Presidential
+            # candidates Hillary Clinton and Donald Trump" name two).
             named = self.token_mention.get(appos[0].i)
             if named is not None and named.label == "PERSON":
                 mention, role = named, title_text(span.text)
-        if mention is None and head.pos_ == "PROPN":
+        if mention is None and head.pos_ == "PROPN" and not isinstance(found, phrases.Staff):
+            # "Sen. Ted Cruz of Texas": a name in the head's own compound chain ("aides for Mr
+            # Balls" and "the Hillary Clinton Campaign" are not the principal).
             mention = next(
                 (
                     self.token_mention[t.i]
                     for t in span
-                    if t.i in self.token_mention and self.token_mention[t.i].label == "PERSON"
+                    if t.i in self.token_mention
+                    and self.token_mention[t.i].label == "PERSON"
+                    and _in_name_of(t, head)
                 ),
                 None,
             )
+        if mention is None and self._unresolved_person(head):
+            return Speaker(text, start, end, "person", None, None, role, affiliation)
         if mention is not None:
             cluster = self.clusters[mention.cluster]
             if mention.label == "PERSON":
@@ -205,7 +256,11 @@ class SpeakerResolver:
                     or _premodifier_role(span, head, mention.start)
                     or next(iter(cluster.roles), None)
                 )
-                return Speaker(text, start, end, "person", mention.cluster, cluster.name, role)
+                if affiliation == mention.cluster:
+                    affiliation = None
+                return Speaker(
+                    text, start, end, "person", mention.cluster, cluster.name, role, affiliation
+                )
             if mention.label in ORG_LABELS:
                 return Speaker(
                     text, start, end, "organisation", mention.cluster, cluster.name, role
@@ -258,18 +313,57 @@ class SpeakerResolver:
                     role,
                 )
             return Speaker(text, start, end, "person", None, None, role)
+        if isinstance(found, phrases.Staff):
+            # "aides for Mr Balls", "Clinton's campaign": speaking for the principal.
+            camp: SpeakerKind = "organisation" if found.organisation else "unnamed"
+            return Speaker(text, start, end, camp, None, None, role, affiliation)
+        if phrases.is_relation_noun(head) and phrases.principal_of(head) is not None:
+            # "Mr Miliband's brother", "Scott's niece": someone the phrase does not name, not
+            # the one they are kin to.
+            return Speaker(text, start, end, "unknown", None, None, role)
         if stem in lexicon.words("unnamed_sources") or lower in lexicon.words("unnamed_sources"):
-            return Speaker(text, start, end, "unnamed", None, None, role)
+            return Speaker(text, start, end, "unnamed", None, None, role, affiliation)
         if stem in lexicon.words("org_nouns"):
-            return Speaker(text, start, end, "organisation", None, None, role)
+            return Speaker(text, start, end, "organisation", None, None, role, affiliation)
         if lower in lexicon.words("titles"):
-            return Speaker(text, start, end, "unnamed", None, None, role)
+            return Speaker(text, start, end, "unnamed", None, None, role, affiliation)
         if head.pos_ == "NOUN" and any(
             c.lower_ in ("one", "another") and c.dep_ in ("det", "nummod") for c in head.lefts
         ):
             # "One driver said", "another resident said": someone the reporter chose not to name.
             return Speaker(text, start, end, "unnamed", None, None, role)
         return Speaker(text, start, end, "unknown", None, None, role)
+
+    def _affiliation(self, head: Any, appos: list[Any]) -> int | None:
+        """The cluster of the principal a staff noun ties the speaker to: the head
+        itself ("aides for Mr Balls"), the noun before a name ("Clinton spokesman Nick
+        Merrill"), or the appositive ("Kellyanne Conway, Trump's campaign manager")."""
+        nouns = [head, *appos]
+        nouns += [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        for noun in nouns:
+            if not phrases.is_staff_noun(noun):
+                continue
+            principal = phrases.principal_of(noun)
+            if principal is None:
+                continue
+            if principal.lower_ in PERSON_PRONOUNS:
+                return self.resolve_pronoun(principal)
+            mention = self.token_mention.get(principal.i)
+            if mention is not None:
+                return mention.cluster
+            if principal.lower_ in lexicon.words("titles"):
+                return self.title_holder.get(title_key(" ".join(t.text for t in principal.subtree)))
+        return None
+
+    def _is_organisation(self, token: Any) -> bool:
+        mention = self.token_mention.get(token.i)
+        if mention is not None:
+            return mention.label in ORG_LABELS
+        return plural_stem(token.lower_) in lexicon.words("org_nouns")
+
+    def _unresolved_person(self, head: Any) -> bool:
+        """The head is a name the article leaves unresolved (two people have it)."""
+        return any(lo <= head.idx < hi for lo, hi, _g in self.unresolved)
 
     def resolve_group(self, pronoun: Any) -> Group | None:
         """(kind, cluster, name, role) of the group "they" or "we" stands for, or None.
@@ -331,7 +425,9 @@ class SpeakerResolver:
             index -= 1
             if paragraph - self.paragraph_of(char) > PRONOUN_PARAGRAPH_WINDOW:
                 break
-            gender = self.gender.get(cluster)
+            gender = (
+                self.gender.get(cluster) if cluster != NOBODY else self.unresolved_gender.get(char)
+            )
             if want and gender and gender != want:
                 continue
             candidates.append((char, cluster, rank))
@@ -350,12 +446,37 @@ class SpeakerResolver:
                     break
             if chosen is None:
                 chosen = candidates[0][1]
+        if chosen == NOBODY:
+            return None
         if chosen is not None and want:
             self.gender.setdefault(chosen, want)
         return chosen
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
+
+
+def _phrase_extent(head: Any) -> tuple[int, int]:
+    """Token range of the noun phrase headed by ``head`` without what follows a comma."""
+    doc = head.doc
+    end = head.right_edge.i + 1
+    for child in head.rights:
+        if child.dep_ in ("appos", "punct", "relcl", "acl") or child.text in (",", "("):
+            end = min(end, child.left_edge.i)
+    start = head.left_edge.i
+    while start < head.i and (doc[start].is_punct or doc[start].dep_ in ("cc", "preconj")):
+        start += 1
+    return start, max(end, head.i + 1)
+
+
+def _in_name_of(token: Any, head: Any) -> bool:
+    """``token`` is part of the name ``head`` heads: the head itself or a word of its compound
+    chain ("Ted" in "Sen. Ted Cruz")."""
+    while token.i != head.i:
+        if token.dep_ not in ("compound", "flat", "nmod") or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
 
 
 def title_key(text: str) -> str:

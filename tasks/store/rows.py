@@ -133,6 +133,8 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                     "aliases": [],
                     "roles": [],
                     "n_mentions": 0,
+                    "gender": c.gender,
+                    "gender_evidence": c.gender_evidence,
                 },
             )
             row["aliases"] = sorted(set(row["aliases"]) | (set(c.aliases) - {c.name}))
@@ -162,6 +164,11 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                         ids[q.speaker_cluster] if q.speaker_cluster is not None else None
                     ),
                     "speaker_name": q.speaker_name,
+                    "speaker_affiliation_entity_id": (
+                        ids[q.speaker_affiliation_cluster]
+                        if q.speaker_affiliation_cluster is not None
+                        else None
+                    ),
                     "speaker_role": q.speaker_role,
                     "cue": q.cue,
                     "cue_start": q.cue_start,
@@ -172,6 +179,7 @@ def analysis_tables(analyses: Sequence[Analysis]) -> dict[str, pa.Table]:
                     "said_on_source": when.source,
                     "confidence": float(q.confidence),
                     "found_by": q.found_by,
+                    "rule": q.rule,
                     "utterance_id": None,
                 }
             )

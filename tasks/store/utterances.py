@@ -43,7 +43,9 @@ MIN_CONTAINED_WORDS = 6
 # edit from about twenty.
 MIN_JACCARD = 0.6
 
-# What cluster_utterances reads: the quotes joined to their articles' dates and outlets.
+# What cluster_utterances reads: the quotes joined to their articles' dates and outlets, and the
+# copies of each article (view ``article_copies``: the article and its duplicates, one key, outlet
+# and publication time per copy). A quote whose copy lists are null is carried by its article alone.
 _FROM_QUOTES = (
     "quote_id",
     "article_id",
@@ -57,6 +59,9 @@ QUOTES_IN = pa.schema(
         *(QUOTES.schema.field(name) for name in _FROM_QUOTES),
         ARTICLES.schema.field("published_at"),
         ARTICLES.schema.field("outlet"),
+        pa.field("copy_keys", pa.list_(pa.string())),
+        pa.field("copy_outlets", pa.list_(ARTICLES.schema.field("outlet").type)),
+        pa.field("copy_published_at", pa.list_(ARTICLES.schema.field("published_at").type)),
     ]
 )
 ASSIGNMENT_SCHEMA = pa.schema(
@@ -262,6 +267,8 @@ def _summarise(
     published = quotes.column("published_at").cast(pa.timestamp("us", tz="UTC")).to_pylist()
     articles = quotes.column("article_id").to_pylist()
     outlets = quotes.column("outlet").to_pylist()
+    # Each quote's carriers: every copy of its article, or the article alone.
+    copy_keys, copy_outlets, copy_published = _copies(quotes, articles, outlets, published)
 
     def first(values: Iterable[object]) -> object:
         present = [v for v in values if v is not None]
@@ -276,9 +283,38 @@ def _summarise(
         columns["speaker_name"].append(names[earliest])
         columns["canonical_text"].append(texts[earliest])
         columns["first_said_on"].append(first(said[r] for r in rows))
-        columns["first_published_at"].append(first(published[r] for r in rows))
+        columns["first_published_at"].append(first(p for r in rows for p in copy_published[r]))
         columns["n_quotes"].append(len(rows))
-        columns["n_articles"].append(len({articles[r] for r in rows if articles[r] is not None}))
-        columns["n_outlets"].append(len({outlets[r] for r in rows if outlets[r] is not None}))
+        columns["n_articles"].append(len({k for r in rows for k in copy_keys[r] if k is not None}))
+        columns["n_outlets"].append(
+            len({o for r in rows for o in copy_outlets[r] if o is not None})
+        )
     table = pa.table(columns, schema=UTTERANCES.schema)
     return table.sort_by([("utterance_id", "ascending")])
+
+
+def _copies(
+    quotes: pa.Table,
+    articles: list[str | None],
+    outlets: list[str | None],
+    published: list[object],
+) -> tuple[list[list[str | None]], list[list[str | None]], list[list[object]]]:
+    """Per quote: the keys, outlets and publication times of every copy of its article, or of
+    the article alone when the input lists no copies."""
+    names = quotes.schema.names
+
+    def column(name: str, cast: pa.DataType | None = None) -> list[list[object] | None]:
+        if name not in names:
+            return [None] * quotes.num_rows
+        values = quotes.column(name)
+        return (values.cast(cast) if cast is not None else values).to_pylist()
+
+    keys = column("copy_keys")
+    outs = column("copy_outlets")
+    pubs = column("copy_published_at", pa.list_(pa.timestamp("us", tz="UTC")))
+    own = [keys[r] is None for r in range(quotes.num_rows)]
+    return (
+        [[articles[r]] if own[r] else keys[r] for r in range(quotes.num_rows)],  # type: ignore[misc]
+        [[outlets[r]] if own[r] else outs[r] or [] for r in range(quotes.num_rows)],  # type: ignore[misc]
+        [[published[r]] if own[r] else pubs[r] or [] for r in range(quotes.num_rows)],  # type: ignore[misc]
+    )

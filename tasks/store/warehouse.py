@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +40,9 @@ from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
 from schemas import ddl
-from schemas.tables import BY_NAME, ENTITIES, RUNS, TABLES, Table
+from schemas.tables import BY_NAME, RUNS, TABLES, Table
 from tasks.ingest.fetch import redact
+from tasks.store.identity import resolve_identities
 from tasks.store.rows import run_row, runs_table
 
 PER_BATCH = tuple(t.name for t in TABLES if t.per_batch)
@@ -51,7 +52,11 @@ ROW_GROUP_ROWS = 65_536
 
 
 class WarehouseLocked(Exception):
-    """The DuckDB file is held by another process; the load waits for the next run."""
+    """The DuckDB file is held by another process; the load waits for the next run. ``pid`` is
+    the holder's process id when DuckDB names it, for messages other than the load's (a query
+    has its own)."""
+
+    pid: int | None = None
 
 
 class ChecksFailed(Exception):
@@ -308,6 +313,16 @@ def run_lock(warehouse: Path, wait_s: float = 0.0) -> Iterator[None]:
         fh.close()
 
 
+def run_lock_pid(warehouse: Path) -> int | None:
+    """The process id the run lock names: the run (or `whosaid load`) that holds it now, or the
+    last one that did. None when no run ever took it."""
+    try:
+        words = (warehouse / ".run.lock").read_text().split()
+    except OSError:
+        return None
+    return int(words[1]) if len(words) == 2 and words[0] == "pid" and words[1].isdigit() else None
+
+
 # -- DuckDB side --------------------------------------------------------------------------------
 
 
@@ -324,10 +339,12 @@ def connect(
             if attempt + 1 == attempts:
                 holder = re.search(r"PID (\d+)", str(exc))
                 who = f"process {holder.group(1)}" if holder else "another process"
-                raise WarehouseLocked(
+                locked = WarehouseLocked(
                     f"{path} is open in {who}; the new data is safe in Parquet and will be "
                     "loaded by the next run (or `whosaid load`) once it is closed"
-                ) from None
+                )
+                locked.pid = int(holder.group(1)) if holder else None
+                raise locked from None
             time.sleep(delay_s * (2**attempt))
     raise AssertionError("unreachable")
 
@@ -375,6 +392,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE {t.name} ADD COLUMN "{f.name}" {ddl.duckdb_type(f.type)}')
     for stmt in (s for t in TABLES for s in ddl.comments(t)):
         con.execute(stmt)
+    # A view over the tables, read by rebuild_utterances inside the load as well as by users.
+    con.execute((SCHEMAS_DIR / "copies.sql").read_text())
 
 
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> None:
@@ -401,48 +420,35 @@ def _insert_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: list[st
     )
 
 
-# How each column of `entities` rolls up from `entity_occurrences`, by name.
-ENTITY_ROLLUP = {
-    "entity_id": "entity_id",
-    "name": "mode(name)",
-    "label": "any_value(label)",
-    "aliases": "list_sort(list_distinct(flatten(list(aliases))))",
-    "roles": "list_sort(list_distinct(flatten(list(roles))))",
-    "n_articles": "count(DISTINCT article_id)::INTEGER",
-    "n_mentions": "sum(n_mentions)::INTEGER",
-}
-
-
-def rebuild_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """entities = the roll-up of entity_occurrences over the whole warehouse."""
-    names = ENTITIES.schema.names
-    if sorted(ENTITY_ROLLUP) != sorted(names):
-        raise ValueError(f"ENTITY_ROLLUP {sorted(ENTITY_ROLLUP)} does not cover entities {names}")
-    cols = ", ".join(f'"{n}"' for n in names)
-    picks = ", ".join(f'{ENTITY_ROLLUP[n]} AS "{n}"' for n in names)
-    con.execute("DELETE FROM entities")
-    con.execute(
-        f"INSERT INTO entities ({cols}) SELECT {picks} FROM entity_occurrences GROUP BY entity_id"
-    )
-
-
-def rebuild_utterances(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> None:
-    """Re-cluster the quotes of every speaker the new runs quoted; others keep their ids."""
+def rebuild_utterances(
+    con: duckdb.DuckDBPyConnection, run_ids: list[str], speakers: Sequence[str] = ()
+) -> None:
+    """Re-cluster the quotes of every speaker the new runs quoted, and of ``speakers`` (entity
+    ids the load relinked); others keep their ids."""
     from tasks.store.utterances import cluster_utterances
 
     if not run_ids:
         return
+    # Speakers quoted in the new runs' articles, or in older articles the new runs found copies
+    # of, or whose entity the load linked to another.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE touched AS "
         "SELECT DISTINCT coalesce(q.speaker_entity_id, lower(q.speaker_name), '') AS k "
         "FROM quotes q JOIN articles a USING (article_id) WHERE a.run_id IN "
-        "(SELECT unnest(?))",
-        [run_ids],
+        "(SELECT unnest($runs)) OR a.article_id IN "
+        "(SELECT duplicate_of FROM duplicates WHERE run_id IN (SELECT unnest($runs))) "
+        "UNION SELECT unnest($speakers::VARCHAR[])",
+        {"runs": run_ids, "speakers": list(speakers)},
     )
     quotes = con.execute("""
+        WITH copies AS (
+            SELECT article_id, list(copy_key) AS copy_keys, list(outlet) AS copy_outlets,
+                   list(published_at) AS copy_published_at
+            FROM article_copies GROUP BY article_id)
         SELECT q.quote_id, q.article_id, q.speaker_entity_id, q.speaker_name, q.quote_text,
-               q.said_on, a.published_at, a.outlet
-        FROM quotes q JOIN articles a USING (article_id)
+               q.said_on, a.published_at, a.outlet,
+               c.copy_keys, c.copy_outlets, c.copy_published_at
+        FROM quotes q JOIN articles a USING (article_id) LEFT JOIN copies c USING (article_id)
         WHERE coalesce(q.speaker_entity_id, lower(q.speaker_name), '') IN (SELECT k FROM touched)
     """).arrow()
     if hasattr(quotes, "read_all"):
@@ -537,8 +543,8 @@ def load(warehouse: Path, attempts: int = 3, parquet_url: str | None = None) -> 
                 _insert_parquet(con, BY_NAME[name], parquet_glob(warehouse, name, pending, root))
             _insert_parquet(con, RUNS, run_parts)
             if pending:
-                rebuild_entities(con)
-                rebuild_utterances(con, pending)
+                relinked = resolve_identities(con)
+                rebuild_utterances(con, pending, relinked)
             result.checks = run_checks(con)
             failures = [(n, c) for n, c in result.checks if c]
             if failures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tarfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -107,6 +108,45 @@ def warc_bytes(pages: Iterable[tuple[str, str, bytes]], gz: bool = False) -> byt
             writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
         )
     return buf.getvalue()
+
+
+def warc_records(pages: Iterable[tuple[str, str, bytes]]) -> list[bytes]:
+    """One uncompressed WARC response record per page, each on its own (no warcinfo)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = []
+    for url, ctype, body in pages:
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+        )
+        out.append(buf.getvalue())
+    return out
+
+
+def damaged_warc(
+    pages: Iterable[tuple[str, str, bytes]], damaged: int, extra: int = 120, gz: bool = False
+) -> bytes:
+    """A WARC of one response record per page whose record number ``damaged`` (from 1) declares
+    a Content-Length ``extra`` bytes too long; gzipped a record per member with ``gz``."""
+    records = warc_records(pages)
+    record = records[damaged - 1]
+    m = re.search(rb"Content-Length: (\d+)", record)  # the WARC header's, before the block
+    assert m is not None
+    records[damaged - 1] = (
+        record[: m.start(1)] + str(int(m.group(1)) + extra).encode() + record[m.end(1) :]
+    )
+    if gz:
+        return b"".join(gzip.compress(r, mtime=0) for r in records)
+    return b"".join(records)
+
+
+def record_ids(data: bytes) -> list[str]:
+    """The WARC-Record-IDs of an uncompressed WARC, in order, as locators name them."""
+    return [m.decode() for m in re.findall(rb"WARC-Record-ID: <([^>]+)>", data)]
 
 
 def zeros(n: int, chunk: int = 1 << 20) -> Iterator[bytes]:

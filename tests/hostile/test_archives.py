@@ -28,6 +28,7 @@ from tests.hostile.conftest import (
     read_file,
     reasons,
     tar_bytes,
+    zeros,
     zip_bytes,
 )
 
@@ -279,19 +280,34 @@ def test_xz_tar_bomb() -> None:
 
 def test_byte_budget_holds_across_nesting() -> None:
     # 10 zips of 10 x 1 MB members: each level harmless, 100 MB in all, over a 30 MB budget.
+    # What is read before the budget runs out lands; every member after it is one reject with
+    # the budget's reason: the rest of the zip it ran out in, and each outer member not opened.
     inner = zip_bytes([(f"m{i}.txt", b"word " * (MB // 5)) for i in range(10)])
     outer = zip_bytes([(f"z{i}.zip", inner) for i in range(10)], zipfile.ZIP_STORED)
     items = read_bytes(outer, "nest.zip", Limits(max_archive_bytes=30 * MB))
-    assert "expands past the archive byte limit" in reasons(items)[-1]
-    assert len(items) < 40  # stopped, not one reject per remaining member
+    first = next(k for k, i in enumerate(items) if isinstance(i, Reject))
+    assert all(isinstance(i, RawRecord) for i in items[:first])
+    assert all("expands past the archive byte limit" in r for r in reasons(items[first:]))
+    opened = sorted({i.source_locator.split("/")[0] for i in items if "/" in i.source_locator})
+    assert opened == [f"member:z{k}.zip" for k in range(len(opened))]
+    assert 1 < len(opened) < 10
+    not_opened = [i.source_locator for i in items if "/" not in i.source_locator]
+    assert not_opened == [f"member:z{k}.zip" for k in range(len(opened), 10)]
+    assert len(items) == 10 * len(opened) + len(not_opened)  # every member counted once
 
 
 def test_member_budget_holds_across_nesting() -> None:
     inner = zip_bytes([(f"m{i}.txt", ARTICLE.encode()) for i in range(40)])
     outer = zip_bytes([(f"z{i}.zip", inner) for i in range(5)])
     items = read_bytes(outer, "many.zip", Limits(max_archive_members=100))
-    assert "more archive members than the limit" in reasons(items)[-1]
-    assert len(items) <= 101
+    # The budget counts the inner zips as members too: z0 and its 40, z1 and its 40, z2 and 17
+    # of its members make 100. Every member after that is a reject naming the limit: the 23
+    # left in z2, then z3 and z4, never opened.
+    assert [type(i) for i in items] == [RawRecord] * 97 + [Reject] * 25
+    assert [i.source_locator for i in items[97:]] == [
+        f"member:z2.zip/member:m{i}.txt" for i in range(17, 40)
+    ] + ["member:z3.zip", "member:z4.zip"]
+    assert all("more archive members than the limit" in r for r in reasons(items))
 
 
 def test_member_count_checked_before_the_directory_is_parsed(
@@ -306,9 +322,68 @@ def test_member_count_checked_before_the_directory_is_parsed(
 
 
 def test_tar_member_count_limit() -> None:
+    # Members past the limit are read no further, but each is counted: one reject apiece.
     data = tar_bytes([(file_info(f"m{i}.txt"), b"Text.") for i in range(150)])
     items = read_bytes(data, "many.tar", Limits(max_archive_members=100))
-    assert len(items) == 101 and "over 100 members" in items[-1].reason
+    assert [type(i) for i in items] == [RawRecord] * 100 + [Reject] * 50
+    assert [i.source_locator for i in items[100:]] == [f"member:m{i}.txt" for i in range(100, 150)]
+    assert all("more archive members than the limit" in r for r in reasons(items))
+
+
+def test_tar_member_over_the_byte_limit_is_its_own_reject() -> None:
+    data = tar_bytes(
+        [
+            (file_info("a.txt"), ARTICLE.encode()),
+            (file_info("big.txt"), b"word " * (MB // 5)),
+            (file_info("b.txt"), ARTICLE.encode()),
+        ]
+    )
+    items = read_bytes(data, "t.tar", Limits(max_archive_bytes=MB // 2))
+    assert [(type(i), i.source_locator) for i in items] == [
+        (RawRecord, "member:a.txt"),
+        (Reject, "member:big.txt"),
+        (RawRecord, "member:b.txt"),
+    ]
+    assert f"member expands past {MB // 2} bytes" in items[1].reason
+
+
+@pytest.fixture(scope="module")
+def mixed_zip() -> bytes:
+    """A zip of two path-traversal members, 300 MB of zeros and one clean article, built in
+    memory: the zeros are deflated block by block as they are written (about 300 kB)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("../evil.txt", ARTICLE)
+        with zf.open("zeros.txt", "w", force_zip64=True) as member:
+            for block in zeros(300 * MB):
+                member.write(block)
+        zf.writestr("fine/story.txt", ARTICLE)
+        zf.writestr("a/../../evil.txt", ARTICLE)
+    return buf.getvalue()
+
+
+def test_zip_member_over_a_limit_is_its_own_reject(mixed_zip: bytes) -> None:
+    # The bomb and the traversals are refused one by one, from the directory; the article lands.
+    items, peak = peak_bytes(lambda: read_bytes(mixed_zip, "mixed.zip"))
+    assert [(type(i), i.source_locator) for i in items] == [
+        (Reject, "member:../evil.txt"),
+        (Reject, "member:zeros.txt"),
+        (RawRecord, "member:fine/story.txt"),
+        (Reject, "member:a/../../evil.txt"),
+    ]
+    bad = reasons(items)
+    assert "escapes the archive" in bad[0] and "escapes the archive" in bad[2]
+    assert "compression ratio" in bad[1]
+    assert "Ann Lee" in items[2].content
+    assert peak < 8 * MB  # the zeros are never expanded
+
+
+def test_member_nested_too_deeply_is_its_own_reject() -> None:
+    data = zip_bytes([("deep.zip", nest_zip(6)), ("story.txt", ARTICLE.encode())])
+    deep, story = read_bytes(data, "d.zip")
+    assert isinstance(deep, Reject) and "nested too deeply" in deep.reason
+    assert deep.source_locator.startswith("member:deep.zip/")
+    assert isinstance(story, RawRecord) and story.source_locator == "member:story.txt"
 
 
 def nest_zip(depth: int) -> bytes:

@@ -7,6 +7,7 @@ import base64
 import gzip
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -16,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tasks.ingest.fetch import FetchError, fetch, redact, redact_text
+from tasks.ingest.fetch import (
+    MIN_BYTES_PER_S,
+    FetchError,
+    PermanentFetchError,
+    fetch,
+    redact,
+    redact_text,
+)
 from tasks.ingest.readers import Reader
 from tasks.ingest.sources import iter_items
 from tasks.model import RawRecord, Reject
@@ -112,42 +120,54 @@ def with_secret(base: str, path: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("path", "message", "seconds"),
+    ("path", "message", "permanent", "requests"),
     [
-        ("/hang", "Timeout", 2.5),
-        ("/drip", "too slow", 2.5),
-        ("/garbage", "Error", 2.0),
-        ("/cut", "Error", 2.0),
-        ("/bad-length", "Error", 2.0),
-        ("/huge-length", "limit", 2.0),
-        ("/brotli", "Content-Encoding", 2.0),
-        ("/to/file:///etc/passwd", "only http and https", 2.0),
-        ("/to/ftp://example.org/x", "only http and https", 2.0),
-        ("/to/gopher://127.0.0.1:70/", "only http and https", 2.0),
-        ("/to/http://[::1", "", 2.0),
-        ("/to//to//to//to//to//ok.jsonl", "redirects", 2.0),
-        ("/missing", "HTTP 404", 2.0),
+        # The read timeout fired: the server would have answered 200 after 3 s.
+        ("/hang", r": ReadTimeout: timed out$", False, 1),
+        # Given up under the rate floor, long before the 100,000 bytes it declared (checked below).
+        ("/drip", r": too slow \(\d+ bytes in \d+ s\)$", False, 1),
+        ("/garbage", r": RemoteProtocolError: illegal status line", False, 1),
+        ("/cut", r": RemoteProtocolError: peer closed connection .*received 10 bytes", False, 1),
+        ("/bad-length", r": RemoteProtocolError: bad Content-Length$", False, 1),
+        ("/huge-length", r": 1000000000000 bytes is over the \d+-byte limit$", True, 1),
+        ("/brotli", r": unsupported Content-Encoding 'br'$", True, 1),
+        # A redirect to another scheme is refused without being requested.
+        ("/to/file:///etc/passwd", r"^refused file://.*: only http and https", True, 1),
+        ("/to/ftp://example.org/x", r"^refused ftp://.*: only http and https", True, 1),
+        ("/to/gopher://127.0.0.1:70/", r"^refused gopher://.*: only http and https", True, 1),
+        ("/to/http://[::1", r": RemoteProtocolError: Invalid URL in location header", False, 1),
+        # The first request and FAST.fetch_max_redirects (3) redirects followed, then stopped.
+        ("/to//to//to//to//to//ok.jsonl", r": more than 3 redirects$", True, 4),
+        ("/missing", r": HTTP 404$", True, 1),
     ],
 )
-def test_hostile_server_costs_one_line_and_little_time(
+def test_hostile_server_is_one_line_error_and_no_more_requests(
     server: str,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     path: str,
     message: str,
-    seconds: float,
+    permanent: bool,
+    requests: int,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     url = with_secret(server, path)
-    t0 = time.monotonic()
+    Hostile.seen_auth.clear()
     with pytest.raises(FetchError) as exc:
         fetch(url, tmp_path, FAST)
-    assert time.monotonic() - t0 < seconds
+    assert len(Hostile.seen_auth) == requests
     text = str(exc.value)
-    assert message in text and "\n" not in text and len(text) <= 300
+    assert re.search(message, text), text
+    assert isinstance(exc.value, PermanentFetchError) is permanent  # worth retrying, or not
+    assert "\n" not in text and len(text) <= 300
     assert SECRET not in text and USER not in text
     assert SECRET not in caplog.text and USER not in caplog.text
     assert not list(tmp_path.glob(".part-*"))  # no half download left behind
+    if path == "/drip":
+        got = re.search(r"too slow \((\d+) bytes in (\d+) s\)", text)
+        assert got is not None
+        size, seconds = int(got.group(1)), int(got.group(2))
+        assert size < 100_000 and size < MIN_BYTES_PER_S * max(seconds, 1)
 
 
 def test_credentials_go_only_to_their_origin(

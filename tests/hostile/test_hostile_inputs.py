@@ -9,9 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from tasks.clean import prepare
 from tasks.model import RawRecord, Reject
 from tasks.settings import Limits
-from tests.hostile.conftest import ARTICLE, PAGE, read_bytes, read_file, reasons, warc_bytes
+from tests.hostile.conftest import (
+    ARTICLE,
+    PAGE,
+    damaged_warc,
+    read_bytes,
+    read_file,
+    reasons,
+    record_ids,
+    warc_bytes,
+)
 
 RECORD = json.dumps({"title": "Bus plan", "text": ARTICLE})
 
@@ -154,13 +164,65 @@ WARC = warc_bytes([(f"https://n.example/{i}", "text/html", PAGE.encode()) for i 
     "length", [b"5", b"999999", b"-3", b"abc", b"", b"99999999999999999999999", b"0"]
 )
 def test_warc_with_wrong_content_length(length: bytes) -> None:
-    # The first response record (the second record: the first is warcinfo) lies.
+    # The first response record (the second record: the first is warcinfo) lies: it is one
+    # reject, named by its record id, and the two response records after it land.
     starts = [m.start() for m in re.finditer(rb"Content-Length: \d+", WARC)]
     at = starts[1]
     end = WARC.index(b"\r\n", at)
     data = WARC[:at] + b"Content-Length: " + length + WARC[end:]
     items = read_bytes(data, "lie.warc")
-    assert any(isinstance(i, Reject) for i in items) or len(items) <= 3
+    _warcinfo, liar, *_ = record_ids(WARC)
+    assert [type(i).__name__ for i in items] == ["Reject", "RawRecord", "RawRecord"], items
+    assert items[0].source_locator == f"warc:{liar}"
+    assert "Content-Length" in items[0].reason
+    assert [i.meta["url"] for i in items[1:]] == ["https://n.example/1", "https://n.example/2"]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_resynchronises_after_a_damaged_record(gz: bool) -> None:
+    # Four records, the second declaring 120 bytes more than it holds: its length runs into the
+    # third record's headers. The second is a reject; the first, third and fourth land.
+    pages = [(f"https://n.example/{i}", "text/html", PAGE.encode()) for i in range(1, 5)]
+    data = damaged_warc(pages, damaged=2, extra=120, gz=gz)
+    items = read_bytes(data, "d.warc.gz" if gz else "d.warc")
+    assert [type(i).__name__ for i in items] == ["RawRecord", "Reject", "RawRecord", "RawRecord"]
+    assert [i.meta["url"] for i in items if isinstance(i, RawRecord)] == [
+        "https://n.example/1",
+        "https://n.example/3",
+        "https://n.example/4",
+    ]
+    second = record_ids(gzip.decompress(data) if gz else data)[1]
+    assert items[1].source_locator == f"warc:{second}"
+    assert "Content-Length" in items[1].reason
+
+
+# Off by 1-3 bytes too many, a length ends inside the blank lines after the block: the record
+# reads as whole (with a stray CR or LF at its end), as warcio reads it.
+@pytest.mark.parametrize("extra", [-40, -1, 5, 119, 121, 5000])
+def test_warc_record_too_long_or_too_short_by_any_amount(extra: int) -> None:
+    pages = [(f"https://n.example/{i}", "text/html", PAGE.encode()) for i in range(1, 5)]
+    items = read_bytes(damaged_warc(pages, damaged=2, extra=extra), "d.warc")
+    assert [type(i).__name__ for i in items] == ["RawRecord", "Reject", "RawRecord", "RawRecord"]
+    assert [i.meta["url"] for i in items if isinstance(i, RawRecord)][1:] == [
+        "https://n.example/3",
+        "https://n.example/4",
+    ]
+
+
+def test_warc_damaged_record_over_the_record_cap() -> None:
+    # A record too big to hold is skipped, not read: its damage is found past its block, and
+    # the record its length ran into is found in the block's kept tail.
+    small = PAGE.encode()
+    pages = [
+        (f"https://n.example/{i}", "text/html", small * (30 if i == 2 else 1)) for i in range(1, 5)
+    ]
+    items = read_bytes(damaged_warc(pages, damaged=2), "d.warc", Limits(max_record_bytes=2000))
+    assert [type(i).__name__ for i in items] == ["RawRecord", "Reject", "RawRecord", "RawRecord"]
+    assert "Content-Length" in items[1].reason
+    assert [i.meta["url"] for i in items if isinstance(i, RawRecord)][1:] == [
+        "https://n.example/3",
+        "https://n.example/4",
+    ]
 
 
 def test_warc_cut_inside_a_record_is_a_reject() -> None:
@@ -249,7 +311,6 @@ def test_deeply_nested_html_reads_as_a_record() -> None:
     ],
 )
 def test_deeply_nested_html_cleans_to_an_article_or_a_reject(html: str) -> None:
-    prepare = pytest.importorskip("tasks.clean.prepare")
     out = prepare.prepare_record(RawRecord("mem", "file", "html", html))
     assert out and all(type(o).__name__ in ("Article", "Reject") for o in out)
 

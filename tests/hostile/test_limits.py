@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tasks.clean import prepare
 from tasks.ingest.readers import Reader
 from tasks.model import RawRecord, Reject
 from tasks.settings import Limits
-
-prepare = pytest.importorskip("tasks.clean.prepare")
 
 
 def paragraphs(n: int, size: int = 500) -> str:

@@ -1,0 +1,274 @@
+"""Site furniture in a text dump: the lines and blocks a site prints around (and inside) an article.
+
+Each detector reads lines of text only and answers one question, so the main run
+(``tasks.clean.lines``) can price what it finds:
+
+- **Furniture lines** from the lexicon (``tasks/lexicon/junk_lines.txt``; legal and cookie notices
+  of any length, ``junk_notices.txt``), **end markers** ("Most read", "12 Comments":
+  ``junk_end_markers.txt``, ``junk_end_patterns.txt``) and **box headings** that may open a box
+  inside the article ("Related:", ``junk_box_headings.txt``).
+- **Photo captions** by convention (``junk_captions.txt``) and **credits** (``junk_credits.txt``).
+- **Teaser rails**: a template unit (headline, author, date, blurb) printed again and again, found
+  by its date lines at a steady distance; **undated rails** found by their capitals kickers.
+- **Ranked tables** printed a cell a line: the article's data, not navigation.
+- A press release's closing **company boilerplate**.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from tasks import lexicon
+from tasks.clean.dates import find_written_dates
+from tasks.clean.line_shape import (
+    DIGIT,
+    LENGTH_HIGH,
+    LENGTH_LOW,
+    SENTENCE_STOP,
+    TERMINAL,
+    WORD,
+    text_length,
+)
+
+# Furniture lines are short; only lines below this length are tested against the junk lexicon so
+# a real paragraph that opens with "Read more ..." survives (the longest furniture line in the
+# seeds is ~90 characters; 200 is jusText's LENGTH_HIGH, the length from which a line is prose).
+JUNK_LINE_MAX_CHARS = LENGTH_HIGH
+# A table printed a cell a line (see ranked_table_lines): 3+ columns (a rank and two cells; two
+# columns are a ranked list of links), 12 at most between two ranks, 5+ rows, half its cells
+# figures of at most 12 characters ("5040", "-5.44%", "2:16.08").
+TABLE_MIN_COLUMNS = 3
+TABLE_MAX_COLUMNS = 12
+TABLE_MIN_ROWS = 5
+TABLE_MIN_FIGURE_SHARE = 0.5
+TABLE_CELL_MAX_CHARS = 12
+# A teaser rail: a template unit (headline, author, date, blurb) printed again and again below
+# the article. Found by its dates: at least RAIL_MIN_ITEMS date lines at exactly the same
+# distance from each other, RAIL_MIN_PERIOD to RAIL_MAX_PERIOD lines (ScrapingHub text mode, even
+# pages: rails of 3-12 units, 3-5 lines a unit). Exact spacing is the template's signature: dated
+# entries of a live blog or a timeline vary in length. RAIL_PERIOD_SLACK: a headline wrapped on
+# two lines makes one unit a line longer.
+RAIL_MIN_ITEMS = 3
+RAIL_MIN_PERIOD = 2
+RAIL_MAX_PERIOD = 6
+RAIL_PERIOD_SLACK = 1
+# A date line is a date with at most this many other words besides a weekday, a time and a time
+# zone ("Air Date: November 19, 2019"); a tour date has a venue and a town ("June 17 -- Bridgestone
+# Arena, Nashville, TN").
+DATE_LINE_MAX_WORDS = 2
+# A press release's "about the company" boilerplate is at least two paragraphs opening with the
+# company's name (what it is, where it is based and listed); one such closing paragraph is as
+# often the article's own last word ("Emirates is the number one buyer of the A380 ...").
+PROFILE_MIN_PARAGRAPHS = 2
+
+# Words a date line carries besides its date: figures of a time, am/pm, "at", a zone, a weekday.
+_DATE_NOISE_WORD = re.compile(
+    r"\d+|[ap]m|at|on|(?-i:[A-Z]{2,4})|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?",
+    re.I,
+)
+# The opening of a press release's "about the company" paragraph: "Ascom is a global solutions
+# provider", "Acme Corp. (NYSE: ACME) is the leading ...". A company name is 1-4 capitalised
+# words; a ticker in brackets ("(NYSE: ACME)", "(SIX Swiss Exchange: ASCN)") is under 40
+# characters.
+_PROFILE_OPENING = re.compile(
+    r"^(?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})"
+    r"(?: \([^)]{1,40}\))?,? (?:is|are) (?:a|an|the) "
+)
+
+
+def _alternatives(name: str, flags: int = 0) -> re.Pattern[str]:
+    """One regular expression matching any pattern of a lexicon file."""
+    return re.compile("|".join(f"(?:{p})" for p in lexicon.lines(name)), flags)
+
+
+@functools.cache
+def _junk_pattern() -> re.Pattern[str]:
+    return _alternatives("junk_lines", re.I)
+
+
+@functools.cache
+def _notice_pattern() -> re.Pattern[str]:
+    return _alternatives("junk_notices", re.I)
+
+
+@functools.cache
+def _end_markers() -> frozenset[str]:
+    return frozenset(m.lower() for m in lexicon.lines("junk_end_markers"))
+
+
+@functools.cache
+def _end_pattern() -> re.Pattern[str]:
+    return _alternatives("junk_end_patterns", re.I)
+
+
+@functools.cache
+def _box_headings() -> frozenset[str]:
+    return frozenset(m.lower() for m in lexicon.lines("junk_box_headings"))
+
+
+@functools.cache
+def _caption_pattern() -> re.Pattern[str]:
+    return _alternatives("junk_captions")
+
+
+@functools.cache
+def _credit_pattern() -> re.Pattern[str]:
+    return _alternatives("junk_credits", re.I)
+
+
+def is_junk_line(line: str) -> bool:
+    """A furniture line: short and matching the junk lexicon, or a legal or cookie notice."""
+    if len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None:
+        return True
+    return _notice_pattern().search(line) is not None
+
+
+def is_credit_line(line: str) -> bool:
+    """A photo credit ("(Image: GETTY )", "Photo: Jo Bloggs")."""
+    return _credit_pattern().match(line) is not None
+
+
+def is_caption_line(line: str) -> bool:
+    """A photo caption ("Jo Bloggs, left, and Sam Smith ...", "... (AP Photo/Jo Bloggs)")."""
+    return _caption_pattern().search(line) is not None
+
+
+def is_end_marker(line: str) -> bool:
+    """A furniture heading after which the article is over ("Related stories", "34 Comments")."""
+    heading = line.strip().rstrip(":").strip()
+    return heading.lower() in _end_markers() or _end_pattern().fullmatch(heading) is not None
+
+
+def is_box_heading(line: str) -> bool:
+    """A furniture heading that may open a box inside an article ("Related:", "Read more")."""
+    return line.strip().rstrip(":").strip().lower() in _box_headings()
+
+
+def _is_date_line(text: str) -> bool:
+    """A line that is a date and little else ("Tuesday November 19, 2019", "20 Nov 2019 08:00")."""
+    if text_length(text) >= LENGTH_LOW:
+        return False
+    dates = find_written_dates(text)
+    if len(dates) != 1:
+        return False
+    rest = text[: dates[0].start] + " " + text[dates[0].end :]
+    words = [w for w in WORD.findall(rest) if not _DATE_NOISE_WORD.fullmatch(w)]
+    return len(words) <= DATE_LINE_MAX_WORDS
+
+
+def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of teaser rails: units of a fixed number of lines, each with a date
+    line (or a kicker, see _is_kicker) at the same place, repeated at least RAIL_MIN_ITEMS times
+    (see RAIL_MIN_PERIOD)."""
+    dated = [i for i, text in enumerate(texts) if _is_date_line(text)]
+    return _rail_units(texts, dated) | kicker_rail_lines(texts)
+
+
+def kicker_rail_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of an undated teaser rail: kicker and headline pairs repeated at a
+    steady distance (a tabloid's links to other stories, often printed inside the article)."""
+    return _rail_units(
+        texts, [i for i in range(len(texts)) if _is_kicker(texts, i)], anchor_leads=True
+    )
+
+
+def _is_kicker(texts: Sequence[str], i: int) -> bool:
+    """A tabloid teaser's kicker: a short line in capitals that is not a sentence ("RANDY ANDY",
+    "‘NAÏVE AND TRUSTING’"), with a headline (not a sentence either) right after it."""
+    text = texts[i]
+    return (
+        i + 1 < len(texts)
+        and text_length(text) < LENGTH_LOW
+        and text.upper() == text
+        and any(c.isalpha() for c in text)
+        and TERMINAL.search(text.rstrip("’'\"”")) is None
+        and text_length(texts[i + 1]) <= LENGTH_HIGH
+        and SENTENCE_STOP.search(texts[i + 1]) is None
+    )
+
+
+def _rail_units(texts: Sequence[str], dated: list[int], anchor_leads: bool = False) -> set[int]:
+    """The lines of the units around anchor lines at a steady distance: a date inside its unit
+    (headline and author above it, blurb below), or a kicker opening it (``anchor_leads``)."""
+    rail: set[int] = set()
+    k = 0
+    while k < len(dated):
+        # The longest chain of date lines from dated[k] whose distances stay within one line of
+        # each other (a headline wrapped on two lines makes one unit a line longer).
+        chain = [dated[k]]
+        for following in dated[k + 1 :]:
+            gap = following - chain[-1]
+            if not RAIL_MIN_PERIOD <= gap <= RAIL_MAX_PERIOD:
+                break
+            if len(chain) >= 2 and abs(gap - (chain[-1] - chain[-2])) > RAIL_PERIOD_SLACK:
+                break
+            chain.append(following)
+        if len(chain) < RAIL_MIN_ITEMS:
+            k += 1
+            continue
+        # Lines of a unit above its date (headline, author): the short lines just above the
+        # second date, back to the first unit's blurb.
+        above = 0
+        while (
+            not anchor_leads
+            and above < chain[1] - chain[0] - 1
+            and text_length(texts[chain[1] - 1 - above]) < LENGTH_LOW
+        ):
+            above += 1
+        below = 0  # the last unit: its lines after the date, as many as the unit before had
+        while below < chain[-1] - chain[-2] - 1 - above and chain[-1] + 1 + below < len(texts):
+            below += 1
+        rail.update(range(max(0, chain[0] - above), chain[-1] + 1 + below))
+        k += len(chain)
+    return rail
+
+
+def ranked_table_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of the lines of a table printed a cell a line with a rank column (standings,
+    results): lines "1", "2", "3" ... at a steady distance of TABLE_MIN_COLUMNS or more lines,
+    at least TABLE_MIN_ROWS of them, the cells between mostly figures ("Kyle Busch", "5040",
+    "5", "1"); the header row above the first rank is the table's too. A "Most read" list
+    ("1", a headline, "2", a headline) has two columns and no figures besides its ranks."""
+    table: set[int] = set()
+    i = 0
+    while i < len(texts):
+        if texts[i].strip() != "1":
+            i += 1
+            continue
+        # The column count that carries the ranks furthest: 1 at i, 2 at i + columns, ...
+        rows: list[int] = []
+        for columns in range(TABLE_MIN_COLUMNS, TABLE_MAX_COLUMNS + 1):
+            ranks = [i]
+            while ranks[-1] + columns < len(texts) and texts[ranks[-1] + columns].strip() == str(
+                len(ranks) + 1
+            ):
+                ranks.append(ranks[-1] + columns)
+            if len(ranks) > len(rows):
+                rows = ranks
+        if len(rows) < TABLE_MIN_ROWS:
+            i += 1
+            continue
+        period = rows[1] - rows[0]
+        end = min(len(texts), rows[-1] + period)
+        cells = [texts[j] for j in range(rows[0], end) if j not in rows]
+        figures = sum(DIGIT.search(c) is not None and len(c) <= TABLE_CELL_MAX_CHARS for c in cells)
+        if figures < TABLE_MIN_FIGURE_SHARE * len(cells):
+            i += 1
+            continue
+        table.update(range(max(0, rows[0] - period), end))
+        i = end
+    return table
+
+
+def company_profile_start(paragraphs: Sequence[str]) -> int:
+    """Where a press release's boilerplate about the company begins, else len(paragraphs): the
+    article's last PROFILE_MIN_PARAGRAPHS or more paragraphs all open with one name, the first of
+    them defining it ("Ascom is a global solutions provider ...", "Ascom is headquartered in
+    Baar ...")."""
+    for k in range(1, len(paragraphs) - PROFILE_MIN_PARAGRAPHS + 1):
+        m = _PROFILE_OPENING.match(paragraphs[k])
+        if m is not None and all(p.startswith(m.group("name") + " ") for p in paragraphs[k + 1 :]):
+            return k
+    return len(paragraphs)

@@ -1,0 +1,425 @@
+"""Who speaks: the right person, a group or an unnamed source, or nobody (issue 15).
+
+The first five tests are the wrong attributions found in the seeds, each rebuilt from a
+sentence of this project's own with the seed's structure; each failed on the code before the
+identity work. Then the phrase shapes one at a time, and people's identity inside an article
+(namesakes, short forms, headlines, gender).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from tasks.nlp.analyse import load_nlp
+
+    return load_nlp()
+
+
+def analyse(nlp, text: str):  # type: ignore[no-untyped-def]
+    """(clusters, quotes) of one article as the NLP stage finds them."""
+    from tasks.model import Article
+    from tasks.nlp.analyse import analyse_doc
+
+    article = Article(
+        article_id="a",
+        content_hash="h",
+        source_uri="test",
+        source_locator="file",
+        url=None,
+        outlet=None,
+        title=None,
+        standfirst=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language="en",
+        body=text,
+    )
+    found = analyse_doc(article, nlp(text))
+    return list(found.entities), list(found.quotes)
+
+
+def quote_cued_by(quotes, cue: str):  # type: ignore[no-untyped-def]
+    matching = [q for q in quotes if q.cue == cue]
+    assert len(matching) <= 1, matching
+    return matching[0] if matching else None
+
+
+def name_of(clusters, index: int | None) -> str | None:  # type: ignore[no-untyped-def]
+    return clusters[index].name if index is not None else None
+
+
+# -- the seeds' five, rebuilt --------------------------------------------------------------
+
+
+def test_the_addressee_of_a_passive_is_not_the_speaker(nlp) -> None:
+    """ "X's sister, Ruth, is being urged by colleagues to stand": the colleagues urge; Ruth
+    (whoever she is) is addressed, and Ruth Adeyemi, named earlier, has nothing to do with it."""
+    clusters, quotes = analyse(
+        nlp,
+        "Ruth Adeyemi denied the claims on Monday.\n\n"
+        "Ms Okafor's sister, Ruth, is being urged by colleagues to stand in the next election "
+        "despite an understanding that she would give the chairwoman a clear run.",
+    )
+    urged = quote_cued_by(quotes, "urged")
+    if urged is not None:
+        assert urged.speaker_cluster is None
+        assert urged.speaker_kind == "unnamed"
+        assert urged.speaker_text == "colleagues"
+
+
+def test_aides_are_not_their_principal(nlp) -> None:
+    """ "Aides for Mr Hale and Mr Porter will argue": the aides speak, for Mr Hale."""
+    clusters, quotes = analyse(
+        nlp,
+        "Tom Hale, the housing minister, set out his plan on Monday.\n\n"
+        'In an interview with the Gazette yesterday, Mr Porter said: "The next budget will be '
+        'the hardest in a decade."\n\n'
+        "Aides for Mr Hale and Mr Porter will argue that there is no conflict between the two "
+        "speeches.",
+    )
+    argue = quote_cued_by(quotes, "argue")
+    assert argue is not None
+    assert argue.speaker_cluster is None
+    assert argue.speaker_kind == "unnamed"
+    assert name_of(clusters, argue.speaker_affiliation_cluster) == "Tom Hale"
+
+
+def test_a_passive_with_no_agent_has_no_speaker(nlp) -> None:
+    """ "X was known to the police but considered to be low-risk": nobody is named as
+    considering it, so the subject is not the one who considers."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Jonah Reed aka Musa Karim was known to the police but considered to be low-risk. Even "
+        "if the police had had the ability to read his messages, they would not have used it.",
+    )
+    considered = quote_cued_by(quotes, "considered")
+    if considered is not None:
+        assert considered.speaker_cluster is None
+        assert considered.speaker_name is None
+        assert considered.speaker_kind == "unknown"
+
+
+def test_the_writers_gloss_is_not_a_quote_of_the_person_discussed(nlp) -> None:
+    """ "- or he was 'directed' - that is, he sought out ...": the writer explaining a
+    hypothesis, not Karim saying or seeking anything."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Musa Karim drove the van into the crowd.\n\n"
+        "Karim planned it alone, though it is unclear whether he was simply inspired by "
+        "extremist videos – that is, he watched them online and drew up the plan himself – or "
+        "he was “directed” – that is, he sought out and received instructions on how to carry "
+        "out his attack from the group.",
+    )
+    for q in quotes:
+        assert q.speaker_name != "Musa Karim", q
+
+
+@pytest.mark.xfail(
+    reason="the reported-speech finder (tasks/nlp/quotes/reported.py) takes 'he was "
+    "“directed”' as what 'sought' reports; 'seek' takes an infinitive or an object, never a "
+    "finite clause, so the finder should not emit it at all",
+    strict=True,
+)
+def test_the_writers_gloss_gives_no_quote(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        "Musa Karim drove the van into the crowd.\n\n"
+        "Karim planned it alone, though it is unclear whether he was simply inspired by "
+        "extremist videos – that is, he watched them online and drew up the plan himself – or "
+        "he was “directed” – that is, he sought out and received instructions on how to carry "
+        "out his attack from the group.",
+    )
+    assert quote_cued_by(quotes, "sought") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "reason"),
+    [
+        (
+            "Jonah Reed aka Musa Karim was known to the police but considered to be low-risk.",
+            "Musa Karim",
+            "passive without agent",
+        ),
+        (
+            "Karim planned it alone, though it is unclear whether he was simply inspired by "
+            "extremist videos – or he was “directed” – that is, he sought out and received "
+            "instructions from the group.",
+            "he",
+            "writer's gloss",
+        ),
+    ],
+)
+def test_the_resolver_says_why_it_refuses(nlp, text: str, phrase: str, reason: str) -> None:
+    """What the quote finder needs to drop the speaker phrase: the resolver's reason."""
+    from tasks.nlp import quotes
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.speakers import RESOLVER_KEY
+
+    doc = nlp(text)
+    clusters, mentions = extract_entities(doc)
+    quotes.extract_quotes(doc, clusters, mentions)
+    resolved = doc.user_data[RESOLVER_KEY].resolved.values()
+    refused = {s.refused for s in resolved if s.text.endswith(phrase)}
+    assert refused == {reason}
+
+
+def test_a_passive_with_no_agent_has_no_speaker_phrase(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        "Jonah Reed aka Musa Karim was known to the police but considered to be low-risk.",
+    )
+    considered = quote_cued_by(quotes, "considered")
+    assert considered is None or considered.speaker_text is None
+
+
+def test_a_name_spacy_misses_with_a_title_appositive_is_the_speaker(nlp) -> None:
+    """ "Fern Hollis, the Home Secretary, wants ...": spaCy tags no entity; the appositive says
+    it is a person."""
+    _clusters, quotes = analyse(
+        nlp,
+        "The inquiry has finished and the government has decided who is to blame. Fern Hollis, "
+        "the Home Secretary, wants phone makers to build a backdoor into messages like these.",
+    )
+    wants = quote_cued_by(quotes, "wants")
+    assert wants is not None
+    assert wants.speaker_name == "Fern Hollis"
+    assert wants.speaker_role == "Home Secretary"
+
+
+# -- phrase shapes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "kind", "affiliation"),
+    [
+        (
+            "Helen Carter opened the school. A spokesman for the Treasury said that the money "
+            "would be found.",
+            "said",
+            "unnamed",
+            "Treasury",
+        ),
+        (
+            "Helen Carter opened the school on Monday. Carter's campaign said that the figures "
+            "were wrong.",
+            "said",
+            "organisation",
+            "Helen Carter",
+        ),
+        (
+            "Helen Carter opened the school on Monday. A source close to Ms Carter said that she "
+            "would not resign.",
+            "said",
+            "unnamed",
+            "Helen Carter",
+        ),
+    ],
+)
+def test_staff_and_camps_speak_for_their_principal(
+    nlp, text: str, cue: str, kind: str, affiliation: str
+) -> None:
+    clusters, quotes = analyse(nlp, text)
+    q = quote_cued_by(quotes, cue)
+    assert q is not None
+    assert q.speaker_cluster is None
+    assert q.speaker_kind == kind
+    assert name_of(clusters, q.speaker_affiliation_cluster) == affiliation
+
+
+def test_a_named_aide_is_the_aide_with_the_principal_as_affiliation(nlp) -> None:
+    clusters, quotes = analyse(
+        nlp,
+        "Helen Carter opened the school on Monday. Carter spokesman Dan Reyes said that the "
+        "opening would go ahead.",
+    )
+    q = quote_cued_by(quotes, "said")
+    assert q is not None
+    assert q.speaker_name == "Dan Reyes"
+    assert name_of(clusters, q.speaker_affiliation_cluster) == "Helen Carter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Grassby and Mr Lowe said that the developers had defined the areas too broadly.",
+        "Mr Grassby and his advisers said that the figures did not add up.",
+    ],
+)
+def test_coordinated_speakers_are_a_group(nlp, text: str) -> None:
+    _clusters, quotes = analyse(nlp, "Tim Grassby and Ann Lowe met on Monday.\n\n" + text)
+    q = quote_cued_by(quotes, "said")
+    assert q is not None
+    assert q.speaker_cluster is None
+    assert q.speaker_kind == "unnamed"
+
+
+def test_coordinated_organisations_are_organisations(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        "Late-night buses will run on two routes for six months, the council and Northline "
+        "Buses announced on Thursday.",
+    )
+    q = quote_cued_by(quotes, "announced")
+    assert q is not None
+    assert (q.speaker_kind, q.speaker_cluster) == ("organisation", None)
+
+
+def test_one_person_described_twice_is_not_a_group(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp, "The former first lady and senator said that the plan was a mistake."
+    )
+    q = quote_cued_by(quotes, "said")
+    assert q is not None
+    assert q.speaker_kind != "unnamed"
+
+
+def test_a_passive_speaker_verb_keeps_its_subject(nlp) -> None:
+    """ "X was quoted as saying": the subject does speak."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Ed Balls spoke on Monday. Mr Balls was quoted as saying that the cuts went too far.",
+    )
+    assert any(q.speaker_name == "Ed Balls" and q.cue == "saying" for q in quotes)
+
+
+def test_a_passive_subject_who_then_speaks_keeps_the_active_clause(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        "Ed Balls spoke in Leeds. Mr Balls was asked about the strike and said that he had "
+        "huge sympathy for the workers.",
+    )
+    said = quote_cued_by(quotes, "said")
+    assert said is not None
+    assert said.speaker_name == "Ed Balls"
+
+
+# -- people inside one article ---------------------------------------------------------------
+
+
+def entities(nlp, text: str):  # type: ignore[no-untyped-def]
+    from tasks.nlp.entities import extract_entities
+
+    return extract_entities(nlp(text))
+
+
+def cluster_of(clusters, mentions, surface: str):  # type: ignore[no-untyped-def]
+    found = [clusters[m.cluster] for m in mentions if m.text == surface]
+    return found[0] if found else None
+
+
+def test_namesakes_split_by_honorific(nlp) -> None:
+    """Bill and Hillary Clinton: "Mrs. Clinton" is not Bill."""
+    clusters, mentions = entities(
+        nlp,
+        "Bill Clinton spoke first. He praised the crowd.\n\n"
+        "Hillary Clinton spoke later. Mrs. Clinton said the vote mattered.",
+    )
+    assert cluster_of(clusters, mentions, "Mrs. Clinton").name == "Hillary Clinton"
+
+
+def test_a_bare_surname_two_people_share_stays_unresolved(nlp) -> None:
+    from tasks.nlp.clusters import UNRESOLVED_KEY
+
+    doc = nlp("Maria Vance and Peter Vance arrived together.\n\nVance said the talks had failed.")
+    from tasks.nlp.entities import extract_entities
+
+    clusters, mentions = extract_entities(doc)
+    assert cluster_of(clusters, mentions, "Vance") is None
+    assert [doc.text[a:b] for a, b, _g in doc.user_data[UNRESOLVED_KEY]] == ["Vance"]
+
+
+def test_middle_initials_and_suffixes(nlp) -> None:
+    clusters, mentions = entities(
+        nlp,
+        "Donald J. Trump spoke in Ohio. Donald Trump Jr. spoke in Texas. Later Mr. Trump left.",
+    )
+    father = cluster_of(clusters, mentions, "Donald J. Trump")
+    son = cluster_of(clusters, mentions, "Donald Trump Jr")
+    assert father is not None and son is not None and father is not son
+    assert cluster_of(clusters, mentions, "Mr. Trump") is father
+
+
+def test_two_middle_initials_are_two_people(nlp) -> None:
+    clusters, mentions = entities(
+        nlp, "George H. W. Bush was president before George W. Bush was elected."
+    )
+    people = [c for c in clusters if c.label == "PERSON"]
+    assert len(people) == 2
+
+
+def test_a_name_with_words_in_front_joins_the_name(nlp) -> None:
+    clusters, mentions = entities(
+        nlp,
+        "Hillary Clinton spoke in Ohio. Supporters chanted Crooked Hillary Clinton at a rival "
+        "rally.",
+    )
+    people = {c.name for c in clusters if c.label == "PERSON"}
+    assert people == {"Hillary Clinton"}
+
+
+def test_title_case_lines_mint_no_people(nlp) -> None:
+    clusters, mentions = entities(
+        nlp,
+        "Nides Thanked Clinton For Her Help With The Talks\n\n"
+        "Hillary Clinton met diplomats in Geneva on Monday. Clinton said talks would go on.",
+    )
+    people = {c.name for c in clusters if c.label == "PERSON"}
+    assert people == {"Hillary Clinton"}
+    headline_mentions = [m for m in mentions if m.start < 50]
+    assert all(clusters[m.cluster].name == "Hillary Clinton" for m in headline_mentions)
+
+
+def test_roles_stay_with_their_person(nlp) -> None:
+    clusters, mentions = entities(
+        nlp,
+        "President Barack Obama and his wife, Michelle Obama, arrived in Miami on Friday.",
+    )
+    michelle = cluster_of(clusters, mentions, "Michelle Obama")
+    assert michelle is not None
+    assert "President" not in michelle.roles
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "gender", "evidence"),
+    [
+        ("Mrs Amira Haddad runs the clinic.", "Mrs Amira Haddad", "female", "honorific"),
+        (
+            "Amira Haddad runs the clinic. She opened it in May.",
+            "Amira Haddad",
+            "female",
+            "pronoun",
+        ),
+        ("Tobias Wren runs the clinic. He opened it in May.", "Tobias Wren", "male", "pronoun"),
+        # A first name is no evidence.
+        ("Mary Wren runs the clinic.", "Mary Wren", "unknown", "unknown"),
+        # Two people before the pronoun: it says nothing about either.
+        (
+            "Tobias Wren met Amira Haddad. She opened the clinic in May.",
+            "Tobias Wren",
+            "unknown",
+            "unknown",
+        ),
+    ],
+)
+def test_gender_from_the_text(nlp, text: str, surface: str, gender: str, evidence: str) -> None:
+    clusters, mentions = entities(nlp, text)
+    person = cluster_of(clusters, mentions, surface)
+    assert person is not None
+    assert (person.gender, person.gender_evidence) == (gender, evidence)
+
+
+def test_she_does_not_join_a_man(nlp) -> None:
+    clusters, quotes = analyse(
+        nlp,
+        "Mr Tobias Wren opened the clinic. Amira Haddad runs it.\n\n"
+        '"We are full every day," she said.',
+    )
+    said = quote_cued_by(quotes, "said")
+    assert said is not None
+    assert said.speaker_name != "Tobias Wren"
