@@ -10,8 +10,8 @@ seed, so each size holds the smaller ones) and each model is scored on PolNeAR d
   spans go back to ``extract_quotes`` as a tagger's): the CRF's Contents no rule found, with a
   Cue beside them and a resolvable speaker, are added to the rules' quotes;
 - **CRF alone**: every Content the CRF marks is a quote, its speaker the nearest Source it marks
-  within ``tasks.nlp.quotes.TAGGED_SOURCE_WINDOW`` tokens (the rules' decisions are still among
-  its features).
+  within ``tasks.nlp.quotes.tagged.TAGGED_SOURCE_WINDOW`` tokens (the rules' decisions are
+  still among its features).
 
     .venv/bin/python bench/learning_curve.py --cache /tmp/polnear-docs --out /tmp/curve
 
@@ -31,6 +31,7 @@ from typing import Any
 import eval_quotes
 
 from tasks.nlp import attribution_crf, quotes
+from tasks.nlp.quotes.tagged import TAGGED_SOURCE_WINDOW
 
 SIZES = (50, 100, 200, 400, 840)
 # The subsets are prefixes of one shuffle of train's article names.
@@ -80,7 +81,7 @@ def crf_alone(doc: Any, spans: list[tuple[str, int, int]]) -> list[dict[str, Any
         at = tokens(content)
         near = min(sources, key=lambda s: gap(s[1], at), default=None)
         speaker = None
-        if near is not None and gap(near[1], at) <= quotes.TAGGED_SOURCE_WINDOW:
+        if near is not None and gap(near[1], at) <= TAGGED_SOURCE_WINDOW:
             speaker = doc.text[near[0][1] : near[0][2]]
         out.append(
             {
