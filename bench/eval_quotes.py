@@ -16,6 +16,11 @@ same texts (a ratio, so it means the same on any machine).
 news-please JSONL dump, put through ``whosaid ingest`` into a temporary warehouse, and the
 ``quotes`` rows scored against PolNeAR (offsets index the cleaned ``articles.body``).
 
+``--upper-bound MODEL`` adds a row for whosaid with a learned attribution layer trained on
+PolNeAR itself (``whosaid train-attribution ../shared/eval/polnear/train -o MODEL``, a folder
+outside the repo): the most a learned layer of this kind gets from PolNeAR-sized annotations,
+beside the default (the rules alone, as no model ships) and textacy.
+
 ``--cache DIR`` is for developing the rules: the parsed docs are kept in DIR (parsed once, by
 whosaid's own pipeline) and only ``tasks.nlp.analyse.analyse_doc`` runs again, so no speed is
 measured and textacy is skipped. Keep DIR outside the repo: the docs hold PolNeAR's texts.
@@ -44,11 +49,16 @@ import collections
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+UPPER_BOUND = "whosaid + PolNeAR-trained layer (upper bound)"
 
 # Articles per timing round (one analyse_articles batch is 32 docs; 16 keeps rounds short).
 SPEED_CHUNK = 16
@@ -348,6 +358,47 @@ def cached_docs(split: str, articles: list[Any], cache: Path) -> list[Any]:
     return docs
 
 
+@contextmanager
+def attribution_model_set(model: Path | str | None) -> Iterator[None]:
+    """``WHOSAID_ATTRIBUTION_MODEL`` set to ``model`` (None: off) for the duration."""
+    from tasks.nlp import attribution_model  # noqa: PLC0415
+
+    before = os.environ.get(attribution_model.MODEL_ENV)
+    os.environ[attribution_model.MODEL_ENV] = str(model) if model else "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[attribution_model.MODEL_ENV]
+        else:
+            os.environ[attribution_model.MODEL_ENV] = before
+
+
+def cached_analyses(articles: list[Any], docs: list[Any], options: Any = None) -> list[Any]:
+    """``analyse_doc`` over parsed docs, with whatever attribution model the environment names."""
+    from tasks.nlp import attribution_model  # noqa: PLC0415
+    from tasks.nlp.analyse import analyse_doc  # noqa: PLC0415
+    from tasks.nlp.quotes import DEFAULT_OPTIONS  # noqa: PLC0415
+
+    tagged = attribution_model.tag([a.body for a in articles])
+    return [
+        analyse_doc(article, doc, spans, options or DEFAULT_OPTIONS)
+        for article, doc, spans in zip(articles, docs, tagged, strict=True)
+    ]
+
+
+def upper_bound_scores(
+    score: Any, articles: list[Any], analyses: list[Any], gold: dict[str, list[dict]]
+) -> dict[str, Any]:
+    """The upper-bound row and its recall by cue class, from the analyses made with it on."""
+    bodies = {a.article_id: a.body for a in articles}
+    theirs = {a.article_id: scored_quotes(a.quotes, bodies[a.article_id]) for a in analyses}
+    return {
+        "system": {**score.quote_scores(gold, theirs), **trusted_scores(score, gold, theirs)},
+        "recall_by_cue": recall_by_cue(score, gold, theirs),
+    }
+
+
 def cached_run(
     split: str,
     limit: int | None,
@@ -355,28 +406,29 @@ def cached_run(
     options: Any = None,
     rules: set[str] | None = None,
     by_rule: bool = False,
+    upper_bound: Path | None = None,
 ) -> dict[str, Any]:
     """Scores over parses kept in ``cache`` (parsed on the first call): rule development only."""
     sys.path.insert(0, str(EVAL_DIR))
     import score  # noqa: PLC0415
 
-    from tasks.nlp import attribution_model
-    from tasks.nlp.analyse import analyse_doc
-    from tasks.nlp.quotes import DEFAULT_OPTIONS
-
     articles, gold = load_articles(split, limit)
     docs = cached_docs(split, articles, cache)
-    tagged = attribution_model.tag([a.body for a in articles])
-    analyses = [
-        analyse_doc(article, doc, spans, options or DEFAULT_OPTIONS)
-        for article, doc, spans in zip(articles, docs, tagged, strict=True)
-    ]
-    return {
+    analyses = cached_analyses(articles, docs, options)
+    out = {
         "split": split,
         "articles": len(articles),
         "words": sum(len(a.body.split()) for a in articles),
         **scored_run(score, articles, analyses, gold, rules, by_rule),
     }
+    if upper_bound is not None:
+        with attribution_model_set(upper_bound):
+            learned = upper_bound_scores(
+                score, articles, cached_analyses(articles, docs, options), gold
+            )
+        out["systems"][UPPER_BOUND] = learned["system"]
+        out["recall_by_cue_upper"] = learned["recall_by_cue"]
+    return out
 
 
 def scored_run(
@@ -431,6 +483,7 @@ def run(
     options: Any = None,
     rules: set[str] | None = None,
     by_rule: bool = False,
+    upper_bound: Path | None = None,
 ) -> dict[str, Any]:
     """Scores and speed of the NLP stage the flow runs (``analyse_articles``) against spaCy's
     own ``nlp.pipe`` and textacy, over a fresh parse."""
@@ -448,23 +501,34 @@ def run(
 
     # spaCy alone and whosaid's whole stage, interleaved chunk by chunk (the order flipping
     # each time), so load from other processes on a shared machine falls on both alike.
+    # With an upper-bound model, the stage with it on is a third step of each round.
     docs: list[Any] = []
     analyses: list[Any] = []
-    spacy_s = ours_s = 0.0
+    learned: list[Any] = []
+    spacy_s = ours_s = learned_s = 0.0
     for n, at in enumerate(range(0, len(articles), SPEED_CHUNK)):
         chunk = articles[at : at + SPEED_CHUNK]
-        steps = ["spacy", "ours"] if n % 2 == 0 else ["ours", "spacy"]
-        for step in steps:
+        steps = ["spacy", "ours"] + (["learned"] if upper_bound else [])
+        for step in steps if n % 2 == 0 else reversed(steps):
             t0 = time.perf_counter()
             if step == "spacy":
                 docs.extend(nlp.pipe([a.body for a in chunk], batch_size=32))
                 spacy_s += time.perf_counter() - t0
-            else:
-                analyses.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
+            elif step == "ours":
+                with attribution_model_set(None):
+                    analyses.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
                 ours_s += time.perf_counter() - t0
+            else:
+                with attribution_model_set(upper_bound):
+                    learned.extend(analyse_articles(chunk, options=options or DEFAULT_OPTIONS))
+                learned_s += time.perf_counter() - t0
 
     ours = scored_run(score, articles, analyses, gold, rules, by_rule)
     ours["systems"]["whosaid"]["words_per_s_ratio"] = spacy_s / ours_s
+    if upper_bound:
+        upper = upper_bound_scores(score, articles, learned, gold)
+        ours["systems"][UPPER_BOUND] = {**upper["system"], "words_per_s_ratio": spacy_s / learned_s}
+        ours["recall_by_cue_upper"] = upper["recall_by_cue"]
 
     baseline: dict[str, list[dict[str, Any]]] = {}
     textacy_s = 0.0
@@ -528,8 +592,9 @@ def table(result: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for name, s in result["systems"].items():
+        label = "whosaid (default: the rules alone)" if name == "whosaid" else name
         lines.append(
-            f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
+            f"| {label} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['exact_F1']:.3f} | "
             f"{s['source_acc']:.3f} | {s.get('words_per_s_ratio', float('nan')):.2f} |"
         )
     ours = next(iter(result["systems"].values()))
@@ -547,11 +612,16 @@ def table(result: dict[str, Any]) -> str:
         f"{ours['trusted_n']} quotes, "
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
         "",
-        "| gold attributions cued by | n | share | whosaid R |",
-        "|---|---|---|---|",
+    ]
+    upper = result.get("recall_by_cue_upper")
+    lines += [
+        "| gold attributions cued by | n | share | whosaid R |"
+        + (" upper bound R |" if upper else ""),
+        "|---|---|---|---|" + ("---|" if upper else ""),
     ]
     for name, row in result.get("recall_by_cue", {}).items():
-        lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |")
+        extra = f" {upper[name]['R']:.3f} |" if upper else ""
+        lines.append(f"| {name} | {row['n']} | {row['share']:.3f} | {row['R']:.3f} |{extra}")
     if "by_rule" in result:
         lines += ["", "| rule | quotes | P alone | confidence |", "|---|---|---|---|"]
         for rule, row in result["by_rule"].items():
@@ -569,6 +639,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rule", action="append", default=None, help="score only the quotes of this rule"
+    )
+    parser.add_argument(
+        "--upper-bound",
+        type=Path,
+        default=None,
+        help="a learned attribution layer trained on PolNeAR train (whosaid train-attribution)",
     )
     parser.add_argument("--by-rule", action="store_true", help="score each rule on its own")
     parser.add_argument("--no-attitudes", action="store_true", help="QuoteOptions(attitudes=False)")
@@ -598,9 +674,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.path == "warehouse":
         result = warehouse_run(args.split, args.limit)
     elif args.cache:
-        result = cached_run(args.split, args.limit, args.cache, options, rules, args.by_rule)
+        result = cached_run(
+            args.split, args.limit, args.cache, options, rules, args.by_rule, args.upper_bound
+        )
     else:
-        result = run(args.split, args.limit, options, rules, args.by_rule)
+        result = run(args.split, args.limit, options, rules, args.by_rule, args.upper_bound)
     print(table(result))
     print(f"\nquote kinds: {result['quote_kinds']}")
     if args.json:

@@ -399,6 +399,51 @@ async def _ensure_process_pool(name: str) -> bool:
             return True
 
 
+@app.command("train-attribution")
+def train_attribution(
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Annotated articles in brat standoff, PolNeAR's layout: CORPUS/text/<article>.txt "
+            "and CORPUS/attributions/<article>[_<annotator>].ann (Source, Cue, Content spans)"
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder the model is written to")
+    ] = Path("attribution-model"),
+    max_iterations: Annotated[
+        int | None, typer.Option(help="L-BFGS iterations [default: 300]")
+    ] = None,
+    stack: Annotated[
+        bool | None,
+        typer.Option(
+            "--stack/--no-stack",
+            help="Give the CRF the rules' own quotes as features (it then runs after the rules) "
+            "[default: see docs/quotes.md, Learned layer]",
+        ),
+    ] = None,
+) -> None:
+    """Train the learned attribution layer on your own annotations; set
+    WHOSAID_ATTRIBUTION_MODEL to the output folder to have `whosaid ingest` use it."""
+    from tasks.nlp import attribution_crf
+
+    try:
+        with out.status(f"parsing and training on {corpus}…", spinner="dots"):
+            meta = attribution_crf.train_corpus(
+                corpus,
+                output,
+                max_iterations=max_iterations or attribution_crf.MAX_ITERATIONS,
+                stacked=attribution_crf.STACKED if stack is None else stack,
+            )
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    out.print(
+        f"trained on {meta['articles']} articles ({meta['tokens']} tokens) -> {output}\n"
+        f"use it with: WHOSAID_ATTRIBUTION_MODEL={output.resolve()} whosaid ingest ...",
+        highlight=False,
+    )
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.model import Analysis, Article
+from tasks.model import Analysis, Article, EntityCluster, Mention, Quote
 from tasks.nlp import attribution_model, entities, quotes, tag_rules
 from tasks.nlp import said_on as dates
 from tasks.nlp.quotes.rules import DEFAULT_OPTIONS, QuoteOptions
@@ -77,6 +77,29 @@ def is_analysed(article: Article) -> bool:
     return article.language is None or article.language in ANALYSED_LANGUAGES
 
 
+def quotes_for(
+    doc: Doc,
+    clusters: list[EntityCluster],
+    mentions: list[Mention],
+    text_spans: Sequence[attribution_model.TaggedSpan] = (),
+    options: QuoteOptions = DEFAULT_OPTIONS,
+) -> list[Quote]:
+    """The rules' quotes, with what the attribution model (``WHOSAID_ATTRIBUTION_MODEL``) adds
+    when one is on: a spaCy tagger's ``text_spans`` (tagged from the raw text), or a CRF's spans,
+    tagged here from the parse (and, for a stacked CRF, from the rules' own quotes, so the rules
+    run first), handed to the rules as a tagger's."""
+    crf = attribution_model.parsed_model()
+    if crf is not None and not crf.stacked:
+        spans = (*text_spans, *crf.tag(doc))
+        return quotes.extract_quotes(doc, clusters, mentions, spans, options)
+    found = quotes.extract_quotes(doc, clusters, mentions, text_spans, options)
+    if crf is not None:
+        tagged = crf.tag(doc, found)
+        if tagged:
+            found = quotes.extract_quotes(doc, clusters, mentions, tagged, options)
+    return found
+
+
 def analyse_doc(
     article: Article,
     doc: Doc,
@@ -85,9 +108,10 @@ def analyse_doc(
 ) -> Analysis:
     """Entities, mentions, quotes and when each quote was said, for one article parsed into
     ``doc`` by ``load_nlp()``'s pipeline (or any pipeline with the same annotations). ``tagged``
-    are the optional attribution tagger's spans over the body (``attribution_model.tag``)."""
+    are the optional spaCy tagger's spans over the body (``attribution_model.tag``); a CRF
+    named by ``WHOSAID_ATTRIBUTION_MODEL`` tags the doc itself (``quotes_for``)."""
     clusters, mentions = entities.extract_entities(doc)
-    found = quotes.extract_quotes(doc, clusters, mentions, tagged, options)
+    found = quotes_for(doc, clusters, mentions, tagged, options)
     return Analysis(
         article_id=article.article_id,
         entities=tuple(clusters),
