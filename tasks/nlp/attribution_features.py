@@ -30,6 +30,7 @@ from tasks import lexicon
 from tasks.model import Quote
 from tasks.nlp import quotes
 from tasks.nlp.entities import doc_text
+from tasks.nlp.quotes import marks
 
 # Bumped whenever a feature changes meaning: a model trained on other features is refused.
 FEATURE_VERSION = 1
@@ -251,7 +252,7 @@ def _shape(token: Any) -> str:
     return "lower"
 
 
-QUOTE_MARK_TOKENS = frozenset(quotes.OPEN_DOUBLE + quotes.CLOSE_DOUBLE + "\"'‘’")
+QUOTE_MARK_TOKENS = frozenset(marks.OPEN_DOUBLE + marks.CLOSE_DOUBLE + "\"'‘’")
 
 
 def _own(i: int, c: _Columns, candidates: set[int], inside: set[int], first: set[int]) -> list[str]:
