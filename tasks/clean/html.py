@@ -271,7 +271,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     )
     standfirst = meta.description or _text(fallback.description)
     # Only the titles: the description is often the lead paragraph itself, which the body keeps.
-    body = _drop_repeated_header(body, (title, *declared, _text(fallback.title)))
+    body = _drop_repeated_header(
+        body, (title, *titles.usable_titles((*declared, _text(fallback.title))))
+    )
     authors = meta.authors or (tuple(_split_authors(fallback.author)) if fallback.author else ())
     return Extracted(
         body=body,

@@ -265,8 +265,8 @@ def choose_title(
     text, for finding the line the article hangs from; ``derived`` titles another tool guessed
     from the page itself (trafilatura's), used as declared ones but not as evidence that a
     heading is the headline (``_weak``)."""
-    own = _usable(declared)
-    titles = own + [t for t in _usable(derived) if t not in own]
+    own = usable_titles(declared)
+    titles = own + [t for t in usable_titles(derived) if t not in own]
     names = [n for n in site_names if n]
     parts: dict[str, str] = {}
     for title in titles:
@@ -320,7 +320,7 @@ def choose_title(
     return stripped
 
 
-def _usable(declared: Sequence[str | None]) -> list[str]:
+def usable_titles(declared: Sequence[str | None]) -> list[str]:
     """Declared titles cleaned, each once, without the empty and the overlong."""
     cleaned = (clean_title(d) for d in declared)
     return list(dict.fromkeys(t for t in cleaned if t and len(t) <= DECLARED_MAX_CHARS))
