@@ -332,7 +332,7 @@ QUOTES = Table(
                 pa.string(),
                 "rule (tasks/nlp/quotes/) or tagger (the optional trained attribution tagger, "
                 "WHOSAID_ATTRIBUTION_MODEL, confidence 0.65). NULL in rows of runs made before "
-                "the column existed (2026-11-30), which are all rule.",
+                "the column existed, which are all rule.",
             ),
             col(
                 "rule",

@@ -295,13 +295,13 @@ import sys, time
 from tasks.store import warehouse
 
 
-def paused(con):
+def paused(con, *args):
     sys.__stdout__.write("loading\\n")  # print() goes to the run's logger (log_prints)
     sys.__stdout__.flush()
     time.sleep(600)
 
 
-warehouse.rebuild_entities = paused
+warehouse.rebuild_utterances = paused
 from flows.ingest import ingest_with
 
 ingest_with(1)(sources=[sys.argv[1]], warehouse_dir=sys.argv[2], workers=1)

@@ -133,6 +133,7 @@ def dev_warehouse(eval_identity) -> dict:
 
 @pytest.mark.shared
 @pytest.mark.slow
+@pytest.mark.integration  # runs `whosaid ingest` as a process
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_identity_floor(dev_warehouse: dict, metric: str) -> None:
     measured = dev_warehouse[metric]
@@ -141,6 +142,7 @@ def test_identity_floor(dev_warehouse: dict, metric: str) -> None:
 
 @pytest.mark.shared
 @pytest.mark.slow
+@pytest.mark.integration  # runs `whosaid ingest` as a process
 @pytest.mark.parametrize("metric", sorted(CEILINGS))
 def test_identity_ceiling(dev_warehouse: dict, metric: str) -> None:
     measured = dev_warehouse[metric]

@@ -198,7 +198,6 @@ def build_literal(wh: Path, genders: dict[str, str] | None = None) -> Path:
         ],
     )
     if genders is not None:
-        con.execute("ALTER TABLE entities ADD COLUMN gender VARCHAR")
         for entity, gender in genders.items():
             con.execute("UPDATE entities SET gender = ? WHERE entity_id = ?", [gender, entity])
     warehouse.create_views(con, fts=False)

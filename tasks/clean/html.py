@@ -26,7 +26,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
 
-from tasks.clean import dates
+from tasks.clean import dates, titles
 from tasks.clean.normalize import detect_language, normalize_text
 from tasks.clean.text_dump import clean_text_dump, parse_byline
 from tasks.model import Extracted
@@ -223,6 +223,19 @@ def _drop_repeated_header(body: str, header: tuple[str | None, ...]) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _declared_titles(tree: lxml.html.HtmlElement, meta: PageMeta) -> tuple[str, ...]:
+    """What the page declares its title to be, most explicit first: the JSON-LD headline (or
+    og:title when there is none), og:title, twitter:title, <title>."""
+    page_title = tree.findtext(".//title")
+    found = (
+        meta.title,
+        _meta_content(tree, "og:title"),
+        _meta_content(tree, "twitter:title"),
+        _text(page_title) if page_title else None,
+    )
+    return tuple(dict.fromkeys(t for t in found if t))
+
+
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
@@ -246,10 +259,21 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     if len(body) < MIN_BODY_CHARS:
         return None
     fallback = extract_metadata(_copy(tree), default_url=url)
-    title = meta.title or _text(fallback.title)
+    declared = _declared_titles(tree, meta)
+    outlet = meta.site_name or _text(fallback.sitename) or _host(url)
+    title = titles.choose_title(
+        declared,
+        titles.page_headings(tree),
+        titles.page_lines(tree),
+        site_names=(meta.site_name, _text(fallback.sitename), _host(url)),
+        body=body,
+        derived=(_text(fallback.title),),
+    )
     standfirst = meta.description or _text(fallback.description)
-    # Only the title: the description is often the lead paragraph itself, which the body keeps.
-    body = _drop_repeated_header(body, (title, _text(fallback.title)))
+    # Only the titles: the description is often the lead paragraph itself, which the body keeps.
+    body = _drop_repeated_header(
+        body, (title, *titles.usable_titles((*declared, _text(fallback.title))))
+    )
     authors = meta.authors or (tuple(_split_authors(fallback.author)) if fallback.author else ())
     return Extracted(
         body=body,
@@ -258,7 +282,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         authors=authors,
         published_at=_published(html, url, meta.published),
         published_at_source="html",
-        outlet=meta.site_name or _text(fallback.sitename) or _host(url),
+        outlet=outlet,
         url=url or _text(fallback.url),
         language=detect_language(body),
     )

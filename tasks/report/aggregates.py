@@ -92,6 +92,17 @@ def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     return bool(row and row[0])
 
 
+def knows_gender(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse gives any person a gender (an older one has no column; a current
+    one where no text said has only NULLs): the report's gender views are drawn only then."""
+    if not has_column(con, "entities", "gender"):
+        return False
+    row = con.execute(
+        "SELECT count(*) FROM entities WHERE gender IS NOT NULL AND gender <> 'unknown'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 # -- overview -----------------------------------------------------------------------------------
 
 

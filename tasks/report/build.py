@@ -57,7 +57,7 @@ def write_report(warehouse: Path, out_dir: Path, options: ReportOptions | None =
 
 def gather(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> Report:
     """Every aggregate of the report, from one read-only connection."""
-    has_gender = aggregates.has_column(con, "entities", "gender")
+    has_gender = aggregates.knows_gender(con)
     t = aggregates.totals(con)
     unit = aggregates.period_unit(t.first_published, t.last_published)
     listed = aggregates.top_speakers(

@@ -32,7 +32,8 @@ PAGES = {
     "overview": ("chart-timeline",),
     "speakers": ("chart-speakers-outlets", "chart-speakers-time"),
     "carried": ("chart-carried",),
-    "outlets": ("chart-outlet-kinds",),
+    # The samples' text gives some speakers a gender (tasks/nlp/gender.py): the share by gender.
+    "outlets": ("chart-outlet-kinds", "chart-outlet-genders"),
 }
 # Drawing a chart is tens of milliseconds; a loaded 2-core CI machine gets a wide margin.
 DRAW_TIMEOUT_S = 30
