@@ -146,7 +146,7 @@ def _confidence_level(confidence: float) -> str:
 
 def _rule_marks(doc: Any, rules: Sequence[Quote]) -> dict[int, list[str]]:
     """Per token index, what the rules decided about it."""
-    marks: dict[int, list[str]] = {}
+    by_token: dict[int, list[str]] = {}
 
     def tokens_in(start: int, end: int) -> Any:
         span = doc.char_span(start, end, alignment_mode="expand")
@@ -158,18 +158,18 @@ def _rule_marks(doc: Any, rules: Sequence[Quote]) -> dict[int, list[str]]:
         for start, end in pieces:
             span = tokens_in(start, end)
             for n, token in enumerate(span):
-                marks.setdefault(token.i, []).extend(
+                by_token.setdefault(token.i, []).extend(
                     [f"r={q.kind}", f"r.c={level}"] + (["r.B"] if n == 0 else [])
                 )
             if len(span):
-                marks.setdefault(span[-1].i, []).append("r.L")
+                by_token.setdefault(span[-1].i, []).append("r.L")
         if q.cue_start is not None and q.cue_end is not None:
             for token in tokens_in(q.cue_start, q.cue_end):
-                marks.setdefault(token.i, []).append("r.cue")
+                by_token.setdefault(token.i, []).append("r.cue")
         if q.speaker_start is not None and q.speaker_end is not None:
             for token in tokens_in(q.speaker_start, q.speaker_end):
-                marks.setdefault(token.i, []).append(f"r.src={q.speaker_kind}")
-    return marks
+                by_token.setdefault(token.i, []).append(f"r.src={q.speaker_kind}")
+    return by_token
 
 
 def _quoted(doc: Any) -> tuple[set[int], set[int]]:
