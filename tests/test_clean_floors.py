@@ -25,11 +25,12 @@ SETS = ("scrapinghub", "l3s-gn1", "readability")
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
-# tasks/clean/text_dump.py's re-flow (_lines_and_lists) tests the whole joined line for junk at
-# every join, which is quadratic in the length of a run of joined lines: Readability's
-# archive-of-our-own page (7,828 lines of visible text, most of them one word that runs on) takes
-# over a minute. 5,000 lines is 2.5 times the longest page of ScrapingHub and L3S-GN1 (1,950
-# lines); it skips two Readability pages (archive-of-our-own and wikipedia-2, 7,108 lines).
+# The text cleaner's re-flow (tasks/clean/lines.py, split_lines) tests the whole joined line
+# for junk at every join, which is quadratic in the length of a run of joined lines:
+# Readability's archive-of-our-own page (7,828 lines of visible text, most of them one word that
+# runs on) takes over 40 s of CPU. 5,000 lines is 2.5 times the longest page of ScrapingHub and
+# L3S-GN1 (1,950 lines); it skips two Readability pages (archive-of-our-own and wikipedia-2,
+# 7,108 lines).
 TEXT_MODE_MAX_LINES = 5000
 TEXT_MODE_SKIPPED = {"readability": 2}
 
