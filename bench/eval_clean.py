@@ -66,6 +66,12 @@ HTML_MODE = "whosaid HTML mode (extract_html)"
 TEXT_MODE = "whosaid text mode (clean_text_dump)"
 TRAFILATURA = "trafilatura.extract (defaults)"
 VISIBLE = "all visible text"
+SYSTEM_ALIASES = {
+    "html": HTML_MODE,
+    "text": TEXT_MODE,
+    "trafilatura": TRAFILATURA,
+    "visible": VISIBLE,
+}
 
 
 class Page(NamedTuple):
@@ -460,7 +466,13 @@ def main(argv: list[str] | None = None) -> int:
         help="add jusText, readability-lxml and newspaper4k (if installed)",
     )
     parser.add_argument("--only", choices=["bodies", "titles", "dates"], default=None)
+    parser.add_argument(
+        "--systems",
+        default=None,
+        help=f"comma-separated body systems, of {', '.join(SYSTEM_ALIASES)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    systems = [SYSTEM_ALIASES[s] for s in args.systems.split(",")] if args.systems else None
     if not EVAL.exists():
         print(f"{EVAL} is absent: nothing to measure", file=sys.stderr)
         return 1
@@ -468,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "bodies"):
         all_bodies = {}
         for set_name in args.sets.split(","):
-            all_bodies[set_name] = bodies_table(set_name, args.limit, args.compare)
+            all_bodies[set_name] = bodies_table(set_name, args.limit, args.compare, systems)
             _print_bodies(set_name, all_bodies[set_name])
         _print_summary(all_bodies)
         out["bodies"] = all_bodies
