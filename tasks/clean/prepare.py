@@ -43,15 +43,14 @@ def clean_outlet(outlet: str | None) -> str | None:
     return m.group(1).lower() if m else outlet
 
 
-def furniture_owner(record: RawRecord, text: str) -> str:
+def furniture_owner(record: RawRecord, named: str | None) -> str:
     """Whose furniture a text dump carries, the key its lines are remembered under: the outlet
     the dump's metadata, URL or own boilerplate names, else the folder it was read from (a folder
     of dumps is most often one crawl of one site; where it is not, the guards of
-    ``tasks.clean.repeats`` keep one outlet's article from being taken for another's furniture)."""
+    ``tasks.clean.repeats`` keep one outlet's article from being taken for another's furniture).
+    ``named``: the outlet the dump's boilerplate names, if any."""
     meta = record.meta
-    outlet = clean_outlet(meta.get("outlet")) or outlet_from_url(meta.get("url"))
-    if outlet is None:
-        outlet = clean.outlet_from_boilerplate(text.split("\n"))
+    outlet = clean_outlet(meta.get("outlet")) or outlet_from_url(meta.get("url")) or named
     if outlet is not None:
         return f"outlet:{outlet.casefold()}"
     return f"folder:{posixpath.dirname(record.source_uri.replace(chr(92), '/'))}"
@@ -76,7 +75,7 @@ def extract(record: RawRecord, memory: OutletMemory | None = None) -> list[Extra
         if memory is not None:
             # The furniture that goes may be where the site names itself: keep the name.
             named = clean.outlet_from_boilerplate([t.strip() for t in text.split("\n")])
-            text, _ = memory.strip(furniture_owner(record, text), text)
+            text, _ = memory.strip(furniture_owner(record, named), text)
         extracted = [
             _with_meta(e if e.outlet or not named else replace(e, outlet=named), meta)
             for e in clean.clean_text_dump(text)

@@ -66,10 +66,16 @@ def page_id(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
 
-def repeated_lines(lines: Sequence[str], seen: Mapping[int, Collection[str]]) -> set[int]:
+def repeated_lines(
+    lines: Sequence[str],
+    seen: Mapping[int, Collection[str]],
+    keys: Sequence[int | None] | None = None,
+) -> set[int]:
     """Indices of ``lines`` that are the outlet's furniture, given ``seen``: for each line key,
-    the earlier pages of the outlet that carried it."""
-    keys = [line_key(line) for line in lines]
+    the earlier pages of the outlet that carried it. ``keys``: the lines' ``line_key``s, when
+    the caller has them already."""
+    if keys is None:
+        keys = [line_key(line) for line in lines]
     long = [k for k, line in zip(keys, lines, strict=True) if k is not None and _is_long(line)]
     shared = Counter(page for k in long for page in seen.get(k, ()))  # type: ignore[arg-type]
     same_story = {
@@ -107,9 +113,10 @@ class OutletMemory:
         if not outlet:
             return text, 0
         raw = text.split("\n")
-        keys = [k for k in map(line_key, raw) if k is not None]
+        line_keys = [line_key(line) for line in raw]
+        keys = [k for k in line_keys if k is not None]
         seen = self._seen(outlet, keys)
-        drop = repeated_lines(raw, seen)
+        drop = repeated_lines(raw, seen, line_keys)
         self._remember(outlet, page_id(text), keys)
         if not drop:
             return text, 0
