@@ -32,6 +32,9 @@ from tasks.nlp import gender as genders
 from tasks.nlp.names import NameParts, name_key, name_parts
 
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# Labels of one-word mentions that are a person where the word is the surname of a person the
+# article names in full (spaCy tags a bare surname as a place or a body often enough).
+SURNAME_LABELS = GROUP_LABELS | {"LOC", "FAC"}
 # doc.user_data key: (start, end, 'm'/'f'/None honorific gender) of person mentions left
 # unresolved (two people could be meant).
 UNRESOLVED_KEY = "whosaid.unresolved_people"
@@ -196,11 +199,17 @@ def cluster_mentions(
         if r.headline or assigned[n] is not None:
             continue
         if p is None:
-            if len(r.words) != 1 or r.label not in GROUP_LABELS:
+            if len(r.words) != 1 or r.label not in SURNAME_LABELS:
                 continue
-            candidates = people.by_surname(name_key(r.words[0]), "")
-            if len(candidates) == 1 and not people.single.get(f"{name_key(r.words[0])}|"):
-                assigned[n], in_group[n] = candidates[0], None
+            # "Scott" tagged ORG, "Schiff" tagged LOC, in an article naming Bobby Scott or Adam
+            # Schiff: the surname alone, joined as one tagged PERSON is.
+            surname = name_parts(list(r.words))
+            if not people.by_surname(surname.surname, surname.suffix):
+                continue
+            index = _short_form(people, raw, assigned, n, surname, said[n], known)
+            assigned[n] = index
+            if index != _AMBIGUOUS:
+                in_group[n] = None
             continue
         if not p.surname:
             continue
