@@ -422,9 +422,12 @@ def _assemble(
         mentions.append(Mention(surface, start, end, label, order[key]))
     doc.user_data[UNRESOLVED_KEY] = unresolved
     person_index = {i for (kind, _), i in order.items() if kind == "p"}
+    # A person left unresolved is someone all the same: "Trump attacked Clinton, saying she
+    # ..." gives Trump no vote where "Clinton" is left unresolved.
     found = genders.person_genders(
         doc,
-        [(m.start, m.end, m.text, m.cluster) for m in mentions if m.label == "PERSON"],
+        [(m.start, m.end, m.text, m.cluster) for m in mentions if m.label == "PERSON"]
+        + [(lo, hi, text[lo:hi], -1000 - k) for k, (lo, hi, _g) in enumerate(unresolved)],
         person_index,
     )
     result = []
