@@ -291,6 +291,13 @@ def _introduced_as_relative(doc: Any, ent: Any) -> bool:
     return root.dep_ == "appos" and root.head.lower_ in relations
 
 
+def _attributive(ent: Any) -> bool:
+    """A name that modifies a noun after it: "the Bill Clinton era", "a Jeb Bush fundraiser"."""
+    root = ent.root
+    head = root.head
+    return root.dep_ == "compound" and not ent.start <= head.i < ent.end and head.pos_ == "NOUN"
+
+
 def _looks_like_person(ent: Any) -> bool:
     """An ORG/GPE-tagged name with a person's appositive or title.
 
@@ -376,6 +383,7 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
             ent.label_,
             any(lo <= start < hi for lo, hi in headlines),
             ent.label_ == "PERSON" and _introduced_as_relative(doc, ent),
+            ent.label_ == "PERSON" and _attributive(ent),
         )
         for ent, start, end, words in raw
     ]
