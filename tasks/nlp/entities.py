@@ -126,15 +126,13 @@ def _honorific_ids() -> np.ndarray:
 def _honorific_names(doc: Any) -> list[Any]:
     """People spaCy missed that an honorific marks: "Mr Balls", "Dr. Smith"."""
     found = []
+    person_end = {e.start: e.end for e in doc.ents if e.label_ == "PERSON"}
     at = np.flatnonzero(np.isin(doc.to_array(LOWER), _honorific_ids()))
     for i in at.tolist():
         token = doc[i]
         if not token.text[:1].isupper():
             continue
         if token.ent_type_ == "PERSON" or token.i + 1 >= len(doc):
-            continue
-        if doc[token.i + 1].ent_type_ == "PERSON":
-            # spaCy has the name ("Mr. [Holtz-Eakin]"); the honorific is read before it.
             continue
         end = token.i + 1
         while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
@@ -143,6 +141,8 @@ def _honorific_names(doc: Any) -> list[Any]:
             end += 1
         if end == token.i + 1:
             continue
+        # The whole of a name spaCy tagged after it: "Mr. Holtz-Eakin", not "Mr. Holtz".
+        end = max(end, person_end.get(token.i + 1, end))
         found.append(Span(doc, token.i, end, label="PERSON"))
     return found
 
