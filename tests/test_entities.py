@@ -198,3 +198,152 @@ def test_title_is_not_part_of_the_name(nlp, text: str, name: str) -> None:
     clusters, _ = entities(nlp, text)
     people = [c for c in clusters if c.label == "PERSON"]
     assert [c.name for c in people] == [name]
+
+
+def _with_ents(nlp, text: str, ents: list[tuple[str, str, int]]):  # type: ignore[no-untyped-def]
+    """``nlp(text)`` with its entities set by hand: (words, label, occurrence) each, so that a
+    test says what spaCy tagged rather than depending on what the model tags today."""
+    from spacy.tokens import Span
+
+    doc = nlp(text)
+    spans = []
+    for words, label, occurrence in ents:
+        at = -1
+        for _ in range(occurrence + 1):
+            at = text.index(words, at + 1)
+        span = doc.char_span(at, at + len(words), label=label)
+        assert span is not None, words
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+@pytest.mark.slow
+def test_known_name_inside_a_label_not_kept_is_the_person(nlp) -> None:
+    from tasks.nlp.entities import extract_entities
+
+    text = "Ivanka Trump spoke in Ohio. In an essay last week, Ivanka Trump wrote about pay."
+    doc = _with_ents(nlp, text, [("Ivanka Trump", "PERSON", 0), ("Ivanka Trump", "PRODUCT", 1)])
+    clusters, mentions = extract_entities(doc)
+    second = [m for m in mentions if m.start == text.index("Ivanka Trump", 5)]
+    assert [clusters[m.cluster].name for m in second] == ["Ivanka Trump"]
+    assert second[0].label == "PERSON"
+
+
+@pytest.mark.slow
+def test_surname_in_capitals_is_the_person(nlp) -> None:
+    from tasks.nlp.entities import extract_entities
+
+    text = "Mike Pence joined the show on Sunday.\n\nPENCE: We will win in Ohio."
+    doc = _with_ents(nlp, text, [("Mike Pence", "PERSON", 0)])
+    clusters, mentions = extract_entities(doc)
+    assert cluster_of(clusters, mentions, "PENCE").name == "Mike Pence"
+
+
+@pytest.mark.slow
+def test_hyphenated_surname_is_one_word(nlp) -> None:
+    from tasks.nlp.entities import extract_entities
+
+    text = "Douglas Holtz-Eakin spoke first. Later Mr. Holtz-Eakin said the plan was poor."
+    doc = _with_ents(
+        nlp, text, [("Douglas Holtz-Eakin", "PERSON", 0), ("Holtz-Eakin", "PERSON", 1)]
+    )
+    clusters, mentions = extract_entities(doc)
+    people = {c.name for c in clusters if c.label == "PERSON"}
+    assert people == {"Douglas Holtz-Eakin"}
+    assert len([m for m in mentions if m.label == "PERSON"]) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", ["LOC", "ORG"])
+def test_one_word_place_or_body_that_is_a_surname_is_the_person(nlp, label: str) -> None:
+    from tasks.nlp.entities import extract_entities
+
+    text = "Adam Schiff spoke on Monday. Schiff said Russia had tried to interfere."
+    doc = _with_ents(nlp, text, [("Adam Schiff", "PERSON", 0), ("Schiff", label, 1)])
+    clusters, mentions = extract_entities(doc)
+    schiff = [m for m in mentions if m.start == text.index("Schiff said")]
+    assert [(m.label, clusters[m.cluster].name) for m in schiff] == [("PERSON", "Adam Schiff")]
+
+
+@pytest.mark.slow
+def test_surname_tagged_as_a_body_joins_the_principal_namesake(nlp) -> None:
+    from tasks.nlp.entities import extract_entities
+
+    text = (
+        "Bobby Scott is running for the Senate. Bobby Scott has served for years. "
+        "Tim Scott sits in the Senate already. Scott said he would win."
+    )
+    doc = _with_ents(
+        nlp,
+        text,
+        [
+            ("Bobby Scott", "PERSON", 0),
+            ("Bobby Scott", "PERSON", 1),
+            ("Tim Scott", "PERSON", 0),
+            ("Scott", "ORG", 3),
+        ],
+    )
+    clusters, mentions = extract_entities(doc)
+    scott = [m for m in mentions if m.start == text.index("Scott said")]
+    assert [clusters[m.cluster].name for m in scott] == ["Bobby Scott"]
+
+
+@pytest.mark.slow
+def test_name_modifying_a_noun_and_a_doubled_letter_leave_one_mrs_clinton(nlp) -> None:
+    """"Mrs. Clinton" where the article names Hilary (sic) and Hillary Clinton, and Bill Clinton
+    only in "the Bill Clinton era": she is Hillary Clinton."""
+    from tasks.nlp.entities import extract_entities
+
+    text = (
+        "Hilary Clinton campaigned in Ohio with Elizabeth Warren. Hillary Clinton spoke first. "
+        "Ms. Warren has attacked the Bill Clinton era. Mrs. Clinton said they would win."
+    )
+    doc = _with_ents(
+        nlp,
+        text,
+        [
+            ("Hilary Clinton", "PERSON", 0),
+            ("Elizabeth Warren", "PERSON", 0),
+            ("Hillary Clinton", "PERSON", 0),
+            ("Warren", "PERSON", 1),
+            ("Bill Clinton", "PERSON", 0),
+            ("Clinton", "PERSON", 3),
+        ],
+    )
+    clusters, mentions = extract_entities(doc)
+    assert cluster_of(clusters, mentions, "Mrs. Clinton").name == "Hillary Clinton"
+    assert cluster_of(clusters, mentions, "Hilary Clinton").name == "Hillary Clinton"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Hilary Clinton", "Hillary Clinton", True),
+        ("Philip Hammond", "Phillip Hammond", True),
+        ("Ed Miliband", "David Miliband", False),
+        ("Jon Tester", "John Tester", False),  # a letter more, not a letter doubled
+    ],
+)
+def test_first_names_spelt_with_a_letter_doubled_are_one(a: str, b: str, same: bool) -> None:
+    from tasks.nlp.names import name_parts
+
+    assert name_parts(a.split()).same_person_as(name_parts(b.split())) is same
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Clinton" is left unresolved (two Clintons): "she" is not Trump.
+        "Bill Clinton spoke in Ohio. Hillary Clinton spoke in Iowa. It rained all week. The "
+        "roads were closed. Donald Trump attacked Clinton on Monday, saying she had lied.",
+        # The first "she" is someone named earlier; the second may be her too.
+        "It was late. She said that the rise of Donald Trump, whom she admired, was a shock.",
+        # "her" may be the woman's.
+        "It was late. Donald Trump told a story about a woman who lost her keys.",
+    ],
+)
+def test_pronoun_near_another_person_gives_no_gender(nlp, text: str) -> None:
+    clusters, mentions = entities(nlp, text)
+    assert cluster_of(clusters, mentions, "Donald Trump").gender != "female"

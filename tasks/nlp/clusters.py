@@ -29,9 +29,12 @@ from typing import Any
 
 from tasks.model import EntityCluster, Mention
 from tasks.nlp import gender as genders
-from tasks.nlp.names import NameParts, name_key, name_parts
+from tasks.nlp.names import NameParts, name_key, name_parts, undoubled
 
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# Labels of one-word mentions that are a person where the word is the surname of a person the
+# article names in full (spaCy tags a bare surname as a place or a body often enough).
+SURNAME_LABELS = GROUP_LABELS | {"LOC", "FAC"}
 # doc.user_data key: (start, end, 'm'/'f'/None honorific gender) of person mentions left
 # unresolved (two people could be meant).
 UNRESOLVED_KEY = "whosaid.unresolved_people"
@@ -41,8 +44,8 @@ _AMBIGUOUS = -2
 @dataclass(frozen=True)
 class RawMention:
     """A mention before clustering: the spaCy span, its character offsets, its canonical words
-    (``tasks.nlp.names.canonical_words``) and label, whether it lies on a title-case line, and
-    whether it names someone as another's relative."""
+    (``tasks.nlp.names.canonical_words``) and label, whether it lies on a title-case line,
+    whether it names someone as another's relative, and whether it modifies a noun."""
 
     ent: Any
     start: int
@@ -51,6 +54,7 @@ class RawMention:
     label: str
     headline: bool
     relative: bool = False  # named as someone's relative: "his wife, Heidi Cruz"
+    attributive: bool = False  # a name modifying a noun: "the Bill Clinton era"
 
 
 @dataclass
@@ -69,18 +73,21 @@ class _Cluster:
     def name(self) -> str:
         """The fullest of the names that are this person's own: with the most words among those
         with the cluster's first name and surname ("Donald J. Trump" over "Donald Trump", not
-        "Crooked Hillary Clinton" over "Hillary Clinton"), most used, first seen."""
+        "Crooked Hillary Clinton" over "Hillary Clinton"), most used, with the most letters
+        ("Hillary Clinton" over a "Hilary Clinton" as often used), first seen."""
         own = self.names
         if self.parts is not None and self.parts.full:
             mine = [
                 n
                 for n in self.names
-                if (p := name_parts(n.split())).first == self.parts.first
+                if undoubled((p := name_parts(n.split())).first) == undoubled(self.parts.first)
                 and p.surname == self.parts.surname
             ]
             own = mine or own
         counts = Counter(own)
-        return max(own, key=lambda n: (len(n.split()), counts[n], -self.names.index(n)))
+        return max(
+            own, key=lambda n: (len(n.split()), counts[n], len(n), -self.names.index(n))
+        )
 
 
 class _People:
@@ -91,7 +98,10 @@ class _People:
         self.full: list[int] = []  # clusters founded by a full name
         self.single: dict[str, list[int]] = {}  # surname (or first name) alone -> clusters
         self.redirect: dict[int, int] = {}
-        self.named_in_own_right: set[int] = set()  # full names not only given as a relative
+        # Full names given other than as a relative or a noun's modifier: people the article
+        # is about, whom its bare surnames name before those it mentions in passing ("the Bill
+        # Clinton era" in an article about Hillary Clinton).
+        self.named_in_own_right: set[int] = set()
 
     def new(self, parts: NameParts) -> int:
         self.clusters.append(_Cluster(parts))
@@ -168,7 +178,7 @@ def cluster_mentions(
         elif index != _AMBIGUOUS:
             people.widen(index, p)
         assigned[n] = index
-        if index != _AMBIGUOUS and not raw[n].relative:
+        if index != _AMBIGUOUS and not raw[n].relative and not raw[n].attributive:
             people.named_in_own_right.add(index)
     _merge_prefixed_names(people, raw, assigned)
     people.named_in_own_right = {people.find(i) for i in people.named_in_own_right}
@@ -196,11 +206,17 @@ def cluster_mentions(
         if r.headline or assigned[n] is not None:
             continue
         if p is None:
-            if len(r.words) != 1 or r.label not in GROUP_LABELS:
+            if len(r.words) != 1 or r.label not in SURNAME_LABELS:
                 continue
-            candidates = people.by_surname(name_key(r.words[0]), "")
-            if len(candidates) == 1 and not people.single.get(f"{name_key(r.words[0])}|"):
-                assigned[n], in_group[n] = candidates[0], None
+            # "Scott" tagged ORG, "Schiff" tagged LOC, in an article naming Bobby Scott or Adam
+            # Schiff: the surname alone, joined as one tagged PERSON is.
+            surname = name_parts(list(r.words))
+            if not people.by_surname(surname.surname, surname.suffix):
+                continue
+            index = _short_form(people, raw, assigned, n, surname, said[n], known)
+            assigned[n] = index
+            if index != _AMBIGUOUS:
+                in_group[n] = None
             continue
         if not p.surname:
             continue
@@ -413,9 +429,12 @@ def _assemble(
         mentions.append(Mention(surface, start, end, label, order[key]))
     doc.user_data[UNRESOLVED_KEY] = unresolved
     person_index = {i for (kind, _), i in order.items() if kind == "p"}
+    # A person left unresolved is someone all the same: "Trump attacked Clinton, saying she
+    # ..." gives Trump no vote where "Clinton" is left unresolved.
     found = genders.person_genders(
         doc,
-        [(m.start, m.end, m.text, m.cluster) for m in mentions if m.label == "PERSON"],
+        [(m.start, m.end, m.text, m.cluster) for m in mentions if m.label == "PERSON"]
+        + [(lo, hi, text[lo:hi], -1000 - k) for k, (lo, hi, _g) in enumerate(unresolved)],
         person_index,
     )
     result = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -125,6 +126,7 @@ def _honorific_ids() -> np.ndarray:
 def _honorific_names(doc: Any) -> list[Any]:
     """People spaCy missed that an honorific marks: "Mr Balls", "Dr. Smith"."""
     found = []
+    person_end = {e.start: e.end for e in doc.ents if e.label_ == "PERSON"}
     at = np.flatnonzero(np.isin(doc.to_array(LOWER), _honorific_ids()))
     for i in at.tolist():
         token = doc[i]
@@ -139,6 +141,8 @@ def _honorific_names(doc: Any) -> list[Any]:
             end += 1
         if end == token.i + 1:
             continue
+        # The whole of a name spaCy tagged after it: "Mr. Holtz-Eakin", not "Mr. Holtz".
+        end = max(end, person_end.get(token.i + 1, end))
         found.append(Span(doc, token.i, end, label="PERSON"))
     return found
 
@@ -174,23 +178,64 @@ def _appositive_names(doc: Any, tagged: set[int]) -> list[Any]:
     return found
 
 
-def _surname_mentions(doc: Any, ents: list[Any]) -> list[Any]:
-    """Bare surnames spaCy left untagged ("On Tuesday Balls went home") of people it did tag."""
-    surnames = {
-        e[-1].text
-        for e in ents
-        if e.label_ == "PERSON" and len(e) >= 2 and e[-1].text[:1].isupper()
-    }
+# A one-word PERSON mention spaCy gives this many times is a surname the article uses ("Maddow"
+# asked ... Maddow said), whose untagged uses are the person too; once may be a stray tag
+# ("Twitter").
+SURNAME_TAGGED_TIMES = 2
+
+
+def _known_name_mentions(doc: Any, ents: list[Any]) -> list[Any]:
+    """Names of people spaCy tagged, where it left the same words untagged or inside an entity
+    of a label not kept ("Last week Stumpf" as a DATE, "Ivanka Trump" as a PRODUCT, "Cole" as a
+    PRODUCT, a transcript's "PENCE:"): their full names (two words or more, as tagged) first,
+    then their surnames alone (the last word of a full name, or a one-word name tagged
+    ``SURNAME_TAGGED_TIMES``), in capitals too. Words hyphenated to the one before are part of
+    another word ("Holtz-Eakin" is not "Eakin")."""
+    people = [e for e in ents if e.label_ == "PERSON"]
+    full = {tuple(t.text for t in e) for e in people if len(e) >= 2}
+    singles = Counter(e[0].text for e in people if len(e) == 1)
+    surnames = {words[-1] for words in full if not _hyphen_joined(words)}
+    surnames |= {w for w, n in singles.items() if n >= SURNAME_TAGGED_TIMES}
+    surnames = {w for w in surnames if w[:1].isupper() and any(c.isalpha() for c in w)}
     if not surnames:
         return []
-    tagged = {i for e in ents for i in range(e.start, e.end)}
-    ids = np.array([get_string_id(name) for name in surnames], dtype=np.uint64)
-    at = np.flatnonzero(np.isin(doc.to_array(ORTH), ids)).tolist()
-    return [
-        Span(doc, t.i, t.i + 1, label="PERSON")
-        for t in (doc[i] for i in at)
-        if t.i not in tagged and (t.pos_ == "PROPN" or not t.is_sent_start)
-    ]
+    tagged = {i for e in ents if e.label_ in KEPT_LABELS for i in range(e.start, e.end)}
+    by_surname = {w.lower(): w for w in surnames}
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted(full, key=len, reverse=True):
+        by_first.setdefault(words[0], []).append(words)
+    found = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        size = next(
+            (
+                len(words)
+                for words in by_first.get(token.text, ())
+                if tuple(t.text for t in doc[i : i + len(words)]) == words
+                and not any(k in tagged for k in range(i, i + len(words)))
+            ),
+            0,
+        )
+        if size:
+            found.append(Span(doc, i, i + size, label="PERSON"))
+            i += size
+            continue
+        surname = by_surname.get(token.lower_)
+        if (
+            surname is not None
+            and i not in tagged
+            and (token.text == surname or token.text.isupper())
+            and (token.pos_ == "PROPN" or not token.is_sent_start)
+            and not (i > 0 and doc[i - 1].text in "-–" and not doc[i - 1].whitespace_)
+        ):
+            found.append(Span(doc, i, i + 1, label="PERSON"))
+        i += 1
+    return found
+
+
+def _hyphen_joined(words: tuple[str, ...]) -> bool:
+    return len(words) >= 2 and words[-2] in ("-", "–")
 
 
 def _without_leading_title(ent: Any) -> Any:
@@ -246,6 +291,13 @@ def _introduced_as_relative(doc: Any, ent: Any) -> bool:
     return root.dep_ == "appos" and root.head.lower_ in relations
 
 
+def _attributive(ent: Any) -> bool:
+    """A name that modifies a noun after it: "the Bill Clinton era", "a Jeb Bush fundraiser"."""
+    root = ent.root
+    head = root.head
+    return root.dep_ == "compound" and not ent.start <= head.i < ent.end and head.pos_ == "NOUN"
+
+
 def _looks_like_person(ent: Any) -> bool:
     """An ORG/GPE-tagged name with a person's appositive or title.
 
@@ -288,7 +340,7 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
         else e
         for e in ents
     ]
-    extra += _surname_mentions(doc, [*ents, *extra])
+    extra += _known_name_mentions(doc, [*ents, *extra])
     for ent in sorted([*ents, *extra], key=lambda e: e.start):
         if ent.label_ not in KEPT_LABELS:
             continue
@@ -331,6 +383,7 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
             ent.label_,
             any(lo <= start < hi for lo, hi in headlines),
             ent.label_ == "PERSON" and _introduced_as_relative(doc, ent),
+            ent.label_ == "PERSON" and _attributive(ent),
         )
         for ent, start, end, words in raw
     ]

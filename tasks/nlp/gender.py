@@ -7,8 +7,10 @@ Two kinds of evidence, each a vote per use:
   ``tasks/lexicon/honorifics.txt``), in the mention or just before it;
 - ``pronoun``: a he/she pronoun, outside quote marks, whose sentence (up to the pronoun) and the
   sentence before name exactly one person, that person being this one. Any second person in
-  that window, by name or by a title ("the nominee's daughter"), and the pronoun says nothing:
-  "Clinton attacked Trump, saying he ..." is no vote.
+  that window, by name, by a title ("the nominee's daughter") or by a noun for a person ("a
+  woman", "his wife"), and the pronoun says nothing: "Clinton attacked Trump, saying he ..." is
+  no vote; nor is a pronoun with another of its gender before the name in the window ("she
+  said ... the rise of Trump, who ... she": the first "she" is someone named earlier).
 
 A person's gender is the side with at least ``MAJORITY`` of their votes of the strongest kind
 (honorifics first: a form of address is the text saying it outright); otherwise unknown.
@@ -120,18 +122,26 @@ def _pronoun_votes(
         for start, _end, _surface, cluster in mentions
         if not inside(regions, region_starts, start)
     )
-    # A person named by a title alone ("the nominee", "the president's") is a person too.
+    # A person named by a title alone ("the nominee", "the president's") is a person too, and
+    # so is one named by a noun for a person or a relative ("a woman", "his wife").
     titles = lexicon.words("titles")
+    nouns = lexicon.words("person_nouns") | lexicon.words("relation_nouns")
     for token in doc:
+        if token.dep_ == "appos" or token.ent_type_:
+            continue
         if (
             token.lower_ in titles
-            and token.dep_ != "appos"
-            and not token.ent_type_
             and (token.dep_ == "poss" or any(c.lower_ == "the" for c in token.lefts))
-        ):
+        ) or (token.lower_ in nouns and token.pos_ == "NOUN"):
             named.append((token.idx, -1 - token.i))
     named.sort()
     named_starts = [n[0] for n in named]
+    pronouns = [
+        (token.idx, side)
+        for token in doc
+        if (side := pronoun_gender(token.lower_)) and not inside(regions, region_starts, token.idx)
+    ]
+    pronoun_starts = [p[0] for p in pronouns]
     votes: dict[int, Counter[str]] = {}
     for token in doc:
         side = pronoun_gender(token.lower_)
@@ -143,6 +153,14 @@ def _pronoun_votes(
             bisect.bisect_left(named_starts, lo) : bisect.bisect_left(named_starts, token.idx)
         ]
         clusters = {cluster for _start, cluster in window}
-        if len(clusters) == 1 and (only := clusters.pop()) in people:
-            votes.setdefault(only, Counter())[side] += 1
+        if len(clusters) != 1 or (only := clusters.pop()) not in people:
+            continue
+        # "she said ... the rise of Donald Trump, who ... she": a pronoun of this gender before
+        # the one name in the window refers to someone named earlier, whom this one may too.
+        before = pronouns[
+            bisect.bisect_left(pronoun_starts, lo) : bisect.bisect_left(pronoun_starts, window[0][0])
+        ]
+        if any(s == side for _at, s in before):
+            continue
+        votes.setdefault(only, Counter())[side] += 1
     return votes

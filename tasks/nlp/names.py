@@ -97,12 +97,26 @@ class NameParts:
         return bool(self.first) and bool(self.surname)
 
     def same_person_as(self, other: NameParts) -> bool:
-        """Two full names of one person: the same first name, surname and suffix, and middle
-        names that agree where both give them ("Donald J. Trump" is "Donald Trump"; "George
-        H. W. Bush" is not "George W. Bush")."""
-        if (self.first, self.surname, self.suffix) != (other.first, other.surname, other.suffix):
+        """Two full names of one person: the same first name (spelt with a letter doubled or
+        not: "Hilary" and "Hillary"), surname and suffix, and middle names that agree where
+        both give them ("Donald J. Trump" is "Donald Trump"; "George H. W. Bush" is not
+        "George W. Bush")."""
+        if (undoubled(self.first), self.surname, self.suffix) != (
+            undoubled(other.first),
+            other.surname,
+            other.suffix,
+        ):
             return False
         return not self.middle or not other.middle or self.middle == other.middle
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+def undoubled(word: str) -> str:
+    """A word with each run of one letter written once: "hillary" and "hilary" are "hilary",
+    "phillip" and "philip" "philip" (spellings of one first name)."""
+    return _DOUBLED.sub(r"\1", word)
 
 
 def name_parts(words: list[str]) -> NameParts:
