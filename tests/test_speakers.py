@@ -120,12 +120,6 @@ def test_the_writers_gloss_is_not_a_quote_of_the_person_discussed(nlp) -> None:
         assert q.speaker_name != "Musa Karim", q
 
 
-@pytest.mark.xfail(
-    reason="the reported-speech finder (tasks/nlp/quotes/reported.py) takes 'he was "
-    "“directed”' as what 'sought' reports; 'seek' takes an infinitive or an object, never a "
-    "finite clause, so the finder should not emit it at all",
-    strict=True,
-)
 def test_the_writers_gloss_gives_no_quote(nlp) -> None:
     _clusters, quotes = analyse(
         nlp,

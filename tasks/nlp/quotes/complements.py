@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Token
 from tasks.nlp.entities import doc_text
 from tasks.nlp.quotes.cues import (
     VERB_POS,
+    no_clause_verb_forms,
     no_infinitive_verb_forms,
     object_verb_forms,
     prep_verb_forms,
@@ -36,11 +37,13 @@ def complement_extent(verb: Token) -> Extent | None:
     ("vowed to take the fight to ...") with the person addressed before it ("urged Republicans
     to focus"); else, for verbs whose object is what was said, the object with its predicate
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
-    object is, that object ("called for a ban").
+    object is, that object ("called for a ban"). A verb that takes no finite clause
+    (``no_clause_verb_forms``) reports no clause.
     """
     children = list(verb.children)
-    clauses = [c for c in children if c.dep_ == "ccomp"]
-    if not clauses:
+    takes_clause = verb.lower_ not in no_clause_verb_forms()
+    clauses = [c for c in children if c.dep_ == "ccomp"] if takes_clause else []
+    if not clauses and takes_clause:
         clauses = [
             clause
             for obj in children
@@ -132,8 +135,11 @@ def clause_around(verb: Token) -> tuple[Token, int, int] | None:
     """The clause a speech verb interrupts or follows, and the token range of the verb's words.
 
     "The plan, he said, is dead": the verb hangs off the clause (parataxis), or the parse has
-    the clause as a complement that contains the verb.
+    the clause as a complement that contains the verb. A verb that takes no finite clause
+    interrupts none.
     """
+    if verb.lower_ in no_clause_verb_forms():
+        return None
     if verb.dep_ == "parataxis" and verb.head.i != verb.i:
         own = [t.i for t in verb.subtree]
         return verb.head, min(own), max(own)

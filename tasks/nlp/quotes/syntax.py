@@ -28,7 +28,7 @@ def subject(verb: Token) -> Token | None:
             node = node.head
             continue
         for child in node.children:
-            if child.dep_ in SUBJECT_DEPS and child.lower_ != "there":
+            if child.dep_ in SUBJECT_DEPS and child.lower_ != "there" and has_word(child):
                 return child
         if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in ("NOUN", "PROPN"):
             # "a statement defending the plan", "polls showing Trump ahead": the noun the
@@ -44,6 +44,12 @@ def subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def has_word(token: Token) -> bool:
+    """Whether a token holds a letter or digit: the parse tags a dash it has not seen ("―", the
+    horizontal bar some outlets set for a dash) as a noun or verb, even as a clause's subject."""
+    return any(ch.isalnum() for ch in token.text)
 
 
 def speaker_extent(head: Token) -> tuple[int, int]:
