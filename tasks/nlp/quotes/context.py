@@ -22,10 +22,16 @@ RELATIVE_PRONOUNS = ("who", "that", "which")
 class ArticleContext:
     """One article as the finders see it, built once per ``extract_quotes`` call."""
 
-    def __init__(self, doc: Doc, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        clusters: list[EntityCluster],
+        mentions: list[Mention],
+        byline: tuple[str, ...] = (),
+    ) -> None:
         self.doc = doc
         self.text = doc_text(doc)
-        self.resolver = SpeakerResolver(doc, clusters, mentions)
+        self.resolver = SpeakerResolver(doc, clusters, mentions, byline)
         columns = doc.to_array([LOWER, IDX])
         self.token_starts: list[int] = columns[:, 1].tolist()
         # Tokens whose lower-case form can cue an indirect quote: the only ones the
