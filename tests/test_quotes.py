@@ -984,3 +984,52 @@ def test_attribution_tagger_missing_is_one_clear_error(
     monkeypatch.setenv(attribution_model.MODEL_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="no spaCy pipeline there"):
         attribution_model.check()
+
+
+# -- what a cue verb's clause can be ------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        # A verb that takes no finite clause reports none, before it or after it ...
+        ("The road will stay shut until spring, the council wanted.", "wanted", None),
+        ("The road will stay shut until spring, the council sought.", "sought", None),
+        # ... but still its infinitive, with or without someone before it.
+        ("The mayor sought to reassure residents after the flood.", "sought", "to reassure"),
+        ("Ms Ellison wants the council to reopen the library.", "wants", "the council to"),
+        # A speech verb in the same place reports the clause.
+        ("The road will stay shut until spring, the council said.", "said", "The road will"),
+    ],
+)
+def test_no_clause_verbs_report_no_finite_clause(
+    nlp, text: str, cue: str, content: str | None
+) -> None:
+    quotes = [q for q in quotes_of(nlp, text) if q.cue == cue]
+    if content is None:
+        assert quotes == []
+    else:
+        assert only(quotes).quote_text.startswith(content)
+
+
+@pytest.mark.slow
+def test_a_dash_the_parse_takes_for_a_word_is_no_speaker(nlp) -> None:
+    # U+2015, set for a dash by some outlets, is tagged a noun and made the verb's subject.
+    text = (
+        "If he paid no rent \u2015 as was true for the years his accounts were made public "
+        "\u2015 Harlan boasted, \u201cThat makes me clever.\u201d"
+    )
+    assert only(quotes_of(nlp, text)).speaker_text == "Harlan"
+
+
+@pytest.mark.slow
+def test_a_subject_ends_before_its_verb(nlp) -> None:
+    # The parse hangs the appositive after the object on the subject, so the subject's
+    # phrase would run over the verb and its object.
+    text = (
+        "A group representing taxi drivers backed Ruth Ellison for mayor on Friday, another "
+        "sign of organized labor lining up behind the incumbent."
+    )
+    quote = only(quotes_of(nlp, text))
+    assert quote.speaker_text == "A group representing taxi drivers"

@@ -38,11 +38,11 @@ def complement_extent(verb: Token) -> Extent | None:
     to focus"); else, for verbs whose object is what was said, the object with its predicate
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
     object is, that object ("called for a ban"). A verb that takes no finite clause
-    (``no_clause_verb_forms``) reports no clause.
+    (``no_clause_verb_forms``) reports only an infinitive one ("wants the council to act").
     """
     children = list(verb.children)
     takes_clause = verb.lower_ not in no_clause_verb_forms()
-    clauses = [c for c in children if c.dep_ == "ccomp"] if takes_clause else []
+    clauses = [c for c in children if c.dep_ == "ccomp" and (takes_clause or _infinitival(c))]
     if not clauses and takes_clause:
         clauses = [
             clause
@@ -83,6 +83,11 @@ def complement_extent(verb: Token) -> Extent | None:
         if obj is not None:
             return obj.left_edge.i, obj.right_edge.i + 1, False
     return None
+
+
+def _infinitival(clause: Token) -> bool:
+    """A clause whose verb is an infinitive with "to" ("the council to reopen the library")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _misparsed_that_clause(clause: Token) -> bool:
