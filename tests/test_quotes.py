@@ -1033,3 +1033,14 @@ def test_a_subject_ends_before_its_verb(nlp) -> None:
     )
     quote = only(quotes_of(nlp, text))
     assert quote.speaker_text == "A group representing taxi drivers"
+
+
+@pytest.mark.slow
+def test_of_two_subjects_the_one_next_to_the_verb_speaks(nlp) -> None:
+    # The parse makes both "One" (inside the quote) and "Moran" subjects of "said".
+    text = (
+        '"He would be a great senator. Not good, great. One of the brightest members," '
+        "Rep. Ellis K. Moran (D-Md.) said in a phone interview."
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.rule, quote.speaker_name) == ("marked_cue", "Ellis K. Moran")

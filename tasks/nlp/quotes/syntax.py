@@ -27,9 +27,15 @@ def subject(verb: Token) -> Token | None:
             # "X suggested that troops could be drafted in, insisting ...": X insists.
             node = node.head
             continue
-        for child in node.children:
-            if child.dep_ in SUBJECT_DEPS and child.lower_ != "there" and has_word(child):
-                return child
+        subjects = [
+            child
+            for child in node.children
+            if child.dep_ in SUBJECT_DEPS and child.lower_ != "there" and has_word(child)
+        ]
+        if subjects:
+            # Two subjects are a misparse ('"One of the brightest members," Rep. Moran said':
+            # "One" and "Moran"); the one nearest the verb is its own.
+            return min(subjects, key=lambda child: abs(child.i - node.i))
         if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in ("NOUN", "PROPN"):
             # "a statement defending the plan", "polls showing Trump ahead": the noun the
             # participle hangs on is the one speaking.
