@@ -1049,3 +1049,14 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(nlp) -> None:
     )
     quote = only(quotes_of(nlp, text))
     assert (quote.rule, quote.speaker_name) == ("marked_cue", "Ellis K. Moran")
+
+
+@pytest.mark.slow
+def test_a_dateline_is_not_the_speaker(nlp) -> None:
+    # The parse makes "HARTFORD" the subject and the governor its appositive.
+    text = (
+        "HARTFORD -- Governor Ruth Ellison, opening the new bridge on Sunday, said the state "
+        "would repair every road by 2030."
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_text, quote.speaker_name) == ("Governor Ruth Ellison", "Ruth Ellison")
