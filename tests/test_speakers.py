@@ -20,8 +20,8 @@ def nlp():  # type: ignore[no-untyped-def]
     return load_nlp()
 
 
-def analyse(nlp, text: str):  # type: ignore[no-untyped-def]
-    """(clusters, quotes) of one article as the NLP stage finds them."""
+def analyse(nlp, text: str, authors: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """(clusters, quotes) of one article with byline ``authors`` as the NLP stage finds them."""
     from tasks.model import Article
     from tasks.nlp.analyse import analyse_doc
 
@@ -34,7 +34,7 @@ def analyse(nlp, text: str):  # type: ignore[no-untyped-def]
         outlet=None,
         title=None,
         standfirst=None,
-        authors=(),
+        authors=authors,
         published_at=None,
         published_at_source=None,
         language="en",
@@ -417,3 +417,44 @@ def test_she_does_not_join_a_man(nlp) -> None:
     said = quote_cued_by(quotes, "said")
     assert said is not None
     assert said.speaker_name != "Tobias Wren"
+
+
+# -- the writer's own first person -----------------------------------------------------------
+
+COLUMN = (
+    "The council voted to close the library on Monday.\n\n"
+    "I argued at the meeting that the town would lose its only quiet place to study.\n\n"
+    "Mayor Ruth Ellison said, \u201cI told them the budget leaves no choice.\u201d"
+)
+
+
+@pytest.mark.parametrize(
+    ("authors", "writer"),
+    [
+        (("PAUL DORAN",), "Paul Doran"),
+        (("Paul Doran, Harbour Gazette",), "Paul Doran"),
+        # No one person: no byline, two writers, a desk.
+        ((), None),
+        (("Paul Doran", "Ann Kerr"), None),
+        (("Harbour Gazette Staff",), None),
+    ],
+)
+def test_the_writers_i_is_the_bylines_person(
+    nlp, authors: tuple[str, ...], writer: str | None
+) -> None:
+    _clusters, quotes = analyse(nlp, COLUMN, authors)
+    argued = quote_cued_by(quotes, "argued")
+    assert argued is not None and argued.speaker_text == "I"
+    assert argued.speaker_name == writer
+    # The "I" inside the mayor's quote marks is the mayor's, whatever the byline.
+    assert quote_cued_by(quotes, "said").speaker_name == "Ruth Ellison"
+
+
+def test_the_writers_i_joins_the_writer_the_article_names(nlp) -> None:
+    text = (
+        "Paul Doran has covered the council for ten years.\n\n"
+        "I argued at the meeting that the town would lose its only quiet place to study."
+    )
+    clusters, quotes = analyse(nlp, text, ("Paul Doran",))
+    argued = quote_cued_by(quotes, "argued")
+    assert name_of(clusters, argued.speaker_cluster) == "Paul Doran"
