@@ -1060,3 +1060,10 @@ def test_a_dateline_is_not_the_speaker(nlp) -> None:
     )
     quote = only(quotes_of(nlp, text))
     assert (quote.speaker_text, quote.speaker_name) == ("Governor Ruth Ellison", "Ruth Ellison")
+
+
+@pytest.mark.slow
+def test_a_share_is_a_speaker(nlp) -> None:
+    # Only dashes are wordless: "%" is the subject that says.
+    quote = only(quotes_of(nlp, "In the survey, 39% say they are conservative."))
+    assert (quote.speaker_text, quote.quote_text) == ("39%", "they are conservative")

@@ -38,11 +38,12 @@ def complement_extent(verb: Token) -> Extent | None:
     to focus"); else, for verbs whose object is what was said, the object with its predicate
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
     object is, that object ("called for a ban"). A verb that takes no finite clause
-    (``no_clause_verb_forms``) reports only an infinitive one ("wants the council to act").
+    (``no_clause_verb_forms``) reports only a non-finite one ("wants the council to act",
+    "wants Grayson removed", "want government playing a role").
     """
     children = list(verb.children)
     takes_clause = verb.lower_ not in no_clause_verb_forms()
-    clauses = [c for c in children if c.dep_ == "ccomp" and (takes_clause or _infinitival(c))]
+    clauses = [c for c in children if c.dep_ == "ccomp" and (takes_clause or not _finite(c))]
     if not clauses and takes_clause:
         clauses = [
             clause
@@ -85,9 +86,16 @@ def complement_extent(verb: Token) -> Extent | None:
     return None
 
 
-def _infinitival(clause: Token) -> bool:
-    """A clause whose verb is an infinitive with "to" ("the council to reopen the library")."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+# Tags of a verb in a tense: a clause whose verb or auxiliary has one is finite.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _finite(clause: Token) -> bool:
+    """A clause in a tense ("the road will stay shut"), not an infinitive or participle ("the
+    council to reopen", "Grayson removed")."""
+    return clause.tag_ in FINITE_TAGS or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in clause.children
+    )
 
 
 def _misparsed_that_clause(clause: Token) -> bool:

@@ -3,6 +3,8 @@ phrase runs, where a sentence ends."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from spacy.tokens import Doc, Token
 
 from tasks.nlp.quotes.cues import is_speech_verb
@@ -66,9 +68,10 @@ def past_dateline(head: Token) -> Token:
 
 
 def has_word(token: Token) -> bool:
-    """Whether a token holds a letter or digit: the parse tags a dash it has not seen ("―", the
-    horizontal bar some outlets set for a dash) as a noun or verb, even as a clause's subject."""
-    return any(ch.isalnum() for ch in token.text)
+    """Whether a token is more than dashes: the parse tags a dash it has not seen ("―", the
+    horizontal bar some outlets set for a dash) as a noun or verb, even as a clause's subject
+    (a "%" can be a subject: "39% say they are conservative")."""
+    return not all(unicodedata.category(ch) == "Pd" for ch in token.text)
 
 
 def speaker_extent(head: Token) -> tuple[int, int]:
