@@ -1004,6 +1004,8 @@ def test_attribution_tagger_missing_is_one_clear_error(
         # ... but still its infinitive, with or without someone before it.
         ("The mayor sought to reassure residents after the flood.", "sought", "to reassure"),
         ("Ms Ellison wants the council to reopen the library.", "wants", "the council to"),
+        ("Ms Ellison wants Grayson removed from the board.", "wants", "Grayson removed"),
+        ("Voters want what the farmers are producing.", "want", "what the farmers"),
         # A speech verb in the same place reports the clause.
         ("The road will stay shut until spring, the council said.", "said", "The road will"),
     ],

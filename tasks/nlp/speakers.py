@@ -288,8 +288,10 @@ class SpeakerResolver:
             if group is not None:
                 return Speaker(text, start, end, group[0], group[1], group[2], group[3])
             return Speaker(text, start, end, "unknown", None, None, role)
-        if lower in FIRST_PERSON and self.author and not inside(
-            self.quoted, self.quoted_starts, start
+        if (
+            lower in FIRST_PERSON
+            and self.author
+            and not inside(self.quoted, self.quoted_starts, start)
         ):
             # "I" in the writer's own words (an opinion column, a first-person report): the
             # person the byline names, their entity when the article names them too.

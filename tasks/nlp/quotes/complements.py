@@ -39,11 +39,16 @@ def complement_extent(verb: Token) -> Extent | None:
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
     object is, that object ("called for a ban"). A verb that takes no finite clause
     (``no_clause_verb_forms``) reports only a non-finite one ("wants the council to act",
-    "wants Grayson removed", "want government playing a role").
+    "wants Grayson removed", "want government playing a role") or a free relative, which is a
+    noun phrase ("want what you're producing").
     """
     children = list(verb.children)
     takes_clause = verb.lower_ not in no_clause_verb_forms()
-    clauses = [c for c in children if c.dep_ == "ccomp" and (takes_clause or not _finite(c))]
+    clauses = [
+        c
+        for c in children
+        if c.dep_ == "ccomp" and (takes_clause or not _finite(c) or _free_relative(c))
+    ]
     if not clauses and takes_clause:
         clauses = [
             clause
@@ -88,6 +93,12 @@ def complement_extent(verb: Token) -> Extent | None:
 
 # Tags of a verb in a tense: a clause whose verb or auxiliary has one is finite.
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _free_relative(clause: Token) -> bool:
+    """A clause opening with "what" or "which" ("what polls show"): a noun phrase, the
+    object of a verb that takes none but an infinitive or an object."""
+    return clause.left_edge.tag_ in ("WP", "WDT")
 
 
 def _finite(clause: Token) -> bool:
