@@ -29,7 +29,8 @@ Every quote names the rule that found it (``Quote.rule``). ``--by-rule`` adds ea
 scored on their own (their precision is what ``tasks.nlp.quotes.rules.CONFIDENCE`` records);
 ``--rule NAME`` (repeatable) scores only the quotes of those rules. ``--no-attitudes`` and
 ``--keep-nested`` run the extraction with those ``QuoteOptions`` changed, to measure what each
-default is worth.
+default is worth. ``--source-errors`` lists the quotes whose content matches a gold attribution
+but whose speaker misses its Source (what source accuracy counts against).
 
     .venv/bin/python bench/eval_quotes.py --split train --cache /tmp/polnear-docs --by-rule
     .venv/bin/python bench/eval_quotes.py --cache /tmp/polnear-docs --rule marked_cue
@@ -219,6 +220,67 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     }
     s = score.quote_scores(gold, kept)
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
+
+
+def source_errors(
+    score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]
+) -> list[dict[str, Any]]:
+    """The matched pairs whose gold relation has a Source that whosaid's speaker misses: the
+    pairs ``score.quote_scores`` counts against source accuracy, paired as it pairs them (one
+    to one, best content overlap first, token F1 >= 0.5)."""
+    errors = []
+    for article, rels in gold.items():
+        preds = ours.get(article, [])
+        pairs = sorted(
+            (
+                (score.overlap_f1(p["quote_text"], g["content"]), i, j)
+                for i, p in enumerate(preds)
+                for j, g in enumerate(rels)
+            ),
+            reverse=True,
+        )
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        for f, i, j in pairs:
+            if f < 0.5:
+                break
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            p, g = preds[i], rels[j]
+            if not g.get("source"):
+                continue
+            best = max(
+                score.overlap_f1(p.get("speaker_text") or "", g["source"]),
+                score.overlap_f1(p.get("speaker_name") or "", g["source"]),
+            )
+            if best < 0.5:
+                errors.append(
+                    {
+                        "article": article,
+                        "gold_source": g["source"],
+                        "speaker_text": p.get("speaker_text"),
+                        "speaker_name": p.get("speaker_name"),
+                        "rule": p["rule"],
+                        "cue": p["cue"],
+                        "content": p["quote_text"],
+                    }
+                )
+    return errors
+
+
+def source_error_lines(errors: list[dict[str, Any]]) -> list[str]:
+    """One line per source error: the article, the rule and cue, gold Source against whosaid's
+    speaker phrase and name, and the start of the content."""
+    lines = [f"{len(errors)} matched quotes whose speaker misses the gold Source:"]
+    for e in errors:
+        content = " ".join(e["content"].split())
+        lines.append(
+            f"- {e['article'][:40]} [{e['rule']} {e['cue']!r}] gold {e['gold_source']!r} | "
+            f"ours {e['speaker_text']!r} ({e['speaker_name']!r}) | {content[:90]!r}"
+        )
+    return lines
 
 
 def only_rules(ours: dict[str, list[dict]], rules: set[str]) -> dict[str, list[dict]]:
@@ -647,6 +709,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a learned attribution layer trained on PolNeAR train (whosaid train-attribution)",
     )
     parser.add_argument("--by-rule", action="store_true", help="score each rule on its own")
+    parser.add_argument(
+        "--source-errors",
+        action="store_true",
+        help="list the quotes whose content matches gold but whose speaker misses its Source",
+    )
     parser.add_argument("--no-attitudes", action="store_true", help="QuoteOptions(attitudes=False)")
     parser.add_argument(
         "--keep-nested", action="store_true", help="QuoteOptions(drop_nested=False)"
@@ -681,6 +748,13 @@ def main(argv: list[str] | None = None) -> int:
         result = run(args.split, args.limit, options, rules, args.by_rule, args.upper_bound)
     print(table(result))
     print(f"\nquote kinds: {result['quote_kinds']}")
+    if args.source_errors and "predictions" in result:
+        sys.path.insert(0, str(EVAL_DIR))
+        import score  # noqa: PLC0415
+
+        _articles, gold = load_articles(args.split, args.limit)
+        errors = source_errors(score, gold, result["predictions"])
+        print("\n" + "\n".join(source_error_lines(errors)))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0

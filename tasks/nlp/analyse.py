@@ -83,20 +83,21 @@ def quotes_for(
     mentions: list[Mention],
     text_spans: Sequence[attribution_model.TaggedSpan] = (),
     options: QuoteOptions = DEFAULT_OPTIONS,
+    byline: tuple[str, ...] = (),
 ) -> list[Quote]:
     """The rules' quotes, with what the attribution model (``WHOSAID_ATTRIBUTION_MODEL``) adds
     when one is on: a spaCy tagger's ``text_spans`` (tagged from the raw text), or a CRF's spans,
     tagged here from the parse (and, for a stacked CRF, from the rules' own quotes, so the rules
-    run first), handed to the rules as a tagger's."""
+    run first), handed to the rules as a tagger's. ``byline``: the article's authors."""
     crf = attribution_model.parsed_model()
     if crf is not None and not crf.stacked:
         spans = (*text_spans, *crf.tag(doc))
-        return quotes.extract_quotes(doc, clusters, mentions, spans, options)
-    found = quotes.extract_quotes(doc, clusters, mentions, text_spans, options)
+        return quotes.extract_quotes(doc, clusters, mentions, spans, options, byline)
+    found = quotes.extract_quotes(doc, clusters, mentions, text_spans, options, byline)
     if crf is not None:
         tagged = crf.tag(doc, found)
         if tagged:
-            found = quotes.extract_quotes(doc, clusters, mentions, tagged, options)
+            found = quotes.extract_quotes(doc, clusters, mentions, tagged, options, byline)
     return found
 
 
@@ -111,7 +112,7 @@ def analyse_doc(
     are the optional spaCy tagger's spans over the body (``attribution_model.tag``); a CRF
     named by ``WHOSAID_ATTRIBUTION_MODEL`` tags the doc itself (``quotes_for``)."""
     clusters, mentions = entities.extract_entities(doc)
-    found = quotes_for(doc, clusters, mentions, tagged, options)
+    found = quotes_for(doc, clusters, mentions, tagged, options, tuple(article.authors))
     return Analysis(
         article_id=article.article_id,
         entities=tuple(clusters),

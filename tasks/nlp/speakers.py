@@ -10,6 +10,7 @@ union" stay unnamed sources or organisations.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,11 @@ PRONOUN_PARAGRAPH_WINDOW = 3
 # more often than not (PolNeAR dev: with three
 # paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
 TITLE_PARAGRAPH_WINDOW = 1
+# The writer's own first person: "I" outside quote marks is whoever the byline names.
+FIRST_PERSON = frozenset({"i", "me"})
+# A byline that names a person: two to four words, each a capitalised word or an initial
+# ("Heidi M. Przybyla"), before any comma ("..., USA TODAY" names the outlet).
+BYLINE_NAME = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}")
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,13 @@ def plural_stem(word: str) -> str:
 class SpeakerResolver:
     """Resolves speaker phrases of one article against its entity clusters."""
 
-    def __init__(self, doc: Any, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        clusters: list[EntityCluster],
+        mentions: list[Mention],
+        byline: tuple[str, ...] = (),
+    ) -> None:
         self.doc = doc
         self.clusters = clusters
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -101,6 +113,9 @@ class SpeakerResolver:
         self.unresolved_gender = {lo: g for lo, _hi, g in self.unresolved}
         # Every phrase resolved, by its offsets.
         self.resolved: dict[tuple[int, int], Speaker] = {}
+        self.quoted = quoted_regions(self.text)
+        self.quoted_starts = [q[0] for q in self.quoted]
+        self.author = byline_person(byline)
         doc.user_data[RESOLVER_KEY] = self
         self.person_refs = self._person_references()
         self.ref_starts = [r[0] for r in self.person_refs]
@@ -119,8 +134,7 @@ class SpeakerResolver:
     def _person_references(self) -> list[tuple[int, int, int]]:
         """(char offset, cluster, subject rank) for every person mention and resolved title."""
         refs: list[tuple[int, int, int]] = []
-        quoted = quoted_regions(self.text)
-        quoted_starts = [q[0] for q in quoted]
+        quoted, quoted_starts = self.quoted, self.quoted_starts
         for mention in self.mentions:
             if mention.label == "PERSON":
                 if inside(quoted, quoted_starts, mention.start):
@@ -274,6 +288,15 @@ class SpeakerResolver:
             if group is not None:
                 return Speaker(text, start, end, group[0], group[1], group[2], group[3])
             return Speaker(text, start, end, "unknown", None, None, role)
+        if (
+            lower in FIRST_PERSON
+            and self.author
+            and not inside(self.quoted, self.quoted_starts, start)
+        ):
+            # "I" in the writer's own words (an opinion column, a first-person report): the
+            # person the byline names, their entity when the article names them too.
+            cluster_index = self._named_cluster(self.author)
+            return Speaker(text, start, end, "person", cluster_index, self.author, role)
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS:
             if lower in PERSON_PRONOUNS:
                 cluster_index = self.resolve_pronoun(head)
@@ -333,6 +356,16 @@ class SpeakerResolver:
             # "One driver said", "another resident said": someone the reporter chose not to name.
             return Speaker(text, start, end, "unnamed", None, None, role)
         return Speaker(text, start, end, "unknown", None, None, role)
+
+    def _named_cluster(self, name: str) -> int | None:
+        """The person cluster whose name or an alias is ``name`` (ignoring case), if one is."""
+        key = name.casefold()
+        for index, cluster in enumerate(self.clusters):
+            if cluster.label == "PERSON" and key in {
+                n.casefold() for n in (cluster.name, *cluster.aliases)
+            }:
+                return index
+        return None
 
     def _affiliation(self, head: Any, appos: list[Any]) -> int | None:
         """The cluster of the principal a staff noun ties the speaker to: the head
@@ -454,6 +487,23 @@ class SpeakerResolver:
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
+
+
+def byline_person(byline: tuple[str, ...]) -> str | None:
+    """The one person a byline names, or None: no byline, two authors (whose "I" is not
+    known), or a desk or agency ("Breitbart News", "AP"; ``byline_organisations.txt``).
+    "Heidi M. Przybyla, USA TODAY" is Heidi M. Przybyla; "AMY CHOZICK" is Amy Chozick."""
+    people = []
+    for author in byline:
+        name = " ".join(author.split(",")[0].split())
+        if name.isupper():
+            name = name.title()
+        if not BYLINE_NAME.fullmatch(name):
+            continue
+        if any(w.lower().strip(".") in lexicon.words("byline_organisations") for w in name.split()):
+            continue
+        people.append(name)
+    return people[0] if len(people) == 1 else None
 
 
 def _phrase_extent(head: Any) -> tuple[int, int]:

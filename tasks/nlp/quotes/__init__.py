@@ -57,11 +57,13 @@ def extract_quotes(
     mentions: list[Mention],
     tagged: Sequence[TaggedSpan] = (),
     options: QuoteOptions = DEFAULT_OPTIONS,
+    byline: tuple[str, ...] = (),
 ) -> list[Quote]:
     """Direct, partial and indirect quotes of one article, in text order. ``tagged`` holds the
     attribution tagger's (label, start_char, end_char) spans over the same text
-    (``tasks.nlp.attribution_model.tag``); without them the rules run alone."""
-    art = ArticleContext(doc, clusters, mentions)
+    (``tasks.nlp.attribution_model.tag``); without them the rules run alone. ``byline`` is the
+    article's authors: the writer's own "I" is the one person it names."""
+    art = ArticleContext(doc, clusters, mentions, byline)
     spans = find_quoted_spans(art.text)
     direct = marked_quotes(art, spans) + unmarked_paragraph_quotes(art, spans)
     direct = without_labelled(direct, speaker_label_lines(art))

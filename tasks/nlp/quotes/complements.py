@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Token
 from tasks.nlp.entities import doc_text
 from tasks.nlp.quotes.cues import (
     VERB_POS,
+    no_clause_verb_forms,
     no_infinitive_verb_forms,
     object_verb_forms,
     prep_verb_forms,
@@ -36,11 +37,19 @@ def complement_extent(verb: Token) -> Extent | None:
     ("vowed to take the fight to ...") with the person addressed before it ("urged Republicans
     to focus"); else, for verbs whose object is what was said, the object with its predicate
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
-    object is, that object ("called for a ban").
+    object is, that object ("called for a ban"). A verb that takes no finite clause
+    (``no_clause_verb_forms``) reports only a non-finite one ("wants the council to act",
+    "wants Grayson removed", "want government playing a role") or a free relative, which is a
+    noun phrase ("want what you're producing").
     """
     children = list(verb.children)
-    clauses = [c for c in children if c.dep_ == "ccomp"]
-    if not clauses:
+    takes_clause = verb.lower_ not in no_clause_verb_forms()
+    clauses = [
+        c
+        for c in children
+        if c.dep_ == "ccomp" and (takes_clause or not _finite(c) or _free_relative(c))
+    ]
+    if not clauses and takes_clause:
         clauses = [
             clause
             for obj in children
@@ -80,6 +89,24 @@ def complement_extent(verb: Token) -> Extent | None:
         if obj is not None:
             return obj.left_edge.i, obj.right_edge.i + 1, False
     return None
+
+
+# Tags of a verb in a tense: a clause whose verb or auxiliary has one is finite.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _free_relative(clause: Token) -> bool:
+    """A clause opening with "what" or "which" ("what polls show"): a noun phrase, the
+    object of a verb that takes none but an infinitive or an object."""
+    return clause.left_edge.tag_ in ("WP", "WDT")
+
+
+def _finite(clause: Token) -> bool:
+    """A clause in a tense ("the road will stay shut"), not an infinitive or participle ("the
+    council to reopen", "Grayson removed")."""
+    return clause.tag_ in FINITE_TAGS or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in clause.children
+    )
 
 
 def _misparsed_that_clause(clause: Token) -> bool:
@@ -132,8 +159,11 @@ def clause_around(verb: Token) -> tuple[Token, int, int] | None:
     """The clause a speech verb interrupts or follows, and the token range of the verb's words.
 
     "The plan, he said, is dead": the verb hangs off the clause (parataxis), or the parse has
-    the clause as a complement that contains the verb.
+    the clause as a complement that contains the verb. A verb that takes no finite clause
+    interrupts none.
     """
+    if verb.lower_ in no_clause_verb_forms():
+        return None
     if verb.dep_ == "parataxis" and verb.head.i != verb.i:
         own = [t.i for t in verb.subtree]
         return verb.head, min(own), max(own)

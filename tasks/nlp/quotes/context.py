@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from tasks.model import EntityCluster, Mention
 from tasks.nlp.entities import doc_text
 from tasks.nlp.quotes.cues import indirect_cue_ids
-from tasks.nlp.quotes.syntax import speaker_extent, subject
+from tasks.nlp.quotes.syntax import has_word, speaker_extent, subject
 from tasks.nlp.speakers import Speaker, SpeakerResolver
 
 SPEAKER_POS = ("PROPN", "PRON", "NOUN")
@@ -22,10 +22,16 @@ RELATIVE_PRONOUNS = ("who", "that", "which")
 class ArticleContext:
     """One article as the finders see it, built once per ``extract_quotes`` call."""
 
-    def __init__(self, doc: Doc, clusters: list[EntityCluster], mentions: list[Mention]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        clusters: list[EntityCluster],
+        mentions: list[Mention],
+        byline: tuple[str, ...] = (),
+    ) -> None:
         self.doc = doc
         self.text = doc_text(doc)
-        self.resolver = SpeakerResolver(doc, clusters, mentions)
+        self.resolver = SpeakerResolver(doc, clusters, mentions, byline)
         columns = doc.to_array([LOWER, IDX])
         self.token_starts: list[int] = columns[:, 1].tolist()
         # Tokens whose lower-case form can cue an indirect quote: the only ones the
@@ -64,6 +70,13 @@ class ArticleContext:
         if relative:
             found = verb.head
         start, end = speaker_extent(found)
+        if found.i < verb.i and start <= found.i < verb.i < end:
+            # "A union representing flight attendants endorsed Clinton ..., another example of
+            # ...": an appositive the parse hangs on the subject from past the verb makes the
+            # phrase run over its own cue; a subject ends before the verb it is subject of.
+            end = verb.left_edge.i if verb.left_edge.i > found.i else verb.i
+            while end - 1 > found.i and self.doc[end - 1].is_punct:
+                end -= 1
         if (relative or found.i == verb.head.i) and start < verb.left_edge.i < end:
             # "a former adviser who supported ...", "ads attacking ...": the speaker ends
             # before "who" or the participle.
@@ -80,7 +93,7 @@ class ArticleContext:
         doc = self.doc
         for i in list(range(verb.i + 1, hi)) + list(range(verb.i - 1, lo - 1, -1)):
             token = doc[i]
-            if token.pos_ in SPEAKER_POS and not token.is_punct:
+            if token.pos_ in SPEAKER_POS and not token.is_punct and has_word(token):
                 head = token
                 while head.dep_ in ("compound", "amod", "det", "poss") and lo <= head.head.i < hi:
                     head = head.head

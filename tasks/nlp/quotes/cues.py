@@ -95,6 +95,13 @@ def no_infinitive_verb_forms() -> frozenset[str]:
 
 
 @functools.cache
+def no_clause_verb_forms() -> frozenset[str]:
+    """Cue verbs whose complement is never a finite clause ("sought to", "wants a"):
+    ``no_clause_verbs.txt``."""
+    return _verb_forms("no_clause_verbs")
+
+
+@functools.cache
 def attitude_verb_forms() -> frozenset[str]:
     """Verbs of belief, expectation and wanting (``cognition_verbs.txt``): cues for indirect
     attributions only, never for quote marks."""

@@ -16,14 +16,14 @@ from tasks.nlp.speakers import Speaker
 # indirect one is scored as that one). PolNeAR marks whole reported clauses, not the quoted
 # fragment, so the figure for quoted words inside a clause understates them.
 CONFIDENCE: dict[QuoteRule, float] = {
-    "marked_cue": 0.95,  # 3816 quotes at 0.956
-    "marked_inherited": 0.55,  # 270 at 0.693 (docs/quotes.md, What is left)
-    "marked_uncued": 0.65,  # 257 at 0.720 (docs/quotes.md, What is left)
-    "marked_governed": 0.4,  # 95 at 0.421
+    "marked_cue": 0.95,  # 3838 quotes at 0.956
+    "marked_inherited": 0.65,  # 258 at 0.682
+    "marked_uncued": 0.7,  # 242 at 0.723
+    "marked_governed": 0.4,  # 96 at 0.427
     "unmarked_paragraph": 0.45,  # 19 at 0.474
     "speaker_label": 0.6,  # 229 at 0.633
-    "reported_speech": 0.85,  # 7952 at 0.863
-    # 1231 at 0.753, set lower on purpose: an attitude is a stance the writer ascribes, not
+    "reported_speech": 0.85,  # 7953 at 0.863
+    # 1226 at 0.754, set lower on purpose: an attitude is a stance the writer ascribes, not
     # words anyone said, so it ranks below every speech cue but the partial and unmarked ones.
     "attitude": 0.55,
     "according_to": 0.9,  # 390 at 0.918
