@@ -229,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("src", type=Path, help="folder of marked-up articles")
     parser.add_argument("-o", "--out", type=Path, help="brat folder to write")
     parser.add_argument("--check", action="store_true", help="only parse and check")
+    parser.add_argument(
+        "--stats", action="store_true", help="also count attributions by cue class (bench's)"
+    )
     args = parser.parse_args(argv)
     try:
         articles = read_sources(args.src)
@@ -242,7 +245,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(articles)} articles, {words} words, {count} attributions -> {args.out}")
     else:
         print(f"{len(articles)} articles, {words} words, {count} attributions: ok")
+    if args.stats:
+        for line in stats(articles):
+            print(line)
     return 0
+
+
+def stats(articles: Sequence[Article]) -> list[str]:
+    """Attributions by cue class, as ``bench/eval_quotes.py`` classes PolNeAR's gold cues (from
+    whosaid's own lexicons), and how many have no Source or a split Content."""
+    root = Path(__file__).resolve().parents[2]
+    sys.path[:0] = [str(root), str(root / "bench")]
+    import eval_quotes  # noqa: PLC0415
+
+    counts: dict[str, int] = {}
+    no_source = split = 0
+    for a in articles:
+        for t in a.attributions:
+            name = eval_quotes.cue_class(a.text[t.cue[0] : t.cue[1]])
+            counts[name] = counts.get(name, 0) + 1
+            no_source += not t.source
+            split += len(t.content) > 1
+    total = sum(counts.values())
+    lines = [f"{name}: {n} ({n / total:.0%})" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return lines + [f"no source: {no_source}", f"content in pieces: {split}"]
 
 
 if __name__ == "__main__":
