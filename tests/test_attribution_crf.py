@@ -248,8 +248,9 @@ def test_training_records_the_measured_precision_the_quotes_carry(
     assert len(rows) >= attribution_crf.CONFIDENCE_MIN_ARTICLES
     assert meta["confidence_articles"] == len(rows) // attribution_crf.CONFIDENCE_FOLD
     assert 0.0 <= meta["confidence"] <= 1.0
-    assert json.loads((model / attribution_crf.META_FILE).read_text())["confidence"] == (
-        meta["confidence"]
+    assert (
+        json.loads((model / attribution_crf.META_FILE).read_text())["confidence"]
+        == (meta["confidence"])
     )
     article = Article(
         article_id="held-out",

@@ -49,10 +49,11 @@ def test_spans_split_and_sourceless() -> None:
     by_number = {a.number: a for a in article.attributions}
     text = article.text
     one = by_number[1]
-    assert text[slice(*one.source[0])] == "Councillor Ana Reyes, who chairs the transport committee,"
+    source = "Councillor Ana Reyes, who chairs the transport committee,"
+    assert text[slice(*one.source[0])] == source
     assert text[slice(*one.cue)] == "backed"
     two = by_number[2]
-    assert [text[s:e] for s, e in two.content] == ["We will build it,\"", "and soon.\""]
+    assert [text[s:e] for s, e in two.content] == ['We will build it,"', 'and soon."']
     three = by_number[3]
     assert three.source == () and text[slice(*three.cue)] == "It is expected"
 

@@ -267,7 +267,10 @@ def stats(articles: Sequence[Article]) -> list[str]:
             no_source += not t.source
             split += len(t.content) > 1
     total = sum(counts.values())
-    lines = [f"{name}: {n} ({n / total:.0%})" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    lines = [
+        f"{name}: {n} ({n / total:.0%})"
+        for name, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    ]
     return lines + [f"no source: {no_source}", f"content in pieces: {split}"]
 
 

@@ -227,10 +227,7 @@ def train_corpus(
                     if q.rule != "tagger":
                         continue
                     added += 1
-                    right += any(
-                        overlap_f1(q.quote_text, doc.text[s:e]) >= 0.5
-                        for s, e in gold
-                    )
+                    right += any(overlap_f1(q.quote_text, doc.text[s:e]) >= 0.5 for s, e in gold)
         if added:
             measured = {
                 "confidence": round(right / added, 2),
