@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: run test test-fast lint typecheck bench eval docs samples constraints clean
+.PHONY: run test test-fast lint typecheck bench eval docs samples constraints clean attribution-model
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,14 @@ samples: $(STAMP)
 
 constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^whosaid' > constraints.txt
+
+## The learned attribution layer trained on this repo's own corpus (corpus/attribution, MIT):
+## the markup built to brat in build/, then `whosaid train-attribution` on it.
+ATTRIBUTION_MODEL ?= build/attribution-model
+attribution-model: $(STAMP)
+	rm -rf build/attribution-corpus
+	$(BIN)/python corpus/attribution/build.py corpus/attribution/src -o build/attribution-corpus
+	$(BIN)/whosaid train-attribution build/attribution-corpus -o $(ATTRIBUTION_MODEL)
 
 clean:
 	rm -rf warehouse/parquet warehouse/runs warehouse/state warehouse/whosaid.duckdb* warehouse/.cache report

@@ -17,6 +17,13 @@ seed, so each size holds the smaller ones) and each model is scored on PolNeAR d
 
 Both folders must lie outside the repo: the cache holds PolNeAR's texts, ``--out`` models
 trained on them (PolNeAR states no licence, so none of them may ship).
+
+``--corpus DIR`` trains on another brat corpus instead of PolNeAR train, such as the one this
+project wrote (``corpus/attribution``; ``make attribution-model`` builds its brat in
+``build/attribution-corpus``), on a quarter, a half and all of it unless ``--sizes`` says:
+
+    .venv/bin/python bench/learning_curve.py --cache /tmp/polnear-docs --out /tmp/curve \
+        --corpus build/attribution-corpus
 """
 
 from __future__ import annotations
@@ -60,6 +67,29 @@ def polnear_split(split: str, cache: Path, limit: int | None = None) -> list[dic
                 "mentions": mentions,
                 "rules": quotes.extract_quotes(doc, clusters, mentions),
                 "spans": gold[article.article_id],
+            }
+        )
+    return out
+
+
+def brat_corpus(folder: Path) -> list[dict[str, Any]]:
+    """``polnear_split``'s rows for a brat corpus in PolNeAR's layout, parsed here."""
+    from tasks.nlp import entities  # noqa: PLC0415
+    from tasks.nlp.analyse import load_nlp  # noqa: PLC0415
+
+    corpus = attribution_crf.read_brat(folder)
+    out = []
+    for article, doc in zip(corpus, load_nlp().pipe(a.text for a in corpus), strict=True):
+        clusters, mentions = entities.extract_entities(doc)
+        out.append(
+            {
+                "name": article.name,
+                "body": article.text,
+                "doc": doc,
+                "clusters": clusters,
+                "mentions": mentions,
+                "rules": quotes.extract_quotes(doc, clusters, mentions),
+                "spans": article.spans,
             }
         )
     return out
@@ -122,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, required=True, help="parsed docs (eval_quotes)")
     parser.add_argument("--out", type=Path, required=True, help="models go here")
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--sizes", default=None, help="article counts, comma-separated")
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="a brat corpus to train on (not PolNeAR)"
+    )
     parser.add_argument("--max-iterations", type=int, default=attribution_crf.MAX_ITERATIONS)
     parser.add_argument(
         "--stacked",
@@ -134,7 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(eval_quotes.EVAL_DIR))
     import score  # noqa: PLC0415
 
-    train = polnear_split("train", args.cache)
+    train = brat_corpus(args.corpus) if args.corpus else polnear_split("train", args.cache)
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",")]
+    elif args.corpus:
+        sizes = [max(1, round(len(train) * f)) for f in (0.25, 0.5, 1.0)]
+    else:
+        sizes = list(SIZES)
+    source = f"{args.corpus} articles" if args.corpus else "PolNeAR train articles"
     dev = polnear_split("dev", args.cache)
     gold = score.load_polnear(eval_quotes.EVAL_DIR / "polnear" / "dev")
     rules = {a["name"]: eval_quotes.scored_quotes(tuple(a["rules"]), a["body"]) for a in dev}
@@ -143,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     random.Random(SEED).shuffle(order)
 
     lines = [
-        f"PolNeAR dev ({len(dev)} articles); CRF trained on n PolNeAR train articles"
+        f"PolNeAR dev ({len(dev)} articles); CRF trained on n {source}"
         + ("" if args.stacked == "yes" else ", the rules' quotes not among its features"),
         "",
         "| train articles | system | P | R | F1 | exact F1 | source acc | train s |",
@@ -152,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{base['exact_F1']:.3f} | {base['source_acc']:.3f} | |",
     ]
     print("\n".join(lines), flush=True)
-    for size in map(int, args.sizes.split(",")):
+    for size in sizes:
         chosen = [train[i] for i in order[:size]]
         t0 = time.perf_counter()
         attribution_crf.train(

@@ -228,3 +228,46 @@ def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
     assert attribution_crf.is_model(tmp_path)
     with pytest.raises(ValueError, match="train it again"):
         attribution_crf.CrfTagger(tmp_path)
+
+
+@pytest.mark.slow
+def test_training_records_the_measured_precision_the_quotes_carry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With enough articles, train-attribution measures the layer's precision on articles held
+    out from a first model and writes it to meta.json; the model's quotes carry that figure."""
+    from tasks.nlp import analyse
+
+    rows = PUSHING + [
+        ("Mayor Luis Ortega", "is pushing for", "a curfew on delivery lorries in the centre"),
+        ("Councillor Beth Amos", "is campaigning for", "a new bridge over the canal"),
+    ]
+    corpus = write_corpus(tmp_path / "corpus", rows)
+    model = tmp_path / "model"
+    meta = attribution_crf.train_corpus(corpus, model, max_iterations=50)
+    assert len(rows) >= attribution_crf.CONFIDENCE_MIN_ARTICLES
+    assert meta["confidence_articles"] == len(rows) // attribution_crf.CONFIDENCE_FOLD
+    assert 0.0 <= meta["confidence"] <= 1.0
+    assert (
+        json.loads((model / attribution_crf.META_FILE).read_text())["confidence"]
+        == (meta["confidence"])
+    )
+    article = Article(
+        article_id="held-out",
+        content_hash="0" * 64,
+        source_uri="test",
+        source_locator=None,
+        url=None,
+        outlet=None,
+        title=None,
+        standfirst=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language="en",
+        body=HELD_OUT,
+    )
+    monkeypatch.setenv(attribution_model.MODEL_ENV, str(model))
+    assert attribution_model.confidence() == meta["confidence"]
+    [learned] = analyse.analyse_articles([article])
+    assert [q.confidence for q in learned.quotes if q.found_by == "tagger"] == [meta["confidence"]]

@@ -14,6 +14,7 @@ PolNeAR train articles takes minutes on one core after the parse.
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import re
@@ -43,6 +44,11 @@ MAX_ITERATIONS = 300
 # CRF on the 84 held-out train articles: stacked F1 0.756 (P 0.814), not stacked 0.752 (P
 # 0.801); the NLP stage's speed did not differ beyond the machine's noise (docs/quotes.md).
 STACKED = True
+# The confidence the layer's quotes carry is measured at train time on every CONFIDENCE_FOLD-th
+# article, held out from a first model; a corpus under CONFIDENCE_MIN_ARTICLES articles holds
+# too few to measure (its model's quotes keep tasks.nlp.quotes.rules.CONFIDENCE["tagger"]).
+CONFIDENCE_FOLD = 5
+CONFIDENCE_MIN_ARTICLES = 10
 
 # (label, start_char, end_char), as tasks.nlp.attribution_model.TaggedSpan.
 Span = tuple[str, int, int]
@@ -180,7 +186,13 @@ def train_corpus(
     batch_size: int = 32,
 ) -> dict[str, Any]:
     """Parse a brat corpus (``read_brat``) with whosaid's own pipeline, run the rules over it and
-    train the CRF on the result: what ``whosaid train-attribution`` does."""
+    train the CRF on the result: what ``whosaid train-attribution`` does. With at least
+    ``CONFIDENCE_MIN_ARTICLES`` articles, a first model trained without every
+    ``CONFIDENCE_FOLD``-th article measures the precision of the quotes the layer adds on those
+    held-out articles; ``meta.json`` records it as ``confidence`` (the model's quotes carry it,
+    ``tasks.nlp.quotes.tagged``), then the model is trained on the whole corpus."""
+    import tempfile  # noqa: PLC0415
+
     from tasks.nlp import entities, quotes  # noqa: PLC0415
     from tasks.nlp.analyse import load_nlp  # noqa: PLC0415
 
@@ -188,15 +200,60 @@ def train_corpus(
     if not corpus:
         raise ValueError(f"{folder}: no article in text/ has an annotation file in attributions/")
     nlp = load_nlp()
+    parsed = []
+    for article, doc in zip(
+        corpus, nlp.pipe((a.text for a in corpus), batch_size=batch_size), strict=True
+    ):
+        clusters, mentions = entities.extract_entities(doc)
+        rules = quotes.extract_quotes(doc, clusters, mentions)
+        parsed.append((article, doc, clusters, mentions, rules))
 
-    def examples() -> Iterable[tuple[Any, Sequence[Quote], Sequence[Span]]]:
-        docs = nlp.pipe((a.text for a in corpus), batch_size=batch_size)
-        for article, doc in zip(corpus, docs, strict=True):
-            clusters, mentions = entities.extract_entities(doc)
-            rules = quotes.extract_quotes(doc, clusters, mentions) if stacked else []
-            yield doc, rules, article.spans
+    def examples(rows: list[Any]) -> list[tuple[Any, Sequence[Quote], Sequence[Span]]]:
+        return [(doc, rules if stacked else [], a.spans) for a, doc, _, _, rules in rows]
 
-    return train(examples(), out, max_iterations=max_iterations, stacked=stacked)
+    measured: dict[str, Any] = {}
+    if len(parsed) >= CONFIDENCE_MIN_ARTICLES:
+        held = [row for n, row in enumerate(parsed) if n % CONFIDENCE_FOLD == CONFIDENCE_FOLD - 1]
+        rest = [row for n, row in enumerate(parsed) if n % CONFIDENCE_FOLD != CONFIDENCE_FOLD - 1]
+        with tempfile.TemporaryDirectory() as tmp:
+            train(examples(rest), Path(tmp), max_iterations=max_iterations, stacked=stacked)
+            tagger = CrfTagger(Path(tmp))
+            right = added = 0
+            for article, doc, clusters, mentions, rules in held:
+                tagged = tagger.tag(doc, rules)
+                found = quotes.extract_quotes(doc, clusters, mentions, tagged) if tagged else []
+                gold = [(s, e) for label, s, e in article.spans if label == "CONTENT"]
+                for q in found:
+                    if q.rule != "tagger":
+                        continue
+                    added += 1
+                    right += any(overlap_f1(q.quote_text, doc.text[s:e]) >= 0.5 for s, e in gold)
+        if added:
+            measured = {
+                "confidence": round(right / added, 2),
+                "confidence_quotes": added,
+                "confidence_articles": len(held),
+            }
+    meta = train(examples(parsed), out, max_iterations=max_iterations, stacked=stacked)
+    if measured:
+        meta.update(measured)
+        (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+_WORD = re.compile(r"\w+")
+
+
+def overlap_f1(predicted: str, gold: str) -> float:
+    """Token-overlap F1 of two spans' words: the matching ``../shared/eval/score.py`` uses (a
+    predicted Content is right when it overlaps a gold one at 0.5 or more)."""
+    a = collections.Counter(w.lower() for w in _WORD.findall(predicted))
+    b = collections.Counter(w.lower() for w in _WORD.findall(gold))
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(a.values()), common / sum(b.values())
+    return 2 * p * r / (p + r)
 
 
 class CrfTagger:

@@ -97,4 +97,22 @@ def parsed_model() -> Any | None:
     return None if model is None or hasattr(model, "pipe") else model
 
 
-__all__ = ["MODEL_ENV", "TaggedSpan", "check", "model_path", "parsed_model", "tag"]
+def confidence() -> float | None:
+    """The precision measured for its own quotes, as ``whosaid train-attribution``
+    wrote it in ``meta.json`` (``confidence``, measured on articles held out from a first
+    model); None when no model is on or its folder records none."""
+    model = _loaded()
+    meta = getattr(model, "meta", None) or {}
+    value = meta.get("confidence")
+    return float(value) if value is not None else None
+
+
+__all__ = [
+    "MODEL_ENV",
+    "TaggedSpan",
+    "check",
+    "confidence",
+    "model_path",
+    "parsed_model",
+    "tag",
+]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemas.vocab import QuoteRule
+from tasks.nlp import attribution_model
 from tasks.nlp.attribution_model import TaggedSpan
 from tasks.nlp.quotes.context import ArticleContext
 from tasks.nlp.quotes.cues import VERB_POS
@@ -40,6 +41,9 @@ def tagged_quotes(
     cues = [tokens(s, e) for label, s, e in tagged if label == "CUE"]
     sources = [tokens(s, e) for label, s, e in tagged if label == "SOURCE"]
     rule: QuoteRule = "tagger"
+    # The model's own measured precision when its meta.json records one, else the rule's.
+    measured = attribution_model.confidence()
+    confidence = CONFIDENCE[rule] if measured is None else measured
     out = []
     for label, start, end in tagged:
         if label != "CONTENT" or any(f.start < end and start < f.end for f in found):
@@ -68,7 +72,7 @@ def tagged_quotes(
                 speaker,
                 cue,
                 rule,
-                CONFIDENCE[rule],
+                confidence,
                 art.paragraph_of(start),
             )
         )
