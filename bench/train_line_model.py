@@ -16,8 +16,8 @@ the default: any HTML page is then a labelled example; a page HTML mode finds no
 out). Measured with eval_clean's text mode, development positions (ScrapingHub, L3S-GN1,
 Readability F1): gold labels 0.949, 0.950, 0.853; HTML-mode labels 0.949, 0.950, 0.854; the
 earlier ScrapingHub-only gold model 0.950, 0.950, 0.853. The two are within noise of each
-other; HTML-mode labels need no gold, so they are the default. The shingles run across line ends, so a one-word line inside the article is the article's
-and the same word in a menu is not. Lines without a word are left out. Each line counts in
+other; HTML-mode labels need no gold, so they are the default. The shingles run across line
+ends, so a one-word line inside the article is the article's and the same word in a menu is not. Lines without a word are left out. Each line counts in
 proportion to its length (at least ``BAD_LINE_MIN_COST``), each page as much as any other. The
 model is an L2-regularised logistic regression fitted by Newton's method in numpy. The odd
 positions are held out: their line accuracy is printed per set, never trained on.
@@ -109,9 +109,7 @@ def page_table(
     return np.array(xs).reshape(-1, width), np.array(ys), np.array(ws)
 
 
-def examples(
-    set_name: str, labels: str
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def examples(set_name: str, labels: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(visible text, reference body) of a set's development pages and of its held-out pages
     (see the module docstring for ``labels`` and the pages left out)."""
     development: list[tuple[str, str]] = []
