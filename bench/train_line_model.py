@@ -17,9 +17,9 @@ out). Measured with eval_clean's text mode, development positions (ScrapingHub, 
 Readability F1): gold labels 0.949, 0.950, 0.853; HTML-mode labels 0.949, 0.950, 0.854; the
 earlier ScrapingHub-only gold model 0.950, 0.950, 0.853. The two are within noise of each
 other; HTML-mode labels need no gold, so they are the default. The shingles run across line
-ends, so a one-word line inside the article is the article's and the same word in a menu is not. Lines without a word are left out. Each line counts in
-proportion to its length (at least ``BAD_LINE_MIN_COST``), each page as much as any other. The
-model is an L2-regularised logistic regression fitted by Newton's method in numpy. The odd
+ends, so a one-word line inside the article is the article's and the same word in a menu is not.
+Lines without a word are left out. Each line counts in proportion to its length (at least
+``BAD_LINE_MIN_COST``), each page as much as any other. The model is an L2-regularised logistic regression fitted by Newton's method in numpy. The odd
 positions are held out: their line accuracy is printed per set, never trained on.
 """
 
