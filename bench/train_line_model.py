@@ -19,8 +19,9 @@ earlier ScrapingHub-only gold model 0.950, 0.950, 0.853. The two are within nois
 other; HTML-mode labels need no gold, so they are the default. The shingles run across line
 ends, so a one-word line inside the article is the article's and the same word in a menu is not.
 Lines without a word are left out. Each line counts in proportion to its length (at least
-``BAD_LINE_MIN_COST``), each page as much as any other. The model is an L2-regularised logistic regression fitted by Newton's method in numpy. The odd
-positions are held out: their line accuracy is printed per set, never trained on.
+``BAD_LINE_MIN_COST``), each page as much as any other. The model is an L2-regularised logistic
+regression fitted by Newton's method in numpy. The odd positions are held out: their line
+accuracy is printed per set, never trained on.
 """
 
 from __future__ import annotations
