@@ -329,10 +329,12 @@ def test_two_articles_in_one_dump() -> None:
         # a counter under the byline: no comments follow it
         ("0 Comments", False, False),
         ("The board had 34 comments from residents.", False, False),
-        # other languages; an author's box
-        ("関連記事", True, False),
-        ("Artigos relacionados", True, False),
-        ("Ähnliche Artikel", True, False),
+        # other languages (a "related articles" box may sit inside an article in any language);
+        # an author's box
+        ("関連記事", True, True),
+        ("Artigos relacionados", True, True),
+        ("Ähnliche Artikel", True, True),
+        ("Lire aussi :", True, True),
         ("About the author", True, False),
         ("Über", True, False),
         ("Sobre", True, False),

@@ -3,7 +3,8 @@ being the article's, from the line's shape, the rules' own verdicts and the same
 neighbours.
 
 Its weights are ``line_model.json`` beside this module, written by ``bench/train_line_model.py``
-from the even-numbered ScrapingHub pages only (the file says what it was trained on). At run time
+from the development positions (even, in id order) of the bench's page sets, ScrapingHub,
+L3S-GN1 and Readability (the file says what it was trained on and with which labels). At run time
 the model is a dot product over those weights: no dependency. Its say is added to each line's
 rule score before the main run is taken (``with_model_say``); a model file trained on other
 features than ``LINE_FEATURE_NAMES`` is refused.
