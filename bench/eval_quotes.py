@@ -222,32 +222,40 @@ def trusted_scores(score: Any, gold: dict[str, list[dict]], ours: dict[str, list
     return {"trusted_P": s["P"], "trusted_R": s["R"], "trusted_n": s["n_pred"]}
 
 
+def matched_pairs(score: Any, preds: list[dict], rels: list[dict]) -> list[tuple[int, int]]:
+    """(prediction, gold) index pairs as ``score.quote_scores`` pairs them: one to one, best
+    content overlap first, token F1 >= 0.5."""
+    ranked = sorted(
+        (
+            (score.overlap_f1(p["quote_text"], g["content"]), i, j)
+            for i, p in enumerate(preds)
+            for j, g in enumerate(rels)
+        ),
+        reverse=True,
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for f, i, j in ranked:
+        if f < 0.5:
+            break
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        pairs.append((i, j))
+    return pairs
+
+
 def source_errors(
     score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]
 ) -> list[dict[str, Any]]:
     """The matched pairs whose gold relation has a Source that whosaid's speaker misses: the
-    pairs ``score.quote_scores`` counts against source accuracy, paired as it pairs them (one
-    to one, best content overlap first, token F1 >= 0.5)."""
+    pairs ``score.quote_scores`` counts against source accuracy (``matched_pairs``)."""
     errors = []
     for article, rels in gold.items():
         preds = ours.get(article, [])
-        pairs = sorted(
-            (
-                (score.overlap_f1(p["quote_text"], g["content"]), i, j)
-                for i, p in enumerate(preds)
-                for j, g in enumerate(rels)
-            ),
-            reverse=True,
-        )
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for f, i, j in pairs:
-            if f < 0.5:
-                break
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        for i, j in matched_pairs(score, preds, rels):
             p, g = preds[i], rels[j]
             if not g.get("source"):
                 continue

@@ -141,23 +141,7 @@ def tagged_quotes(model: Path, articles: list[Any]) -> dict[str, list[dict[str, 
 
 def matched(score: Any, preds: list[dict], rels: list[dict]) -> set[int]:
     """Indices of the predictions the scorer's one-to-one matching pairs with a gold Content."""
-    pairs = sorted(
-        (
-            (score.overlap_f1(p["quote_text"], g["content"]), i, j)
-            for i, p in enumerate(preds)
-            for j, g in enumerate(rels)
-        ),
-        reverse=True,
-    )
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for f, i, j in pairs:
-        if f < 0.5:
-            break
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-    return used_p
+    return {i for i, _ in eval_quotes.matched_pairs(score, preds, rels)}
 
 
 def main(argv: list[str] | None = None) -> int:

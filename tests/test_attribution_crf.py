@@ -27,6 +27,25 @@ HELD_OUT = "Senator Jane Ruiz is pushing for a ban on the sale of assault weapon
 HELD_OUT_CONTENT = "a ban on the sale of assault weapons in the state"
 
 
+def held_out_article() -> Article:
+    """HELD_OUT, an article in none of the training corpora, as the NLP stage reads it."""
+    return Article(
+        article_id="held-out",
+        content_hash="0" * 64,
+        source_uri="test",
+        source_locator=None,
+        url=None,
+        outlet=None,
+        title=None,
+        standfirst=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language="en",
+        body=HELD_OUT,
+    )
+
+
 def write_corpus(root: Path, rows=PUSHING) -> Path:  # type: ignore[no-untyped-def]
     """A brat corpus in PolNeAR's layout, annotator suffix and all."""
     (root / "text").mkdir(parents=True)
@@ -180,21 +199,7 @@ def test_train_attribution_writes_a_model_the_nlp_stage_uses(
     assert meta["articles"] == 8 and meta["feature_version"] == attribution_features.FEATURE_VERSION
     assert meta["stacked"] is (stack == "--stack")
 
-    article = Article(
-        article_id="held-out",
-        content_hash="0" * 64,
-        source_uri="test",
-        source_locator=None,
-        url=None,
-        outlet=None,
-        title=None,
-        standfirst=None,
-        authors=(),
-        published_at=None,
-        published_at_source=None,
-        language="en",
-        body=HELD_OUT,
-    )
+    article = held_out_article()
     monkeypatch.delenv(attribution_model.MODEL_ENV, raising=False)
     [rules_only] = analyse.analyse_articles([article])
     assert rules_only.quotes == ()
@@ -252,21 +257,7 @@ def test_training_records_the_measured_precision_the_quotes_carry(
         json.loads((model / attribution_crf.META_FILE).read_text())["confidence"]
         == (meta["confidence"])
     )
-    article = Article(
-        article_id="held-out",
-        content_hash="0" * 64,
-        source_uri="test",
-        source_locator=None,
-        url=None,
-        outlet=None,
-        title=None,
-        standfirst=None,
-        authors=(),
-        published_at=None,
-        published_at_source=None,
-        language="en",
-        body=HELD_OUT,
-    )
+    article = held_out_article()
     monkeypatch.setenv(attribution_model.MODEL_ENV, str(model))
     assert attribution_model.confidence() == meta["confidence"]
     [learned] = analyse.analyse_articles([article])
