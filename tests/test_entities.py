@@ -203,7 +203,6 @@ def test_title_is_not_part_of_the_name(nlp, text: str, name: str) -> None:
 def _with_ents(nlp, text: str, ents: list[tuple[str, str, int]]):  # type: ignore[no-untyped-def]
     """``nlp(text)`` with its entities set by hand: (words, label, occurrence) each, so that a
     test says what spaCy tagged rather than depending on what the model tags today."""
-    from spacy.tokens import Span
 
     doc = nlp(text)
     spans = []
@@ -291,7 +290,7 @@ def test_surname_tagged_as_a_body_joins_the_principal_namesake(nlp) -> None:
 
 @pytest.mark.slow
 def test_name_modifying_a_noun_and_a_doubled_letter_leave_one_mrs_clinton(nlp) -> None:
-    """"Mrs. Clinton" where the article names Hilary (sic) and Hillary Clinton, and Bill Clinton
+    """ "Mrs. Clinton" where the article names Hilary (sic) and Hillary Clinton, and Bill Clinton
     only in "the Bill Clinton era": she is Hillary Clinton."""
     from tasks.nlp.entities import extract_entities
 

@@ -85,9 +85,7 @@ class _Cluster:
             ]
             own = mine or own
         counts = Counter(own)
-        return max(
-            own, key=lambda n: (len(n.split()), counts[n], len(n), -self.names.index(n))
-        )
+        return max(own, key=lambda n: (len(n.split()), counts[n], len(n), -self.names.index(n)))
 
 
 class _People:

@@ -157,9 +157,8 @@ def _pronoun_votes(
             continue
         # "she said ... the rise of Donald Trump, who ... she": a pronoun of this gender before
         # the one name in the window refers to someone named earlier, whom this one may too.
-        before = pronouns[
-            bisect.bisect_left(pronoun_starts, lo) : bisect.bisect_left(pronoun_starts, window[0][0])
-        ]
+        since = bisect.bisect_left(pronoun_starts, lo)
+        before = pronouns[since : bisect.bisect_left(pronoun_starts, window[0][0])]
         if any(s == side for _at, s in before):
             continue
         votes.setdefault(only, Counter())[side] += 1
