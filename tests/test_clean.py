@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tasks.clean.furniture import _notice_pattern
-from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, split_lines
+from tasks.clean.header import site_names
+from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, Line, split_lines
 from tasks.clean.normalize import normalize_text
 from tasks.clean.text_dump import (
     LINE_FEATURE_NAMES,
@@ -857,3 +858,41 @@ def test_seed_metadata(seed_articles) -> None:  # type: ignore[no-untyped-def]
     assert seed_articles["000"][0].standfirst is not None
     assert seed_articles["003"][0].standfirst is None
     assert all(a.language == "en" for v in seed_articles.values() for a in v)
+
+
+def test_site_name_comes_off_the_first_line_when_the_furniture_prints_it() -> None:
+    # The page <title> with the site's name, the logo line, no printed headline of its own.
+    found = only(
+        dump(
+            f"{TITLE} | Harbour Gazette",
+            "Harbour Gazette",
+            "Home",
+            "News",
+            P1,
+            P2,
+            P3,
+            P4,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == TITLE
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+@pytest.mark.parametrize(
+    ("texts", "names"),
+    [
+        ([f"{TITLE} | Harbour Gazette", P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+        (
+            [f"Harbour Gazette - {TITLE}", P1, "Sign up for the Harbour Gazette newsletter"],
+            ["Harbour Gazette"],
+        ),
+        # printed again, but not in furniture: a piece of the title is not the site's name
+        ([f"{TITLE} | Harbour Gazette", P1, "Harbour Gazette"], []),
+        # where the furniture names the site (outlet_from_boilerplate)
+        ([TITLE, P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+    ],
+)
+def test_site_names(texts: list[str], names: list[str]) -> None:
+    lines = [Line(i, t, "bad", is_junk_line(t)) for i, t in enumerate(texts)]
+    assert site_names(texts[0], lines) == names

@@ -195,8 +195,8 @@ def find_title(lines: list[Line], header: list[Line], start: int) -> tuple[str |
 def site_names(first: str, lines: Sequence[Line]) -> list[str]:
     """What a dump says its site is called: where it names itself in its furniture
     (``outlet_from_boilerplate``), and the pieces at either end of its first line (the page
-    ``<title>``) that a furniture line prints again ("© 2019 Harbour News", "Follow Harbour News
-    on Twitter")."""
+    ``<title>``) that a furniture line prints again ("© 2019 Harbour News", "Sign up for the
+    Harbour News newsletter")."""
     from tasks.clean import titles
 
     texts = [ln.text for ln in lines]
@@ -210,12 +210,10 @@ def site_names(first: str, lines: Sequence[Line]) -> list[str]:
         folded = titles.fold(piece)
         if folded and any(f" {folded} " in line for line in furniture):
             names.append(piece)
-    return names
+    return list(dict.fromkeys(names))
 
 
-def choose_title(
-    lines: list[Line], guess: str | None, body: Sequence[Line]
-) -> str | None:
+def choose_title(lines: list[Line], guess: str | None, body: Sequence[Line]) -> str | None:
     """The headline as HTML mode chooses it (``tasks.clean.titles.choose_title``), read from a
     dump: its first line is what the page declares (a page's visible text opens with its
     ``<title>``, site name and all), the lines after it are what the page prints, ``site_names``
