@@ -896,3 +896,47 @@ def test_site_name_comes_off_the_first_line_when_the_furniture_prints_it() -> No
 def test_site_names(texts: list[str], names: list[str]) -> None:
     lines = [Line(i, t, "bad", is_junk_line(t)) for i, t in enumerate(texts)]
     assert site_names(texts[0], lines) == names
+
+
+# The declared title holds the headline and its deck, both printed above the article.
+_HEADLINE = "Mother Of Victim Assails Governor"
+_DECK = "Says He Should Not Run For President Over The Parole Case"
+_PAROLE = [
+    "The mother of a woman killed by a paroled prisoner said on Tuesday that the governor who "
+    "backed his release should not be trusted with the presidency, and that she would say so.",
+    "She told reporters outside her home that the governor had never answered her letters, and "
+    "that the parole board had been pressed to free the man despite warnings from prosecutors.",
+    "A spokesman for the governor said the parole decision had been taken by the board alone, "
+    "and that the governor had expressed his sympathy to the family on several occasions.",
+]
+
+
+def test_headline_before_its_deck_is_the_title() -> None:
+    found = only(
+        dump(
+            f"{_HEADLINE}, {_DECK} - Harbour Gazette",
+            "Home",
+            "News",
+            _HEADLINE,
+            _DECK,
+            *_PAROLE,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _HEADLINE
+
+
+def test_title_run_together_with_furniture_is_not_the_headline() -> None:
+    found = only(
+        dump(
+            f"{TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            f"{TITLE} by Jo Bloggs",
+            P1,
+            P2,
+            P3,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == TITLE

@@ -213,30 +213,57 @@ def site_names(first: str, lines: Sequence[Line]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def choose_title(lines: list[Line], guess: str | None, body: Sequence[Line]) -> str | None:
+def choose_title(
+    lines: list[Line], header: list[Line], guess: str | None, body: Sequence[Line]
+) -> str | None:
     """The headline as HTML mode chooses it (``tasks.clean.titles.choose_title``), read from a
-    dump: its first line is what the page declares (a page's visible text opens with its
-    ``<title>``, site name and all), the lines after it are what the page prints, ``site_names``
-    what the dump calls its site, and ``body`` (without the lines repeating ``guess``,
-    ``find_title``'s header line) the article the headline must fit. ``guess`` when there is
-    nothing to choose from."""
+    dump:
+
+    - *declared*: its first line (a page's visible text opens with its ``<title>``, site name
+      and all);
+    - *headings*: the header lines (above the article's run), earlier ones ranked higher, as
+      ``<h1>`` is over ``<h2>``: the headline comes before the deck under it. A header line
+      holding the whole declared title, site name taken off, and more words ("<headline> by Jo
+      Bloggs", "<headline> chevron_left") is the headline run together with furniture, not a
+      heading of its own (a piece of it is not enough: "Design Week 2018 | <headline>" prints
+      the section with the headline);
+    - *lines*: every line after the first, what the page prints;
+    - *site names*: ``site_names``;
+    - *body*: the article (without the lines repeating ``guess``), whose lead a headline found
+      above it must fit.
+
+    ``guess`` (``find_title``'s header line) when there is nothing to choose from."""
     from tasks.clean import titles  # titles reads bylines with this module's parse_byline
 
     if not lines:
         return guess
     first = lines[0].text
     declared = [first] if len(first) <= titles.DECLARED_MAX_CHARS and not lines[0].junk else []
+    names = site_names(first, lines)
+    headline = titles.fold(titles.strip_site_name(first, names)) if declared else ""
+    shown = [
+        ln.text
+        for ln in header
+        if ln.index > 0
+        and len(ln.text) <= TITLE_MAX_CHARS
+        and not _holds_more(titles.fold(ln.text), headline)
+    ]
     body_text = "\n\n".join(
         ln.text for ln in body if guess is None or not repeats_title(ln.text, guess)
     )
     title = titles.choose_title(
         declared,
-        [],
+        [(text, len(shown) - i) for i, text in enumerate(shown)],
         [ln.text for ln in lines[1:]],
-        site_names=site_names(first, lines),
+        site_names=names,
         body=body_text or None,
     )
     return title if title is not None else guess
+
+
+def _holds_more(folded: str, headline: str) -> bool:
+    """Whether a folded line holds the folded headline as a run of words, and more words."""
+    return bool(headline) and folded != headline and f" {headline} " in f" {folded} "
 
 
 @dataclass(frozen=True)
@@ -261,7 +288,7 @@ def read_header(
     # find_title's line places the standfirst (the line after it); the title is the headline
     # choose_title reads from the whole dump.
     guess, title_pos = find_title(lines, header, start)
-    title = choose_title(lines, guess, body)
+    title = choose_title(lines, header, guess, body)
     # A byline anywhere in the header or at the top of the body.
     for ln in header + body[:BODY_BYLINE_LINES]:
         names = parse_byline(ln.text)
