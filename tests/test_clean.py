@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from tasks.clean.furniture import _notice_pattern
+from tasks.clean.header import site_names
+from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, Line, split_lines
 from tasks.clean.normalize import normalize_text
 from tasks.clean.text_dump import (
     LINE_FEATURE_NAMES,
@@ -208,6 +212,72 @@ def test_outlet_from_boilerplate(lines: list[str], outlet: str | None) -> None:
 )
 def test_runs_on(line: str, following: str, expected: bool) -> None:
     assert runs_on(line, following) is expected
+
+
+def _plain_reflow(text: str) -> list[str]:
+    """split_lines' re-flow by its definition: ``runs_on`` of the whole line so far at each join."""
+    texts: list[str] = []
+    in_list: list[bool] = []
+    for block in _BLOCK_BREAK.split(text):
+        lines = [t.strip() for t in block.split("\n") if t.strip()]
+        if not lines:
+            continue
+        lengths = sorted(len(t) for t in lines)
+        listy = len(lines) >= 3 and lengths[len(lengths) // 2] < 70
+        for line in lines:
+            if texts and not listy and not in_list[-1] and runs_on(texts[-1], line):
+                texts[-1] += ("" if line[0] in _GLUE_NO_SPACE else " ") + line
+            else:
+                texts.append(line)
+                in_list.append(listy)
+    return texts
+
+
+# A paragraph cut into pieces whose joined line becomes a cookie notice only once the piece
+# after a join is added ("... we use" + "cookies ..."): the line after it must not run on.
+_NOTICE_ACROSS_A_JOIN = (
+    P1[:-1] + ", and the board's new site tells readers that we use\n"
+    "cookies to count who reads the minutes of its meetings, published every week\n"
+    "and nobody on the board objected to it when the matter came up on Monday"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _NOTICE_ACROSS_A_JOIN,
+        # the same join under JUNK_LINE_MAX_CHARS, where the whole junk lexicon applies
+        "Read what\nwe use cookies for\nand why",
+        # a run of one-word pieces far longer than the notice window
+        "The board heard from " + "\nand ".join(f"resident{i}" for i in range(400)),
+        "\n\n".join([TITLE, "Home\nNews\nSport", P1, "Photo: Getty", P2, "Share this\narticle"]),
+    ],
+)
+def test_split_lines_matches_the_plain_reflow(text: str) -> None:
+    assert split_lines(text)[0] == _plain_reflow(text)
+
+
+def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
+    texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
+    assert len(texts[0]) > 200 and texts[0].endswith("published every week")
+    assert texts[1:] == ["and nobody on the board objected to it when the matter came up on Monday"]
+
+
+def test_notice_window_covers_the_longest_notice() -> None:
+    """split_lines looks for a notice straddling a join from NOTICE_MAX_CHARS before it: every
+    notice pattern's longest match, with a character either side for a word boundary, fits."""
+    pattern = _notice_pattern()
+    widest = re._parser.parse(pattern.pattern, pattern.flags).getwidth()[1]  # type: ignore[attr-defined]
+    assert widest + 2 <= NOTICE_MAX_CHARS
+
+
+@pytest.mark.shared
+def test_split_lines_matches_the_plain_reflow_on_the_seeds() -> None:
+    if not SEEDS.exists():
+        pytest.skip(f"{SEEDS} is absent")
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = normalize_text(path.read_text(encoding="utf-8"))
+        assert split_lines(text)[0] == _plain_reflow(text), path.name
 
 
 def test_title_standfirst_body() -> None:
@@ -790,3 +860,85 @@ def test_seed_metadata(seed_articles) -> None:  # type: ignore[no-untyped-def]
     assert seed_articles["000"][0].standfirst is not None
     assert seed_articles["003"][0].standfirst is None
     assert all(a.language == "en" for v in seed_articles.values() for a in v)
+
+
+def test_site_name_comes_off_the_first_line_when_the_furniture_prints_it() -> None:
+    # The page <title> with the site's name, the logo line, no printed headline of its own.
+    found = only(
+        dump(
+            f"{TITLE} | Harbour Gazette",
+            "Harbour Gazette",
+            "Home",
+            "News",
+            P1,
+            P2,
+            P3,
+            P4,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == TITLE
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+@pytest.mark.parametrize(
+    ("texts", "names"),
+    [
+        ([f"{TITLE} | Harbour Gazette", P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+        (
+            [f"Harbour Gazette - {TITLE}", P1, "Sign up for the Harbour Gazette newsletter"],
+            ["Harbour Gazette"],
+        ),
+        # printed again, but not in furniture: a piece of the title is not the site's name
+        ([f"{TITLE} | Harbour Gazette", P1, "Harbour Gazette"], []),
+        # where the furniture names the site (outlet_from_boilerplate)
+        ([TITLE, P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+    ],
+)
+def test_site_names(texts: list[str], names: list[str]) -> None:
+    lines = [Line(i, t, "bad", is_junk_line(t)) for i, t in enumerate(texts)]
+    assert site_names(texts[0], lines) == names
+
+
+# The declared title holds the headline and its deck, both printed above the article.
+_HEADLINE = "Mother Of Victim Assails Governor"
+_DECK = "Says He Should Not Run For President Over The Parole Case"
+_PAROLE = [
+    "The mother of a woman killed by a paroled prisoner said on Tuesday that the governor who "
+    "backed his release should not be trusted with the presidency, and that she would say so.",
+    "She told reporters outside her home that the governor had never answered her letters, and "
+    "that the parole board had been pressed to free the man despite warnings from prosecutors.",
+    "A spokesman for the governor said the parole decision had been taken by the board alone, "
+    "and that the governor had expressed his sympathy to the family on several occasions.",
+]
+
+
+def test_headline_before_its_deck_is_the_title() -> None:
+    found = only(
+        dump(
+            f"{_HEADLINE}, {_DECK} - Harbour Gazette",
+            "Home",
+            "News",
+            _HEADLINE,
+            _DECK,
+            *_PAROLE,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _HEADLINE
+
+
+def test_title_run_together_with_furniture_is_not_the_headline() -> None:
+    found = only(
+        dump(
+            f"{TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            f"{TITLE} by Jo Bloggs",
+            P1,
+            P2,
+            P3,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == TITLE

@@ -122,7 +122,12 @@ def is_junk_line(line: str) -> bool:
     """A furniture line: short and matching the junk lexicon, or a legal or cookie notice."""
     if len(line) <= JUNK_LINE_MAX_CHARS and _junk_pattern().match(line) is not None:
         return True
-    return _notice_pattern().search(line) is not None
+    return has_notice(line)
+
+
+def has_notice(line: str, start: int = 0) -> bool:
+    """A legal or cookie notice (junk at any length) in ``line``, starting at ``start`` or later."""
+    return _notice_pattern().search(line, start) is not None
 
 
 def is_credit_line(line: str) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tasks import lexicon
-from tasks.clean.furniture import JUNK_LINE_MAX_CHARS, is_end_marker
+from tasks.clean.furniture import JUNK_LINE_MAX_CHARS, is_end_marker, is_junk_line
 from tasks.clean.line_shape import TERMINAL, WORD, is_single_sentence
 from tasks.clean.lines import Line
 
@@ -192,6 +192,80 @@ def find_title(lines: list[Line], header: list[Line], start: int) -> tuple[str |
     return candidates[-1].text, candidates[-1].index
 
 
+def site_names(first: str, lines: Sequence[Line]) -> list[str]:
+    """What a dump says its site is called: where it names itself in its furniture
+    (``outlet_from_boilerplate``), and the pieces at either end of its first line (the page
+    ``<title>``) that a furniture line prints again ("© 2019 Harbour News", "Sign up for the
+    Harbour News newsletter")."""
+    from tasks.clean import titles
+
+    texts = [ln.text for ln in lines]
+    names = [name for name in (outlet_from_boilerplate(texts),) if name]
+    furniture = [
+        f" {titles.fold(ln.text)} " for ln in lines[1:] if ln.junk and is_junk_line(ln.text)
+    ]
+    for piece in titles.title_parts(first)[1:]:
+        if not (first.startswith(piece) or first.endswith(piece)):
+            continue
+        folded = titles.fold(piece)
+        if folded and any(f" {folded} " in line for line in furniture):
+            names.append(piece)
+    return list(dict.fromkeys(names))
+
+
+def choose_title(
+    lines: list[Line], header: list[Line], guess: str | None, body: Sequence[Line]
+) -> str | None:
+    """The headline as HTML mode chooses it (``tasks.clean.titles.choose_title``), read from a
+    dump:
+
+    - *declared*: its first line (a page's visible text opens with its ``<title>``, site name
+      and all);
+    - *headings*: the header lines (above the article's run), earlier ones ranked higher, as
+      ``<h1>`` is over ``<h2>``: the headline comes before the deck under it. A header line
+      holding the whole declared title, site name taken off, and more words ("<headline> by Jo
+      Bloggs", "<headline> chevron_left") is the headline run together with furniture, not a
+      heading of its own (a piece of it is not enough: "Design Week 2018 | <headline>" prints
+      the section with the headline);
+    - *lines*: every line after the first, what the page prints;
+    - *site names*: ``site_names``;
+    - *body*: the article (without the lines repeating ``guess``), whose lead a headline found
+      above it must fit.
+
+    ``guess`` (``find_title``'s header line) when there is nothing to choose from."""
+    from tasks.clean import titles  # titles reads bylines with this module's parse_byline
+
+    if not lines:
+        return guess
+    first = lines[0].text
+    declared = [first] if len(first) <= titles.DECLARED_MAX_CHARS and not lines[0].junk else []
+    names = site_names(first, lines)
+    headline = titles.fold(titles.strip_site_name(first, names)) if declared else ""
+    shown = [
+        ln.text
+        for ln in header
+        if ln.index > 0
+        and len(ln.text) <= TITLE_MAX_CHARS
+        and not _holds_more(titles.fold(ln.text), headline)
+    ]
+    body_text = "\n\n".join(
+        ln.text for ln in body if guess is None or not repeats_title(ln.text, guess)
+    )
+    title = titles.choose_title(
+        declared,
+        [(text, len(shown) - i) for i, text in enumerate(shown)],
+        [ln.text for ln in lines[1:]],
+        site_names=names,
+        body=body_text or None,
+    )
+    return title if title is not None else guess
+
+
+def _holds_more(folded: str, headline: str) -> bool:
+    """Whether a folded line holds the folded headline as a run of words, and more words."""
+    return bool(headline) and folded != headline and f" {headline} " in f" {folded} "
+
+
 @dataclass(frozen=True)
 class Header:
     """What the header gives an article, and the body lines left once it is taken out."""
@@ -211,7 +285,10 @@ def read_header(
     header = [ln for ln in lines[:start] if not ln.junk and not is_end_marker(ln.text)]
     body = list(body)
     authors = list(authors)
-    title, title_pos = find_title(lines, header, start)
+    # find_title's line places the standfirst (the line after it); the title is the headline
+    # choose_title reads from the whole dump.
+    guess, title_pos = find_title(lines, header, start)
+    title = choose_title(lines, header, guess, body)
     # A byline anywhere in the header or at the top of the body.
     for ln in header + body[:BODY_BYLINE_LINES]:
         names = parse_byline(ln.text)
@@ -219,10 +296,12 @@ def read_header(
             authors[:0] = [n for n in names if n not in authors]
             if ln in body:
                 body.remove(ln)
-    # The run may have swallowed the title (a dump whose title line reads like prose), and pages
-    # repeat it (the page <title>, the <h1>, a share widget): a line that is the title is not body.
-    if title is not None:
-        body = [ln for ln in body if not repeats_title(ln.text, title)]
+    # The run may have swallowed the title line (a dump whose title line reads like prose), and
+    # pages repeat it (the page <title>, the <h1>, a share widget): a line that is the title line
+    # again is not body. (The headline choose_title settles on may be a body line: a paragraph
+    # that opens the article and fits its lead.)
+    if guess is not None:
+        body = [ln for ln in body if not repeats_title(ln.text, guess)]
     standfirst = None
     if title_pos is not None:
         after = [

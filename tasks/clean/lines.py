@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from tasks import lexicon
 from tasks.clean.furniture import (
+    JUNK_LINE_MAX_CHARS,
+    has_notice,
     is_caption_line,
     is_credit_line,
     is_junk_line,
@@ -67,6 +69,10 @@ LINK_LIST_MIN_LINES = 3
 # The last word of a line, for re-flowing, is looked for in its last 30 characters: longer than
 # any word of clean_continuation_words.txt with the punctuation around it.
 LAST_WORD_CHARS = 30
+# How far before a join a legal or cookie notice that straddles it can start: more than the
+# longest match of any junk_notices.txt pattern (134 characters, plus one on either side for a
+# word boundary); tests/test_clean.py holds the patterns' widest match under it.
+NOTICE_MAX_CHARS = 200
 
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
@@ -94,10 +100,13 @@ def language_and_stopwords(texts: list[str]) -> tuple[str | None, frozenset[str]
 
 
 def split_lines(text: str) -> tuple[list[str], list[bool]]:
-    """Non-empty lines, re-flowed, and for each whether it sits in a link list (see
-    LINK_LIST_MIN_LINES)."""
+    """Non-empty lines, re-flowed (see ``runs_on``), and for each whether it sits in a link list
+    (see LINK_LIST_MIN_LINES)."""
     texts: list[str] = []
     in_list: list[bool] = []
+    # Whether texts[-1] is a furniture line (is_junk_line), kept up to date at every join so a
+    # paragraph re-flowed from thousands of pieces is not tested whole at each of them.
+    last_junk = False
     for block in _BLOCK_BREAK.split(text):
         lines = [t.strip() for t in block.split("\n") if t.strip()]
         if not lines:
@@ -105,13 +114,35 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
         lengths = sorted(len(t) for t in lines)
         listy = len(lines) >= LINK_LIST_MIN_LINES and lengths[len(lengths) // 2] < LENGTH_LOW
         for line in lines:
-            if texts and not listy and not in_list[-1] and runs_on(texts[-1], line):
+            junk = is_junk_line(line)
+            if (
+                texts
+                and not listy
+                and not in_list[-1]
+                and not last_junk
+                and not junk
+                and _continues(texts[-1], line)
+            ):
                 glue = "" if line[0] in _GLUE_NO_SPACE else " "
+                joined_at = len(texts[-1]) + len(glue)
                 texts[-1] = texts[-1] + glue + line
+                last_junk = _joined_is_junk(texts[-1], joined_at)
             else:
                 texts.append(line)
                 in_list.append(listy)
+                last_junk = junk
     return texts, in_list
+
+
+def _joined_is_junk(joined: str, joined_at: int) -> bool:
+    """``is_junk_line(joined)`` for two lines neither of which is junk, ``joined`` at
+    ``joined_at``. Over JUNK_LINE_MAX_CHARS only the notices can match (is_junk_line tests the
+    junk lexicon on shorter lines only), and a notice in neither piece must straddle the join:
+    it starts at most NOTICE_MAX_CHARS before it (``search`` from a position still reads the
+    character before it for a word boundary)."""
+    if len(joined) <= JUNK_LINE_MAX_CHARS:
+        return is_junk_line(joined)
+    return has_notice(joined, max(0, joined_at - NOTICE_MAX_CHARS))
 
 
 @functools.cache
@@ -121,8 +152,15 @@ def _continuation_words() -> frozenset[str]:
 
 def runs_on(line: str, following: str) -> bool:
     """Whether ``following`` continues the sentence ``line`` leaves open: a paragraph cut into
-    pieces by inline markup (a link becomes its own line) or hard-wrapped at the source."""
-    if TERMINAL.search(line) or is_junk_line(following) or is_junk_line(line):
+    pieces by inline markup (a link becomes its own line) or hard-wrapped at the source. A
+    furniture line neither continues nor is continued."""
+    return not is_junk_line(following) and not is_junk_line(line) and _continues(line, following)
+
+
+def _continues(line: str, following: str) -> bool:
+    """``runs_on`` for lines known not to be furniture."""
+    # TERMINAL is a line's last character: only the end of a re-flowed paragraph is read.
+    if TERMINAL.search(line, max(0, len(line) - LAST_WORD_CHARS)):
         return False
     if _OPENS_CONTINUATION.match(following):
         return True

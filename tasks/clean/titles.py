@@ -38,8 +38,9 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from tasks.clean.furniture import is_junk_line
+from tasks.clean.header import parse_byline
 from tasks.clean.normalize import normalize_text
-from tasks.clean.text_dump import is_junk_line, parse_byline
 
 # What sets a site's name, a section or a label off a headline in a declared title: bars, double
 # colons, guillemets, bullets and underscores with or without spaces ("Ad|ABC 7 News",
