@@ -942,3 +942,46 @@ def test_title_run_together_with_furniture_is_not_the_headline() -> None:
         )
     )
     assert found.title == TITLE
+
+
+# A <title> rewritten for search engines; the page prints a longer headline above the article.
+_SEO_TITLE = "Harbour council backs ferry deal, plans new terminal"
+_PRINTED = "Harbour council backs 40 million ferry deal, new terminal by 2028"
+_FERRY = [
+    "The harbour council voted on Tuesday to back a ferry deal worth 40 million, ending two years "
+    "of talks with the operator over routes, fares and the ageing vessels on the island service.",
+    "Councillors said the new terminal would be built beside the old pier by 2028, and that the "
+    "operator had agreed to keep the winter timetable that islanders had feared would be cut.",
+    "The operator's chief executive said the deal gave the company the certainty it needed to "
+    "order two new ships, which would be the first added to the route in more than 20 years.",
+]
+
+
+def test_printed_headline_over_a_rewritten_title() -> None:
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            "Politics",
+            _PRINTED,
+            "By Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _PRINTED
+
+
+def test_declared_title_printed_with_its_byline_stays() -> None:
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            f"{_SEO_TITLE} by Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _SEO_TITLE

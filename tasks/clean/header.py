@@ -258,6 +258,18 @@ def choose_title(
         site_names=names,
         body=body_text or None,
     )
+    if title is not None and headline and titles.fold(title) == headline and body_text:
+        printed = titles.printed_headline(
+            [
+                ln.text
+                for ln in header
+                if ln.index > 0 and not ln.junk and not is_category_line(ln.text)
+            ],
+            headline,
+            body_text,
+        )
+        if printed is not None:
+            return printed
     return title if title is not None else guess
 
 

@@ -91,6 +91,9 @@ LEAD_WORDS = 80
 # shares one by chance; "Mbeki puts top cop on leave" over "President Thabo Mbeki has granted
 # ... extended leave of absence" shares two).
 HEADLINE_MIN_SHARED = 2
+# Words a printed headline shares with a <title> that rewrites it: the smallest count that took
+# no deck or teaser line for the headline on the even pages of the title gold (text mode).
+PRINTED_MIN_SHARED = 3
 # A line under a candidate headline that ends like a sentence and has at least this many words is
 # a paragraph of the article (a caption or a dateline is shorter; jusText counts a paragraph of
 # under 10 words as short).
@@ -403,4 +406,42 @@ def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | Non
         shared = len(_stems(line) & lead)
         if shared >= HEADLINE_MIN_SHARED and (best is None or (shared, i) > best):
             best, chosen = (shared, i), line
+    return chosen
+
+
+def printed_headline(header: Sequence[str], headline: str, body: str) -> str | None:
+    """The headline a page prints where it differs from its declared one (a search-engine
+    rewrite: "X inks order for 30 jets, talks expansion plans" over the printed "X inks $9
+    billion order for 30 jets, will restart plans to ..."). ``header``: the printed lines above
+    the article, in order; ``headline``: the declared title, folded, site name off.
+
+    Among the last HEADLINE_LOOKBACK_LINES header lines, a headline-shaped one (2+ words, no
+    full stop at its end, not a byline or junk) sharing at least PRINTED_MIN_SHARED words with
+    ``headline`` and HEADLINE_MIN_SHARED with the body's lead; the one sharing the most with
+    ``headline`` wins, the earlier on a tie (the headline before the deck under it). None when
+    the header prints the declared headline, alone or run together with furniture ("<headline>
+    by Jo Bloggs")."""
+    lead = _stems(" ".join(body.split()[:LEAD_WORDS]))
+    declared = _stems(headline)
+    best: tuple[int, int] | None = None
+    chosen = None
+    window = list(header)[-HEADLINE_LOOKBACK_LINES:]
+    for i, line in enumerate(window):
+        folded = fold(line)
+        if folded == headline or (headline and f" {headline} " in f" {folded} "):
+            return None
+        if (
+            len(folded.split()) < HEADLINE_MIN_WORDS
+            or len(line) > TITLE_MAX_CHARS
+            or line.rstrip().endswith(".")
+            or parse_byline(line)
+            or is_junk_line(line)
+        ):
+            continue
+        stems = _stems(line)
+        shared = len(stems & declared)
+        if shared < PRINTED_MIN_SHARED or len(stems & lead) < HEADLINE_MIN_SHARED:
+            continue
+        if best is None or (shared, -i) > best:
+            best, chosen = (shared, -i), line
     return chosen
