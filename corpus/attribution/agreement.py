@@ -154,7 +154,9 @@ def _tally(rows: list[tuple[Rel | None, Rel | None]], score: ModuleType) -> dict
     exact_spans = sum(b.content == o.content for b, o in pairs)
     exact_text = sum(score._exact(b.content_text) == score._exact(o.content_text) for b, o in pairs)
     with_source = [(b, o) for b, o in pairs if o.source]
-    source_ok = sum(score.overlap_f1(b.source_text, o.source_text) >= MATCH_F1 for b, o in with_source)
+    source_ok = sum(
+        score.overlap_f1(b.source_text, o.source_text) >= MATCH_F1 for b, o in with_source
+    )
     return {
         "n_orig": n_orig,
         "n_blind": n_blind,
@@ -163,7 +165,9 @@ def _tally(rows: list[tuple[Rel | None, Rel | None]], score: ModuleType) -> dict
         "R": r,
         "F1": _f1(p, r),
         "content_exact_spans": exact_spans / m if m else 0.0,
-        "exact_F1": _f1(exact_text / n_blind if n_blind else 0.0, exact_text / n_orig if n_orig else 0.0),
+        "exact_F1": _f1(
+            exact_text / n_blind if n_blind else 0.0, exact_text / n_orig if n_orig else 0.0
+        ),
         "source_acc": source_ok / len(with_source) if with_source else 0.0,
         "source_same_spans": sum(b.source == o.source for b, o in pairs) / m if m else 0.0,
         "cue_same_span": sum(b.cue == o.cue for b, o in pairs) / m if m else 0.0,
@@ -259,7 +263,9 @@ def score_py(blind_dir: Path, src_dir: Path) -> dict[str, Any]:
             path = src_dir / blind_article.name
             orig = build.parse_article(path.read_text(encoding="utf-8"), path.name)
             (out / "text" / f"{stem}.txt").write_text(orig.text, encoding="utf-8")
-            (out / "attributions" / f"{stem}_orig.ann").write_text(build.to_brat(orig), encoding="utf-8")
+            (out / "attributions" / f"{stem}_orig.ann").write_text(
+                build.to_brat(orig), encoding="utf-8"
+            )
             pred[stem] = [
                 {"quote_text": r.content_text, "speaker_text": r.source_text or None}
                 for r in relations(blind_article)
