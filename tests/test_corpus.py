@@ -118,3 +118,46 @@ def test_every_corpus_article_parses() -> None:
         for a in article.attributions:
             for s, e in (*a.source, a.cue, *a.content):
                 assert 0 <= s < e <= len(article.text)
+
+
+def _load_corpus_module(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(f"corpus_{name}", CORPUS / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_blind_files_are_the_drawn_sample_and_parse() -> None:
+    """blind/ holds the articles blind_sample.py draws, each parsing with the builder and with
+    the same plain text as its original in src/."""
+    sample = _load_corpus_module("blind_sample").sample()
+    blind = build.read_sources(CORPUS / "blind")
+    assert sorted(a.name.removesuffix(".txt") for a in blind) == sample
+    assert len(sample) == 16
+    for article in blind:
+        original = build.parse_article((CORPUS / "src" / article.name).read_text(), article.name)
+        assert article.text == original.text, f"{article.name}: plain text differs from src/"
+        assert article.attributions, f"{article.name}: no attribution marked"
+
+
+def test_agreement_runs_on_the_blind_sample(eval_dir: Path) -> None:
+    """agreement.py pairs the blind set with the originals as score.py does (its own
+    quote_scores gives the same P/R/F1), and the two annotations agree well beyond chance."""
+    agreement = _load_corpus_module("agreement")
+    result = agreement.agreement(CORPUS / "blind", CORPUS / "src")
+    overall = result["overall"]
+    blind = build.read_sources(CORPUS / "blind")
+    assert overall["n_blind"] == sum(len(a.attributions) for a in blind)
+    assert overall["F1"] > 0.5 and overall["source_acc"] > 0.5
+    by_class = result["by_cue_class"].values()
+    assert sum(t["n_orig"] for t in by_class) == overall["n_orig"]
+    unpaired = [d for d in result["disagreements"] if "orig" not in d or "blind" not in d]
+    assert len(unpaired) == overall["n_orig"] + overall["n_blind"] - 2 * overall["matched"]
+    official = agreement.score_py(CORPUS / "blind", CORPUS / "src")
+    assert (official["n_pred"], official["n_gold"]) == (overall["n_blind"], overall["n_orig"])
+    for key in ("P", "R", "F1", "exact_F1", "source_acc"):
+        assert official[key] == pytest.approx(overall[key]), key
+    lines = agreement.report(result)
+    assert lines[2].startswith("overall") and len(lines) > len(result["disagreements"])
