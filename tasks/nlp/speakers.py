@@ -44,6 +44,12 @@ PRONOUN_PARAGRAPH_WINDOW = 3
 # more often than not (PolNeAR dev: with three
 # paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
 TITLE_PARAGRAPH_WINDOW = 1
+# Rank of the subject of a sentence's main clause (``_is_subject``); a subject one clause down
+# ranks one less, so "X acknowledged that Y had split ..., he said" prefers X.
+SUBJECT_RANK = 10
+# Dependencies of a noun phrase that says what someone is or becomes rather than pointing at
+# someone ("is the nominee", "becoming the party's nominee"): no reference to a person.
+PREDICATIVE_DEPS = frozenset({"attr", "oprd", "acomp"})
 # The writer's own first person: "I" outside quote marks is whoever the byline names.
 FIRST_PERSON = frozenset({"i", "me"})
 # A byline that names a person: two to four words, each a capitalised word or an initial
@@ -145,7 +151,17 @@ class SpeakerResolver:
                 refs.append((mention.start, mention.cluster, _is_subject(token)))
         for lo, _hi, _gender in self.unresolved:
             refs.append((lo, NOBODY, _is_subject(self._token_at(lo))))
+        refs.sort()
+        self.name_refs = list(refs)
+        # Names that only modify another noun ("Hillary Clinton's reaction", "the Cruz
+        # campaign"): not whom a title after them refers to.
+        self.modifier_names = {
+            char for char, _c, _r in refs if _is_name_modifier(self._token_at(char))
+        }
+        self.name_ref_starts = [r[0] for r in refs]
         title_holder: dict[str, int] = {}
+        # The person each definite title phrase names, by the phrase's first character.
+        self.title_at: dict[int, int | None] = {}
         role_owner = self._role_owners()
         titles = lexicon.words("titles")
         for chunk in self.doc.noun_chunks:
@@ -157,8 +173,12 @@ class SpeakerResolver:
                 continue
             if any(t.ent_type_ == "PERSON" for t in chunk):
                 continue
+            if root.dep_ in PREDICATIVE_DEPS:
+                # "becoming the party's nominee": what someone is or may be, not a reference.
+                continue
             key = title_key(chunk.text)
             cluster = self._title_cluster(key, chunk.start_char, role_owner, title_holder)
+            self.title_at[chunk.start_char] = cluster
             if cluster is not None:
                 title_holder.setdefault(key, cluster)
                 refs.append((chunk.start_char, cluster, _is_subject(root)))
@@ -178,29 +198,41 @@ class SpeakerResolver:
     def _title_cluster(
         self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
     ) -> int | None:
-        """The person a definite title names: by role, by earlier use, or the last person named
-        (``TITLE_PARAGRAPH_WINDOW``)."""
+        """The person a definite title names: by role, by earlier use, or the person named just
+        before (``TITLE_PARAGRAPH_WINDOW``), passing over names that only modify another noun
+        ("Hillary Clinton's reaction ..., the candidate said": not Clinton).
+
+        A role matches the title when it is the title or the title names it more or less
+        fully ("the chairman" is the "RNC Chairman" and the "Rules Committee Chairman"); of
+        several such people, the one named last before the title."""
         if key in holder:
             return holder[key]
-        owners = role_owner.get(key) or [
-            c
-            for role, cs in role_owner.items()
-            for c in cs
-            if role.startswith(key + " ") or key.startswith(role + " ")
-        ]
+        owners = [c for role, cs in role_owner.items() for c in cs if role_matches(role, key)]
         if owners:
-            return owners[-1]
-        taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
-        index = bisect.bisect_left(self.mention_starts, at) - 1
+            return self._last_named(owners, at)
+        taken = {c for cs in role_owner.values() for c in cs}
         paragraph = self.paragraph_of(at)
+        index = bisect.bisect_left(self.name_ref_starts, at) - 1
         while index >= 0:
-            mention = self.mentions[index]
-            if paragraph - self.paragraph_of(mention.start) > TITLE_PARAGRAPH_WINDOW:
-                break
-            if mention.label == "PERSON" and mention.cluster not in taken:
-                return mention.cluster
+            char, cluster, _rank = self.name_refs[index]
             index -= 1
+            if paragraph - self.paragraph_of(char) > TITLE_PARAGRAPH_WINDOW:
+                break
+            if cluster in taken or char in self.modifier_names:
+                continue
+            return None if cluster == NOBODY else cluster
         return None
+
+    def _last_named(self, clusters: list[int], at: int) -> int:
+        """Of ``clusters``, the one whose name was last mentioned before ``at`` (else the last
+        of them)."""
+        wanted = set(clusters)
+        index = bisect.bisect_left(self.mention_starts, at) - 1
+        while index >= 0:
+            if self.mentions[index].cluster in wanted:
+                return self.mentions[index].cluster
+            index -= 1
+        return clusters[-1]
 
     def _token_at(self, char: int) -> Any:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
@@ -319,8 +351,9 @@ class SpeakerResolver:
         definite = first == "the" or span[0].dep_ == "poss"
         if lower in lexicon.words("titles") and definite and stem == lower:
             key = title_key(span.text)
-            cluster_index = self.title_holder.get(key)
-            if cluster_index is None:
+            if start in self.title_at:
+                cluster_index = self.title_at[start]
+            else:
                 cluster_index = self._title_cluster(
                     key, start, self._role_owners(), self.title_holder
                 )
@@ -539,6 +572,25 @@ def title_key(text: str) -> str:
     return " ".join(words)
 
 
+def role_matches(role: str, key: str) -> bool:
+    """A person's role (``title_key`` form) fits the definite title ``key``: the same words,
+    one extending the other ("senator" / "senator from texas"), or the role ending in the title
+    ("rnc chairman" for "the chairman")."""
+    return (
+        role == key
+        or role.startswith(key + " ")
+        or key.startswith(role + " ")
+        or (role.endswith(" " + key) and not _changes_office(role[: -len(key)]))
+    )
+
+
+def _changes_office(words: str) -> bool:
+    """The words before a title make it another office or a past one ("vice", "former",
+    "ex-"): ``title_modifiers.txt``."""
+    modifiers = lexicon.words("title_modifiers")
+    return any(w in modifiers or w.split("-")[0] in modifiers for w in words.split())
+
+
 def title_text(text: str) -> str:
     """A title phrase as written, without its leading determiner."""
     words = text.split()
@@ -562,16 +614,36 @@ def _premodifier_role(span: Any, head: Any, name_start: int) -> str | None:
     return None
 
 
+def _is_name_modifier(token: Any) -> bool:
+    """``token``'s name is a possessive or a modifier of a common noun ("Clinton's reaction",
+    "the Cruz campaign", "a Trump supporter")."""
+    while token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN":
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return token.dep_ == "poss" or (token.dep_ == "compound" and token.head.pos_ != "PROPN")
+
+
 def _is_subject(token: Any) -> int:
-    """2 for the subject of a main clause, 1 for another subject, 0 otherwise."""
+    """How prominent a subject ``token`` (or the name it is part of) is: 0 when it is no
+    subject, else higher the nearer its clause is to the sentence's root (``SUBJECT_RANK`` for
+    the main clause, one less per clause it is embedded in, never below 1).
+
+    A name that modifies a common noun ("the Cruz campaign said", "a Trump supporter") is not
+    the subject: the campaign, the supporter is."""
     while token.dep_ in ("compound", "appos") and token.head.i != token.i:
+        if token.dep_ == "compound" and token.head.pos_ != "PROPN":
+            return 0
         token = token.head
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return 0
     verb = token.head
-    while verb.dep_ in ("conj",) and verb.head.i != verb.i:
+    depth = 0
+    while verb.head.i != verb.i:
+        if verb.dep_ != "conj":
+            depth += 1
         verb = verb.head
-    return 2 if verb.dep_ == "ROOT" else 1
+    return max(1, SUBJECT_RANK - depth)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
