@@ -491,9 +491,7 @@ class SpeakerResolver:
             index -= 1
             if paragraph - self.paragraph_of(char) > PRONOUN_PARAGRAPH_WINDOW:
                 break
-            gender = (
-                self.gender.get(cluster) if cluster != NOBODY else self.unresolved_gender.get(char)
-            )
+            gender = self._gender_at((char, cluster, rank))
             if want and gender and gender != want:
                 continue
             candidates.append((char, cluster, rank))
@@ -504,12 +502,22 @@ class SpeakerResolver:
             by_sentence: dict[int, list[tuple[int, int, int]]] = {}
             for cand in candidates:
                 by_sentence.setdefault(sentence_of(cand[0]), []).append(cand)
+            # Someone the text already gives the pronoun's gender, named after the subject
+            # found (or with none found): "He was joined by Ann Hale, ... She said" is Hale
+            # when nothing says the "he" further back is a woman or a man.
+            agreeing: tuple[int, int, int] | None = None
             for sentence in sorted(by_sentence, reverse=True):
                 group = by_sentence[sentence]
                 best = max(group, key=lambda c: (c[2], c[0]))
                 if best[2] > 0:
                     chosen = best[1]
+                    if agreeing is not None and self._gender_at(best) is None:
+                        chosen = agreeing[1]
                     break
+                if agreeing is None and want:
+                    agreeing = max((c for c in group if self._gender_at(c) == want), default=None)
+            if chosen is None and agreeing is not None:
+                chosen = agreeing[1]
             if chosen is None:
                 chosen = candidates[0][1]
         if chosen == NOBODY:
@@ -517,6 +525,11 @@ class SpeakerResolver:
         if chosen is not None and want:
             self.gender.setdefault(chosen, want)
         return chosen
+
+    def _gender_at(self, ref: tuple[int, int, int]) -> str | None:
+        """'m', 'f' or None: what the text says of the gender of the person a reference is."""
+        char, cluster, _rank = ref
+        return self.gender.get(cluster) if cluster != NOBODY else self.unresolved_gender.get(char)
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
