@@ -292,6 +292,22 @@ class SpeakerResolver:
                 ),
                 None,
             )
+        if (
+            mention is None
+            and head.text[:1].isupper()
+            and head.pos_ in ("PROPN", "NOUN")
+            and not head.ent_type_
+            and not isinstance(found, phrases.Staff)
+            and not self._unresolved_person(head)
+        ):
+            # "Sanders pushes Dems ..." where the NER saw no name (and the tagger, at the
+            # start of a headline, a plural noun): the one person of the article whose
+            # surname or alias is that word as written.
+            index = self._surname_cluster(head.text)
+            if index is not None:
+                cluster = self.clusters[index]
+                role = role or next(iter(cluster.roles), None)
+                return Speaker(text, start, end, "person", index, cluster.name, role, affiliation)
         if mention is None and self._unresolved_person(head):
             return Speaker(text, start, end, "person", None, None, role, affiliation)
         if mention is not None:
@@ -399,6 +415,17 @@ class SpeakerResolver:
             }:
                 return index
         return None
+
+    def _surname_cluster(self, word: str) -> int | None:
+        """The one person cluster whose name ends in ``word`` or has it as an alias, as
+        written, or None when none or several do."""
+        found = [
+            index
+            for index, cluster in enumerate(self.clusters)
+            if cluster.label == "PERSON"
+            and (cluster.name.split()[-1] == word or word in cluster.aliases)
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _affiliation(self, head: Any, appos: list[Any]) -> int | None:
         """The cluster of the principal a staff noun ties the speaker to: the head
