@@ -567,3 +567,19 @@ def test_a_surname_the_ner_missed_is_the_one_person_of_that_name(nlp) -> None:
         "Maria Hendricks is urging fellow Democrats to reject the budget deal reached last week."
     )
     assert speaker_of(nlp, text, "urges", "Hendricks") == "Maria Hendricks"
+
+
+def test_a_shorter_title_is_the_holder_of_the_longer(nlp) -> None:
+    """ "The Republican presidential candidate said ..." then "The candidate later said": the
+    same person, not Ann Kerr, named just before the second."""
+    text = (
+        "Tom Reyes spoke in Ohio on Monday.\n\n"
+        "The Republican presidential candidate said the plan would fail, and Ann Kerr agreed.\n\n"
+        "The candidate later said that the tax plan would be released in May."
+    )
+    clusters, quotes = analyse(nlp, text)
+    first = [q for q in quotes if q.speaker_text == "The Republican presidential candidate"]
+    later = [q for q in quotes if q.speaker_text == "The candidate"]
+    assert first and later
+    assert name_of(clusters, first[0].speaker_cluster) == "Tom Reyes"
+    assert {name_of(clusters, q.speaker_cluster) for q in later} == {"Tom Reyes"}

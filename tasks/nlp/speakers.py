@@ -207,10 +207,14 @@ class SpeakerResolver:
         several such people, the one named last before the title."""
         if key in holder:
             return holder[key]
+        held = [c for title, c in holder.items() if role_matches(title, key)]
+        if held:
+            # "the Republican presidential candidate" said earlier: "the candidate" too.
+            return self._last_named(held, at)
         owners = [c for role, cs in role_owner.items() for c in cs if role_matches(role, key)]
         if owners:
             return self._last_named(owners, at)
-        taken = {c for cs in role_owner.values() for c in cs}
+        taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
         paragraph = self.paragraph_of(at)
         index = bisect.bisect_left(self.name_ref_starts, at) - 1
         while index >= 0:
