@@ -583,3 +583,13 @@ def test_a_shorter_title_is_the_holder_of_the_longer(nlp) -> None:
     assert first and later
     assert name_of(clusters, first[0].speaker_cluster) == "Tom Reyes"
     assert {name_of(clusters, q.speaker_cluster) for q in later} == {"Tom Reyes"}
+
+
+def test_an_office_abbreviation_makes_the_title_holder(nlp) -> None:
+    """ "Sen. Ann Kerr": "the senator" is Kerr, not the host named just before it."""
+    text = (
+        "Sen. Ann Kerr appeared on the show with the host Ruth Ellison on Thursday.\n\n"
+        "During the interview, Kerr was pressed by Ellison on her plans, but the senator insisted "
+        "that she had not yet decided."
+    )
+    assert speaker_of(nlp, text, "insisted", "the senator") == "Ann Kerr"

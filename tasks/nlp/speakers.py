@@ -159,6 +159,7 @@ class SpeakerResolver:
             char for char, _c, _r in refs if _is_name_modifier(self._token_at(char))
         }
         self.name_ref_starts = [r[0] for r in refs]
+        self.office_owner = self._office_owners()
         title_holder: dict[str, int] = {}
         # The person each definite title phrase names, by the phrase's first character.
         self.title_at: dict[int, int | None] = {}
@@ -195,6 +196,35 @@ class SpeakerResolver:
                 owners.setdefault(title_key(role), []).append(index)
         return owners
 
+    def _office_owners(self) -> dict[str, list[int]]:
+        """People by the office an abbreviation before their name gives ("New Jersey Gov.
+        Chris Christie": "new jersey governor"; ``office_abbreviations.txt``). Used to match a
+        title to its holder only: unlike a role, such an office does not keep its holder from
+        being "the candidate"."""
+        offices = dict(
+            line.lower().split("\t", 1) for line in lexicon.lines("office_abbreviations")
+        )
+        owners: dict[str, list[int]] = {}
+        for mention in self.mentions:
+            if mention.label != "PERSON":
+                continue
+            token = self._token_at(mention.start)
+            if token.i == 0:
+                continue
+            before = self.doc[token.i - 1]
+            office = offices.get(before.lower_.rstrip("."))
+            if office is None:
+                continue
+            place = []
+            i = before.i - 1
+            while i >= 0 and self.doc[i].ent_type_ in ("GPE", "NORP") and self.doc[i].is_title:
+                place.insert(0, self.doc[i].lower_)
+                i -= 1
+            for key in {office, " ".join([*place, office])}:
+                if mention.cluster not in owners.setdefault(key, []):
+                    owners[key].append(mention.cluster)
+        return owners
+
     def _title_cluster(
         self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
     ) -> int | None:
@@ -212,6 +242,9 @@ class SpeakerResolver:
             # "the Republican presidential candidate" said earlier: "the candidate" too.
             return self._last_named(held, at)
         owners = [c for role, cs in role_owner.items() for c in cs if role_matches(role, key)]
+        owners = owners or [
+            c for office, cs in self.office_owner.items() for c in cs if role_matches(office, key)
+        ]
         if owners:
             return self._last_named(owners, at)
         taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
