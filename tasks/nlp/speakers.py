@@ -228,13 +228,15 @@ class SpeakerResolver:
     def _title_cluster(
         self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
     ) -> int | None:
-        """The person a definite title names: by role, by earlier use, or the person named just
-        before (``TITLE_PARAGRAPH_WINDOW``), passing over names that only modify another noun
-        ("Hillary Clinton's reaction ..., the candidate said": not Clinton).
+        """The person a definite title names, in this order: by an earlier use of it or of a
+        title it matches, by role, by an office abbreviation before the name, or the person
+        named just before (``TITLE_PARAGRAPH_WINDOW``) who holds no other title, passing over
+        names that only modify another noun ("Hillary Clinton's reaction ..., the candidate
+        said": not Clinton).
 
         A role matches the title when it is the title or the title names it more or less
-        fully ("the chairman" is the "RNC Chairman" and the "Rules Committee Chairman"); of
-        several such people, the one named last before the title."""
+        fully (``role_matches``: "the chairman" is the "RNC Chairman" and the "Rules Committee
+        Chairman"); of several such people, the one named last before the title."""
         if key in holder:
             return holder[key]
         held = [c for title, c in holder.items() if role_matches(title, key)]
