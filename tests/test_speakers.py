@@ -593,3 +593,17 @@ def test_an_office_abbreviation_makes_the_title_holder(nlp) -> None:
         "that she had not yet decided."
     )
     assert speaker_of(nlp, text, "insisted", "the senator") == "Ann Kerr"
+
+
+def test_a_title_with_words_after_it_introduces_someone(nlp) -> None:
+    """ "The attorney general of the state of Ohio is suing Reyes": a new person, not Reyes,
+    the one named before it."""
+    text = (
+        "Tom Reyes has been a party to hundreds of lawsuits in his career.\n\n"
+        "The attorney general of the state of Ohio said that the college Reyes founded was a "
+        "fraud."
+    )
+    clusters, quotes = analyse(nlp, text)
+    said = [q for q in quotes if q.cue == "said"]
+    assert said and said[0].speaker_text.startswith("The attorney general")
+    assert said[0].speaker_cluster is None

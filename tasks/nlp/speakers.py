@@ -178,7 +178,9 @@ class SpeakerResolver:
                 # "becoming the party's nominee": what someone is or may be, not a reference.
                 continue
             key = title_key(chunk.text)
-            cluster = self._title_cluster(key, chunk.start_char, role_owner, title_holder)
+            cluster = self._title_cluster(
+                key, chunk.start_char, role_owner, title_holder, _post_modified(root)
+            )
             self.title_at[chunk.start_char] = cluster
             if cluster is not None:
                 title_holder.setdefault(key, cluster)
@@ -226,7 +228,12 @@ class SpeakerResolver:
         return owners
 
     def _title_cluster(
-        self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
+        self,
+        key: str,
+        at: int,
+        role_owner: dict[str, list[int]],
+        holder: dict[str, int],
+        introduces: bool = False,
     ) -> int | None:
         """The person a definite title names, in this order: by an earlier use of it or of a
         title it matches, by role, by an office abbreviation before the name, or the person
@@ -249,6 +256,11 @@ class SpeakerResolver:
         ]
         if owners:
             return self._last_named(owners, at)
+        if introduces:
+            # "The attorney general of the state of New York is suing Trump": a title with
+            # words after it that say whose or where introduces someone; it does not point
+            # back to whoever was named last.
+            return None
         taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
         paragraph = self.paragraph_of(at)
         index = bisect.bisect_left(self.name_ref_starts, at) - 1
@@ -410,7 +422,7 @@ class SpeakerResolver:
                 cluster_index = self.title_at[start]
             else:
                 cluster_index = self._title_cluster(
-                    key, start, self._role_owners(), self.title_holder
+                    key, start, self._role_owners(), self.title_holder, _post_modified(head)
                 )
             role = role or title_text(span.text)
             if cluster_index is not None:
@@ -691,6 +703,12 @@ def _premodifier_role(span: Any, head: Any, name_start: int) -> str | None:
             words = words[1:]
         return " ".join(t.text for t in words) or None
     return None
+
+
+def _post_modified(root: Any) -> bool:
+    """A title's head has a prepositional phrase or a clause after it ("the attorney general of
+    the state", "the head of the rules committee", "the senator who chairs it")."""
+    return any(c.dep_ in ("prep", "relcl", "acl") for c in root.rights)
 
 
 def _is_name_modifier(token: Any) -> bool:
