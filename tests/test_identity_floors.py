@@ -20,14 +20,14 @@ BENCH = ROOT / "bench"
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
 
 # Measured on the warehouse path over all 84 dev articles (bench/eval_identity.py --part dev
-# --path warehouse): on_entity 0.967, precision 0.956 (of 854), merged 15, unresolved 0.133.
+# --path warehouse): on_entity 0.967, precision 0.957 (of 869), merged 13, unresolved 0.119.
 FLOORS = {
     "on_entity": 0.962,  # share of a person's resolved quotes on their majority entity
-    "precision": 0.952,  # quotes resolved to a PERSON entity whose gold person owns that entity
+    "precision": 0.953,  # quotes resolved to a PERSON entity whose gold person owns that entity
 }
 CEILINGS = {
-    "merged": 15,  # entities holding quotes of two or more gold people
-    "unresolved": 0.14,  # share of a person's matched quotes with no PERSON entity
+    "merged": 13,  # entities holding quotes of two or more gold people
+    "unresolved": 0.126,  # share of a person's matched quotes with no PERSON entity
 }
 
 

@@ -460,3 +460,150 @@ def test_the_writers_i_joins_the_writer_the_article_names(nlp) -> None:
     clusters, quotes = analyse(nlp, text, ("Paul Doran",))
     argued = quote_cued_by(quotes, "argued")
     assert name_of(clusters, argued.speaker_cluster) == "Paul Doran"
+
+
+# -- which of the people named a pronoun or a title is ---------------------------------------
+
+
+def speaker_of(nlp, text: str, cue: str, phrase: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The person the quote cued by ``cue``, whose speaker phrase is ``phrase``, is given to."""
+    clusters, quotes = analyse(nlp, text)
+    found = [q for q in quotes if q.cue == cue and q.speaker_text == phrase]
+    assert found, quotes
+    assert len({q.speaker_cluster for q in found}) == 1, found
+    return name_of(clusters, found[0].speaker_cluster)
+
+
+def test_a_name_modifying_a_noun_is_not_the_subject_a_pronoun_looks_for(nlp) -> None:
+    """ "The Mercer campaign picked up a report that Hale was leaving": the campaign is the
+    subject, not Mercer; "he" is Hale, the person the sentence's clauses are about."""
+    text = (
+        "Dana Hale and Tom Mercer are both running for mayor.\n\n"
+        "The Mercer campaign on Monday picked up a report that Hale was leaving the race.\n\n"
+        '"I am not going anywhere," he told reporters on Tuesday.'
+    )
+    assert speaker_of(nlp, text, "told", "he") == "Dana Hale"
+
+
+def test_a_main_clause_subject_outranks_an_embedded_one(nlp) -> None:
+    """ "Pryce acknowledged the mayor and Olsen had split ..., he said": the one who
+    acknowledges, not the subject of what he acknowledged (nor Hale, whose name only modifies
+    "campaign manager")."""
+    text = (
+        "Greg Olsen won the first contest and Dana Hale won the second.\n\n"
+        "In a memo released as polls closed on Tuesday, Hale campaign manager Alan Pryce "
+        "acknowledged the former mayor and Olsen had split the first two contests, which is an "
+        'outcome, he said, "we\'ve long anticipated."'
+    )
+    assert speaker_of(nlp, text, "said", "he") == "Alan Pryce"
+
+
+def test_the_chairman_is_the_chairman_named_last(nlp) -> None:
+    """Two people whose roles end in "Chairman": "the chairman" is one of them (the one named
+    last), never a third person named just before."""
+    text = (
+        "Party Chairman Ken Adebayo and Rules Committee Chairman Paul Lind met in Tampa on "
+        "Monday.\n\n"
+        "Lind wants the rules changed before the convention. Adebayo has pushed back on the "
+        "charges made by Mark Marsh.\n\n"
+        "The chairman said on Sunday that he opposes any changes to the rules this week."
+    )
+    assert speaker_of(nlp, text, "said", "The chairman") == "Ken Adebayo"
+
+
+@pytest.mark.parametrize(
+    "carter",
+    ["Joe Carter, a former president,", "Vice President Joe Carter"],
+)
+def test_a_vice_or_former_president_is_not_the_president(nlp, carter: str) -> None:
+    text = (
+        f"President Ana Silva met {carter} in Lagos on Monday.\n\n"
+        "The president said that the talks would resume in the spring."
+    )
+    assert speaker_of(nlp, text, "said", "The president") == "Ana Silva"
+
+
+def test_a_title_said_of_someone_is_no_reference(nlp) -> None:
+    """ "his path to becoming the party's nominee" says what Kessler may become; it does not
+    make "the nominee" his title so that "the candidate" must be someone else."""
+    text = (
+        "Ohio Gov. John Kessler received a warm welcome on Friday afternoon.\n\n"
+        "At the convention, the host asked Kessler, who is fourth in the delegate count, to lay "
+        "out his path to becoming the party's nominee.\n\n"
+        "The candidate said he does not believe any of his rivals will secure enough delegates."
+    )
+    assert speaker_of(nlp, text, "said", "The candidate") == "John Kessler"
+
+
+def test_a_title_passes_over_names_that_only_modify_a_noun(nlp) -> None:
+    """ "... Paul Dunn's response to the floods, the candidate said": Olsen, whose clause it is,
+    not Dunn or Reyes, whose names are possessives."""
+    text = (
+        "The attacks that Mary Olsen blamed on Tom Reyes's campaign are not as bad as Paul "
+        "Dunn's response to the floods, the candidate said on Friday."
+    )
+    assert speaker_of(nlp, text, "said", "the candidate") == "Mary Olsen"
+
+
+def test_a_pronoun_prefers_the_person_the_text_gives_its_gender(nlp) -> None:
+    """ "He was joined by Ms Ana Ortiz ... She said": Ortiz, named nearer and a woman by her
+    honorific, not Reyes, the subject further back whose gender the text does not give."""
+    text = (
+        "Tom Reyes and Sam Diaz held a conference call on Monday.\n\n"
+        "He was joined on the call by Ms Ana Ortiz, president of the advocacy group. She said "
+        'the mayor "has failed to do anything at all."'
+    )
+    clusters, quotes = analyse(nlp, text)
+    said = [q for q in quotes if q.cue == "said" and q.speaker_text == "She"]
+    assert said
+    assert {name_of(clusters, q.speaker_cluster) for q in said} == {"Ana Ortiz"}
+
+
+def test_a_surname_the_ner_missed_is_the_one_person_of_that_name(nlp) -> None:
+    """A headline's "Hendricks urges ...", tagged a common noun: Maria Hendricks, the only
+    person of the article with that surname."""
+    text = (
+        "Hendricks urges Democrats to reject the budget deal.\n\n"
+        "Maria Hendricks is urging fellow Democrats to reject the budget deal reached last week."
+    )
+    assert speaker_of(nlp, text, "urges", "Hendricks") == "Maria Hendricks"
+
+
+def test_a_shorter_title_is_the_holder_of_the_longer(nlp) -> None:
+    """ "The Republican presidential candidate said ..." then "The candidate later said": the
+    same person, not Ann Kerr, named just before the second."""
+    text = (
+        "Tom Reyes spoke in Ohio on Monday.\n\n"
+        "The Republican presidential candidate said the plan would fail, and Ann Kerr agreed.\n\n"
+        "The candidate later said that the tax plan would be released in May."
+    )
+    clusters, quotes = analyse(nlp, text)
+    first = [q for q in quotes if q.speaker_text == "The Republican presidential candidate"]
+    later = [q for q in quotes if q.speaker_text == "The candidate"]
+    assert first and later
+    assert name_of(clusters, first[0].speaker_cluster) == "Tom Reyes"
+    assert {name_of(clusters, q.speaker_cluster) for q in later} == {"Tom Reyes"}
+
+
+def test_an_office_abbreviation_makes_the_title_holder(nlp) -> None:
+    """ "Sen. Ann Kerr": "the senator" is Kerr, not the host named just before it."""
+    text = (
+        "Sen. Ann Kerr appeared on the show with the host Ruth Ellison on Thursday.\n\n"
+        "During the interview, Kerr was pressed by Ellison on her plans, but the senator insisted "
+        "that she had not yet decided."
+    )
+    assert speaker_of(nlp, text, "insisted", "the senator") == "Ann Kerr"
+
+
+def test_a_title_with_words_after_it_introduces_someone(nlp) -> None:
+    """ "The attorney general of the state of Ohio is suing Reyes": a new person, not Reyes,
+    the one named before it."""
+    text = (
+        "Tom Reyes has been a party to hundreds of lawsuits in his career.\n\n"
+        "The attorney general of the state of Ohio said that the college Reyes founded was a "
+        "fraud."
+    )
+    clusters, quotes = analyse(nlp, text)
+    said = [q for q in quotes if q.cue == "said"]
+    assert said and said[0].speaker_text.startswith("The attorney general")
+    assert said[0].speaker_cluster is None

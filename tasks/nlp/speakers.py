@@ -44,6 +44,12 @@ PRONOUN_PARAGRAPH_WINDOW = 3
 # more often than not (PolNeAR dev: with three
 # paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
 TITLE_PARAGRAPH_WINDOW = 1
+# Rank of the subject of a sentence's main clause (``_is_subject``); a subject one clause down
+# ranks one less, so "X acknowledged that Y had split ..., he said" prefers X.
+SUBJECT_RANK = 10
+# Dependencies of a noun phrase that says what someone is or becomes rather than pointing at
+# someone ("is the nominee", "becoming the party's nominee"): no reference to a person.
+PREDICATIVE_DEPS = frozenset({"attr", "oprd", "acomp"})
 # The writer's own first person: "I" outside quote marks is whoever the byline names.
 FIRST_PERSON = frozenset({"i", "me"})
 # A byline that names a person: two to four words, each a capitalised word or an initial
@@ -145,7 +151,18 @@ class SpeakerResolver:
                 refs.append((mention.start, mention.cluster, _is_subject(token)))
         for lo, _hi, _gender in self.unresolved:
             refs.append((lo, NOBODY, _is_subject(self._token_at(lo))))
+        refs.sort()
+        self.name_refs = list(refs)
+        # Names that only modify another noun ("Hillary Clinton's reaction", "the Cruz
+        # campaign"): not whom a title after them refers to.
+        self.modifier_names = {
+            char for char, _c, _r in refs if _is_name_modifier(self._token_at(char))
+        }
+        self.name_ref_starts = [r[0] for r in refs]
+        self.office_owner = self._office_owners()
         title_holder: dict[str, int] = {}
+        # The person each definite title phrase names, by the phrase's first character.
+        self.title_at: dict[int, int | None] = {}
         role_owner = self._role_owners()
         titles = lexicon.words("titles")
         for chunk in self.doc.noun_chunks:
@@ -157,8 +174,14 @@ class SpeakerResolver:
                 continue
             if any(t.ent_type_ == "PERSON" for t in chunk):
                 continue
+            if root.dep_ in PREDICATIVE_DEPS:
+                # "becoming the party's nominee": what someone is or may be, not a reference.
+                continue
             key = title_key(chunk.text)
-            cluster = self._title_cluster(key, chunk.start_char, role_owner, title_holder)
+            cluster = self._title_cluster(
+                key, chunk.start_char, role_owner, title_holder, _post_modified(root)
+            )
+            self.title_at[chunk.start_char] = cluster
             if cluster is not None:
                 title_holder.setdefault(key, cluster)
                 refs.append((chunk.start_char, cluster, _is_subject(root)))
@@ -175,32 +198,92 @@ class SpeakerResolver:
                 owners.setdefault(title_key(role), []).append(index)
         return owners
 
+    def _office_owners(self) -> dict[str, list[int]]:
+        """People by the office an abbreviation before their name gives ("New Jersey Gov.
+        Chris Christie": "new jersey governor"; ``office_abbreviations.txt``). Used to match a
+        title to its holder only: unlike a role, such an office does not keep its holder from
+        being "the candidate"."""
+        offices = dict(
+            line.lower().split("\t", 1) for line in lexicon.lines("office_abbreviations")
+        )
+        owners: dict[str, list[int]] = {}
+        for mention in self.mentions:
+            if mention.label != "PERSON":
+                continue
+            token = self._token_at(mention.start)
+            if token.i == 0:
+                continue
+            before = self.doc[token.i - 1]
+            office = offices.get(before.lower_.rstrip("."))
+            if office is None:
+                continue
+            place = []
+            i = before.i - 1
+            while i >= 0 and self.doc[i].ent_type_ in ("GPE", "NORP") and self.doc[i].is_title:
+                place.insert(0, self.doc[i].lower_)
+                i -= 1
+            for key in {office, " ".join([*place, office])}:
+                if mention.cluster not in owners.setdefault(key, []):
+                    owners[key].append(mention.cluster)
+        return owners
+
     def _title_cluster(
-        self, key: str, at: int, role_owner: dict[str, list[int]], holder: dict[str, int]
+        self,
+        key: str,
+        at: int,
+        role_owner: dict[str, list[int]],
+        holder: dict[str, int],
+        introduces: bool = False,
     ) -> int | None:
-        """The person a definite title names: by role, by earlier use, or the last person named
-        (``TITLE_PARAGRAPH_WINDOW``)."""
+        """The person a definite title names, in this order: by an earlier use of it or of a
+        title it matches, by role, by an office abbreviation before the name, or the person
+        named just before (``TITLE_PARAGRAPH_WINDOW``) who holds no other title, passing over
+        names that only modify another noun ("Hillary Clinton's reaction ..., the candidate
+        said": not Clinton).
+
+        A role matches the title when it is the title or the title names it more or less
+        fully (``role_matches``: "the chairman" is the "RNC Chairman" and the "Rules Committee
+        Chairman"); of several such people, the one named last before the title."""
         if key in holder:
             return holder[key]
-        owners = role_owner.get(key) or [
-            c
-            for role, cs in role_owner.items()
-            for c in cs
-            if role.startswith(key + " ") or key.startswith(role + " ")
+        held = [c for title, c in holder.items() if role_matches(title, key)]
+        if held:
+            # "the Republican presidential candidate" said earlier: "the candidate" too.
+            return self._last_named(held, at)
+        owners = [c for role, cs in role_owner.items() for c in cs if role_matches(role, key)]
+        owners = owners or [
+            c for office, cs in self.office_owner.items() for c in cs if role_matches(office, key)
         ]
         if owners:
-            return owners[-1]
+            return self._last_named(owners, at)
+        if introduces:
+            # "The attorney general of the state of New York is suing Trump": a title with
+            # words after it that say whose or where introduces someone; it does not point
+            # back to whoever was named last.
+            return None
         taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
-        index = bisect.bisect_left(self.mention_starts, at) - 1
         paragraph = self.paragraph_of(at)
+        index = bisect.bisect_left(self.name_ref_starts, at) - 1
         while index >= 0:
-            mention = self.mentions[index]
-            if paragraph - self.paragraph_of(mention.start) > TITLE_PARAGRAPH_WINDOW:
-                break
-            if mention.label == "PERSON" and mention.cluster not in taken:
-                return mention.cluster
+            char, cluster, _rank = self.name_refs[index]
             index -= 1
+            if paragraph - self.paragraph_of(char) > TITLE_PARAGRAPH_WINDOW:
+                break
+            if cluster in taken or char in self.modifier_names:
+                continue
+            return None if cluster == NOBODY else cluster
         return None
+
+    def _last_named(self, clusters: list[int], at: int) -> int:
+        """Of ``clusters``, the one whose name was last mentioned before ``at`` (else the last
+        of them)."""
+        wanted = set(clusters)
+        index = bisect.bisect_left(self.mention_starts, at) - 1
+        while index >= 0:
+            if self.mentions[index].cluster in wanted:
+                return self.mentions[index].cluster
+            index -= 1
+        return clusters[-1]
 
     def _token_at(self, char: int) -> Any:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
@@ -260,6 +343,22 @@ class SpeakerResolver:
                 ),
                 None,
             )
+        if (
+            mention is None
+            and head.text[:1].isupper()
+            and head.pos_ in ("PROPN", "NOUN")
+            and not head.ent_type_
+            and not isinstance(found, phrases.Staff)
+            and not self._unresolved_person(head)
+        ):
+            # "Sanders pushes Dems ..." where the NER saw no name (and the tagger, at the
+            # start of a headline, a plural noun): the one person of the article whose
+            # surname or alias is that word as written.
+            index = self._surname_cluster(head.text)
+            if index is not None:
+                cluster = self.clusters[index]
+                role = role or next(iter(cluster.roles), None)
+                return Speaker(text, start, end, "person", index, cluster.name, role, affiliation)
         if mention is None and self._unresolved_person(head):
             return Speaker(text, start, end, "person", None, None, role, affiliation)
         if mention is not None:
@@ -319,10 +418,11 @@ class SpeakerResolver:
         definite = first == "the" or span[0].dep_ == "poss"
         if lower in lexicon.words("titles") and definite and stem == lower:
             key = title_key(span.text)
-            cluster_index = self.title_holder.get(key)
-            if cluster_index is None:
+            if start in self.title_at:
+                cluster_index = self.title_at[start]
+            else:
                 cluster_index = self._title_cluster(
-                    key, start, self._role_owners(), self.title_holder
+                    key, start, self._role_owners(), self.title_holder, _post_modified(head)
                 )
             role = role or title_text(span.text)
             if cluster_index is not None:
@@ -366,6 +466,17 @@ class SpeakerResolver:
             }:
                 return index
         return None
+
+    def _surname_cluster(self, word: str) -> int | None:
+        """The one person cluster whose name ends in ``word`` or has it as an alias, as
+        written, or None when none or several do."""
+        found = [
+            index
+            for index, cluster in enumerate(self.clusters)
+            if cluster.label == "PERSON"
+            and (cluster.name.split()[-1] == word or word in cluster.aliases)
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _affiliation(self, head: Any, appos: list[Any]) -> int | None:
         """The cluster of the principal a staff noun ties the speaker to: the head
@@ -458,9 +569,7 @@ class SpeakerResolver:
             index -= 1
             if paragraph - self.paragraph_of(char) > PRONOUN_PARAGRAPH_WINDOW:
                 break
-            gender = (
-                self.gender.get(cluster) if cluster != NOBODY else self.unresolved_gender.get(char)
-            )
+            gender = self._gender_at((char, cluster, rank))
             if want and gender and gender != want:
                 continue
             candidates.append((char, cluster, rank))
@@ -471,12 +580,22 @@ class SpeakerResolver:
             by_sentence: dict[int, list[tuple[int, int, int]]] = {}
             for cand in candidates:
                 by_sentence.setdefault(sentence_of(cand[0]), []).append(cand)
+            # Someone the text already gives the pronoun's gender, named after the subject
+            # found (or with none found): "He was joined by Ann Hale, ... She said" is Hale
+            # when nothing says the "he" further back is a woman or a man.
+            agreeing: tuple[int, int, int] | None = None
             for sentence in sorted(by_sentence, reverse=True):
                 group = by_sentence[sentence]
                 best = max(group, key=lambda c: (c[2], c[0]))
                 if best[2] > 0:
                     chosen = best[1]
+                    if agreeing is not None and self._gender_at(best) is None:
+                        chosen = agreeing[1]
                     break
+                if agreeing is None and want:
+                    agreeing = max((c for c in group if self._gender_at(c) == want), default=None)
+            if chosen is None and agreeing is not None:
+                chosen = agreeing[1]
             if chosen is None:
                 chosen = candidates[0][1]
         if chosen == NOBODY:
@@ -484,6 +603,11 @@ class SpeakerResolver:
         if chosen is not None and want:
             self.gender.setdefault(chosen, want)
         return chosen
+
+    def _gender_at(self, ref: tuple[int, int, int]) -> str | None:
+        """'m', 'f' or None: what the text says of the gender of the person a reference is."""
+        char, cluster, _rank = ref
+        return self.gender.get(cluster) if cluster != NOBODY else self.unresolved_gender.get(char)
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
@@ -539,6 +663,25 @@ def title_key(text: str) -> str:
     return " ".join(words)
 
 
+def role_matches(role: str, key: str) -> bool:
+    """A person's role (``title_key`` form) fits the definite title ``key``: the same words,
+    one extending the other ("senator" / "senator from texas"), or the role ending in the title
+    ("rnc chairman" for "the chairman")."""
+    return (
+        role == key
+        or role.startswith(key + " ")
+        or key.startswith(role + " ")
+        or (role.endswith(" " + key) and not _changes_office(role[: -len(key)]))
+    )
+
+
+def _changes_office(words: str) -> bool:
+    """The words before a title make it another office or a past one ("vice", "former",
+    "ex-"): ``title_modifiers.txt``."""
+    modifiers = lexicon.words("title_modifiers")
+    return any(w in modifiers or w.split("-")[0] in modifiers for w in words.split())
+
+
 def title_text(text: str) -> str:
     """A title phrase as written, without its leading determiner."""
     words = text.split()
@@ -562,16 +705,42 @@ def _premodifier_role(span: Any, head: Any, name_start: int) -> str | None:
     return None
 
 
+def _post_modified(root: Any) -> bool:
+    """A title's head has a prepositional phrase or a clause after it ("the attorney general of
+    the state", "the head of the rules committee", "the senator who chairs it")."""
+    return any(c.dep_ in ("prep", "relcl", "acl") for c in root.rights)
+
+
+def _is_name_modifier(token: Any) -> bool:
+    """``token``'s name is a possessive or a modifier of a common noun ("Clinton's reaction",
+    "the Cruz campaign", "a Trump supporter")."""
+    while token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN":
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return token.dep_ == "poss" or (token.dep_ == "compound" and token.head.pos_ != "PROPN")
+
+
 def _is_subject(token: Any) -> int:
-    """2 for the subject of a main clause, 1 for another subject, 0 otherwise."""
+    """How prominent a subject ``token`` (or the name it is part of) is: 0 when it is no
+    subject, else higher the nearer its clause is to the sentence's root (``SUBJECT_RANK`` for
+    the main clause, one less per clause it is embedded in, never below 1).
+
+    A name that modifies a common noun ("the Cruz campaign said", "a Trump supporter") is not
+    the subject: the campaign, the supporter is."""
     while token.dep_ in ("compound", "appos") and token.head.i != token.i:
+        if token.dep_ == "compound" and token.head.pos_ != "PROPN":
+            return 0
         token = token.head
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return 0
     verb = token.head
-    while verb.dep_ in ("conj",) and verb.head.i != verb.i:
+    depth = 0
+    while verb.head.i != verb.i:
+        if verb.dep_ != "conj":
+            depth += 1
         verb = verb.head
-    return 2 if verb.dep_ == "ROOT" else 1
+    return max(1, SUBJECT_RANK - depth)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
