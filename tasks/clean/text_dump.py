@@ -278,20 +278,26 @@ def _prose_resumes(
     BOX_MAX_LINES (jusText's class before smoothing: good, or near-good ending with a full stop, a
     news paragraph of one sentence), and from there at least BOX_RESUME_PARAGRAPHS paragraphs of
     prose before the next furniture line."""
-    first = next(
-        (
-            j
-            for j in range(start, min(end, start + BOX_MAX_LINES))
-            if raw_class[j] == "good"
-            or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text))
-        ),
-        None,
-    )
+    first = None
+    counted = 0
+    for j in range(start, end):
+        if raw_class[j] == "good" or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text)):
+            first = j
+            break
+        # Lines already known as furniture (junk lines, captions, the dated entries of a
+        # "Related Coverage" rail) do not make the box longer: the box is bounded by what is
+        # left unexplained in it.
+        if not (lines[j].junk or lines[j].caption):
+            counted += 1
+            if counted >= BOX_MAX_LINES:
+                break
     if first is None:
         return False
     paragraphs = 0
     for line in lines[first:end]:
-        if line.junk or is_end_marker(line.text):
+        # A furniture heading stops the count; a junk line inside the article ("Advertisement",
+        # "Continue reading the main story") does not.
+        if is_end_marker(line.text):
             break
         if scores[line.index] > 0 and TERMINAL.search(line.text):
             paragraphs += 1
