@@ -74,6 +74,10 @@ LAST_WORD_CHARS = 30
 # word boundary); tests/test_clean.py holds the patterns' widest match under it.
 NOTICE_MAX_CHARS = 200
 
+# Capital letters that are words of their own in the languages the cleaner reads most (English
+# "A", "I"; Portuguese, Spanish, Italian "A", "E", "O", "Y"): a drop cap of one of them may be
+# the word itself.
+_ONE_LETTER_WORDS = frozenset("AEIOY")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
 _OPENS_CONTINUATION = re.compile(r"^(?:[a-z\u00df-\u00ff]|[,.;:!?)\]}’”%](?:\s|$))")
@@ -123,7 +127,7 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 and not junk
                 and _continues(texts[-1], line)
             ):
-                glue = "" if line[0] in _GLUE_NO_SPACE else " "
+                glue = "" if line[0] in _GLUE_NO_SPACE or is_drop_cap(texts[-1], line) else " "
                 joined_at = len(texts[-1]) + len(glue)
                 texts[-1] = texts[-1] + glue + line
                 last_junk = _joined_is_junk(texts[-1], joined_at)
@@ -132,6 +136,22 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 in_list.append(listy)
                 last_junk = junk
     return texts, in_list
+
+
+def is_drop_cap(line: str, following: str) -> bool:
+    """Whether ``line`` is a drop cap, the first letter of ``following``'s first word printed
+    apart ("W" over "hile the ..."): one capital letter, then a line opening in lower case. A
+    letter that is a word of its own ("A", "I", "O", "E", "Y") joins only when its fragment
+    cannot be a word after it: one letter ("I" over "t was") or followed by a capitalised word
+    (the drop cap of a name: "A" over "dam Schiff's ..."); "A" over "muddled view" stays two
+    words."""
+    if len(line) != 1 or not line.isupper() or not following[:1].islower():
+        return False
+    if line not in _ONE_LETTER_WORDS:
+        return True
+    words = following.split(maxsplit=2)
+    fragment = words[0].rstrip(",.;:!?’'")
+    return len(fragment) == 1 or (len(words) > 1 and words[1][:1].isupper())
 
 
 def _joined_is_junk(joined: str, joined_at: int) -> bool:
