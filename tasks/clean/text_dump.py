@@ -277,13 +277,20 @@ def _prose_resumes(
     """Whether the article goes on after a box that opens at ``start``: a paragraph within
     BOX_MAX_LINES (jusText's class before smoothing: good, or near-good ending with a full stop, a
     news paragraph of one sentence), and from there at least BOX_RESUME_PARAGRAPHS paragraphs of
-    prose before the next furniture line."""
-    first = None
+    prose before the next furniture line. Each paragraph of the box's window is tried in turn: a
+    teaser's blurb in the box ("... you spend more money", then "Read more") is one paragraph
+    before a furniture line, the article's own comes after it."""
     counted = 0
     for j in range(start, end):
-        if raw_class[j] == "good" or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text)):
-            first = j
+        # The box ends at the latest at a heading of the furniture after an article ("13
+        # comments"); another box heading ("Read more" twice) is part of it.
+        if is_end_marker(lines[j].text) and not is_box_heading(lines[j].text):
             break
+        if (
+            raw_class[j] == "good"
+            or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text))
+        ) and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS:
+            return True
         # Lines already known as furniture (junk lines, captions, the dated entries of a
         # "Related Coverage" rail) do not make the box longer: the box is bounded by what is
         # left unexplained in it.
@@ -291,17 +298,24 @@ def _prose_resumes(
             counted += 1
             if counted >= BOX_MAX_LINES:
                 break
-    if first is None:
-        return False
+    return False
+
+
+def _paragraphs_before_furniture(
+    lines: list[Line], scores: list[float], start: int, end: int
+) -> int:
+    """Paragraphs of prose (scoring, ending like a sentence) from ``start`` up to the next
+    furniture heading, counted up to BOX_RESUME_PARAGRAPHS. A junk line inside the article
+    ("Advertisement", "Continue reading the main story") does not stop the count."""
     paragraphs = 0
-    for line in lines[first:end]:
-        # A furniture heading stops the count; a junk line inside the article ("Advertisement",
-        # "Continue reading the main story") does not.
+    for line in lines[start:end]:
         if is_end_marker(line.text):
             break
         if scores[line.index] > 0 and TERMINAL.search(line.text):
             paragraphs += 1
-    return paragraphs >= BOX_RESUME_PARAGRAPHS
+            if paragraphs >= BOX_RESUME_PARAGRAPHS:
+                break
+    return paragraphs
 
 
 def _list_after_lead_in(lines: list[Line], end: int) -> int:
