@@ -124,6 +124,9 @@ MIN_BODY_CHARS = 100
 # Separators of a record's fields ("June 17 – Nashville, TN @ Bridgestone Arena", "Bruins 5 |
 # Devils 1"); commas and brackets are left out (they vary with the fields' contents).
 _ITEM_SEPARATOR = re.compile(r"[–—@|•:/]| - ")
+# A line cut off with an ellipsis ("... over the last few…"): a teaser's blurb, not a paragraph
+# the article resumes with.
+_CUT_OFF = re.compile(r"(?:…|\.\.\.)$")
 
 
 def clean_text_dump(text: str) -> list[Extracted]:
@@ -261,7 +264,7 @@ def _walk_run(
             # "Related:" with the article's prose after it: a box inside the article (links to
             # other stories), not its end; its lines go up to the next paragraph.
             inside_box = True
-        if inside_box and scores[i] > 0 and TERMINAL.search(text):
+        if inside_box and _is_paragraph(lines[i], scores):
             inside_box = False
         if inside_box:
             run.in_box.add(i)
@@ -286,10 +289,14 @@ def _prose_resumes(
         # comments"); another box heading ("Read more" twice) is part of it.
         if is_end_marker(lines[j].text) and not is_box_heading(lines[j].text):
             break
+        opens = raw_class[j] == "good" or (
+            raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text) is not None
+        )
         if (
-            raw_class[j] == "good"
-            or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text))
-        ) and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS:
+            opens
+            and not _CUT_OFF.search(lines[j].text)
+            and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS
+        ):
             return True
         # Lines already known as furniture (junk lines, captions, the dated entries of a
         # "Related Coverage" rail) do not make the box longer: the box is bounded by what is
@@ -299,6 +306,15 @@ def _prose_resumes(
             if counted >= BOX_MAX_LINES:
                 break
     return False
+
+
+def _is_paragraph(line: Line, scores: list[float]) -> bool:
+    """A paragraph of prose in the run: it scores and ends like a sentence, not cut off."""
+    return (
+        scores[line.index] > 0
+        and TERMINAL.search(line.text) is not None
+        and _CUT_OFF.search(line.text) is None
+    )
 
 
 def _paragraphs_before_furniture(
@@ -311,7 +327,7 @@ def _paragraphs_before_furniture(
     for line in lines[start:end]:
         if is_end_marker(line.text):
             break
-        if scores[line.index] > 0 and TERMINAL.search(line.text):
+        if _is_paragraph(line, scores):
             paragraphs += 1
             if paragraphs >= BOX_RESUME_PARAGRAPHS:
                 break
