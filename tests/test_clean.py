@@ -428,6 +428,15 @@ def test_two_articles_in_one_dump() -> None:
         ("Über", True, False),
         ("Sobre", True, False),
         ("About the harbour", False, False),
+        # comment sections named by their state or by the readers
+        ("Comments are now closed for this story", True, False),
+        ("Comments are closed.", True, False),
+        ("Reader views", True, False),
+        ("Readers' comments", True, False),
+        ("Add your view", True, False),
+        ("The comments of readers are closed to us", False, False),
+        # a call for comments, also set inside an article with a reader's quote under it
+        ("HAVE YOUR SAY", True, True),
     ],
 )
 def test_end_markers_and_box_headings(line: str, end: bool, box: bool) -> None:
@@ -489,6 +498,19 @@ def test_a_box_before_a_comment_section_is_not_bridged_into_it() -> None:
     box = ["Related", "Seaside cafe wins award", blurb, "Advertisement", 'In "News"']
     found = only(dump(TITLE, P1, P2, P3, *box, "2 comments", *comments))
     assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_comments_closed_heading_ends_the_article() -> None:
+    comments = ["Mary P", P3 + " They never listen.", "Tom", P4 + " Sell it now."]
+    found = only(dump(TITLE, P1, P2, "Comments are now closed for this story", *comments))
+    assert found.body == "\n\n".join([P1, P2])
+
+
+def test_have_your_say_box_inside_the_article_is_skipped() -> None:
+    p3, p4 = P3 + " " + P2, P4 + " " + P1
+    box = ["HAVE YOUR SAY", "Keep the terminal, it is the town's history", "Anna, Leeds"]
+    found = only(dump(TITLE, P1, P2, *box, p3, p4))
+    assert found.body == "\n\n".join([P1, P2, p3, p4])
 
 
 def test_related_heading_after_the_article_still_ends_it() -> None:
