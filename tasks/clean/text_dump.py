@@ -96,8 +96,9 @@ __all__ = [
 ]
 
 # An in-article box (a "Related:" heading and its links) is at most this many lines before the
-# article's prose resumes: on ScrapingHub text mode (even-numbered pages) the boxes inside articles
-# span 1-8 lines, while a heading over the furniture after an article is followed by 10-30 lines
+# article's prose resumes, not counting the lines already known as furniture (junk lines,
+# captions): on ScrapingHub text mode (even-numbered pages) the boxes inside articles span 1-8
+# lines, while a heading over the furniture after an article is followed by 10-30 lines
 # before the next long paragraph (a comment, a footer).
 BOX_MAX_LINES = 8
 # ... and the article resumes with at least this many paragraphs before the next furniture line:
