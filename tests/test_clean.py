@@ -276,6 +276,14 @@ def test_a_drop_cap_joins_its_word(pieces: list[str], line: str) -> None:
     assert texts == [line]
 
 
+def test_a_furniture_heading_is_not_reflowed_into_the_headline_it_heads() -> None:
+    # "like" is a word a sentence cannot end on, but the heading is a heading
+    texts, _ = split_lines("You might also like\nSeaside Cafe Wins National Award")
+    assert texts == ["You might also like", "Seaside Cafe Wins National Award"]
+    found = only(dump(TITLE, P1, P2, P3, "You might also like\nSeaside Cafe Wins National Award"))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")

@@ -25,6 +25,7 @@ from tasks.clean.furniture import (
     has_notice,
     is_caption_line,
     is_credit_line,
+    is_end_marker,
     is_junk_line,
     kicker_rail_lines,
     ranked_table_lines,
@@ -111,6 +112,10 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
     # Whether texts[-1] is a furniture line (is_junk_line), kept up to date at every join so a
     # paragraph re-flowed from thousands of pieces is not tested whole at each of them.
     last_junk = False
+    # Whether texts[-1] is a furniture heading ("You might also like"): it ends on a word a
+    # sentence cannot end on, but the capitalised headline after it is the furniture it heads,
+    # not its sentence. (A line in lower case after it still joins, as after any line.)
+    last_marker = False
     for block in _BLOCK_BREAK.split(text):
         lines = [t.strip() for t in block.split("\n") if t.strip()]
         if not lines:
@@ -124,6 +129,7 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 and not listy
                 and not in_list[-1]
                 and not last_junk
+                and not (last_marker and not _OPENS_CONTINUATION.match(line))
                 and not junk
                 and _continues(texts[-1], line)
             ):
@@ -135,6 +141,7 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 texts.append(line)
                 in_list.append(listy)
                 last_junk = junk
+                last_marker = is_end_marker(line)
     return texts, in_list
 
 
