@@ -257,6 +257,33 @@ def test_split_lines_matches_the_plain_reflow(text: str) -> None:
     assert split_lines(text)[0] == _plain_reflow(text)
 
 
+@pytest.mark.parametrize(
+    ("pieces", "line"),
+    [
+        (
+            ["W", "hile the board met, the ferry sat idle."],
+            "While the board met, the ferry sat idle.",
+        ),
+        (["H", "arbour dues rose again."], "Harbour dues rose again."),
+        # a letter that is a word: joined when its fragment cannot be a word after it
+        (["A", "dam Price opened the meeting."], "Adam Price opened the meeting."),
+        (["I", "t rained all day."], "It rained all day."),
+        (["A", "quiet week in the harbour."], "A quiet week in the harbour."),
+    ],
+)
+def test_a_drop_cap_joins_its_word(pieces: list[str], line: str) -> None:
+    texts, _ = split_lines("\n".join(pieces))
+    assert texts == [line]
+
+
+def test_a_furniture_heading_is_not_reflowed_into_the_headline_it_heads() -> None:
+    # "like" is a word a sentence cannot end on, but the heading is a heading
+    texts, _ = split_lines("You might also like\nSeaside Cafe Wins National Award")
+    assert texts == ["You might also like", "Seaside Cafe Wins National Award"]
+    found = only(dump(TITLE, P1, P2, P3, "You might also like\nSeaside Cafe Wins National Award"))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")
@@ -409,6 +436,15 @@ def test_two_articles_in_one_dump() -> None:
         ("Über", True, False),
         ("Sobre", True, False),
         ("About the harbour", False, False),
+        # comment sections named by their state or by the readers
+        ("Comments are now closed for this story", True, False),
+        ("Comments are closed.", True, False),
+        ("Reader views", True, False),
+        ("Readers' comments", True, False),
+        ("Add your view", True, False),
+        ("The comments of readers are closed to us", False, False),
+        # a call for comments, also set inside an article with a reader's quote under it
+        ("HAVE YOUR SAY", True, True),
     ],
 )
 def test_end_markers_and_box_headings(line: str, end: bool, box: bool) -> None:
@@ -428,6 +464,61 @@ def test_box_heading_followed_by_one_teaser_paragraph_ends_the_article() -> None
     teaser = P4 + " " + P1
     found = only(dump(TITLE, P1, P2, P3, "Read more", teaser, "Read more", "Share this article"))
     assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_a_box_of_known_furniture_longer_than_the_window_is_bridged() -> None:
+    # "Related Coverage" over dated headlines (captions) and junk lines: eleven lines in all,
+    # but none that the cleaner cannot already tell as furniture, so the box is short.
+    p3, p4 = P3 + " " + P2, P4 + " " + P1
+    rail = []
+    for day, headline in (
+        (3, "Ferry operator looks again at winter timetable"),
+        (4, "Harbour wall repairs to start in spring"),
+        (5, "Town hall opens its doors for a weekend"),
+    ):
+        rail += [f"MARCH {day}, 2019", headline]
+    box = ["Continue reading the main story", "Related Coverage", *rail, "Advertisement"]
+    box += ["Continue reading the main story"]
+    found = only(dump(TITLE, STANDFIRST, P1, P2, *box, p3, "Advertisement", p4))
+    assert found.body == "\n\n".join([P1, P2, p3, p4])
+
+
+def test_a_teaser_blurb_in_a_box_does_not_stop_the_article_resuming() -> None:
+    # "Read more" boxes each holding a headline and a cut-off blurb, then the article goes on.
+    p3, p4 = P3 + " " + P2, P4 + " " + P1
+    box = []
+    for headline, blurb in (
+        ("Why ferries stopped paying their way", "For forty years the crossing was the town's"),
+        ("What the old terminal could become", "Architects have drawn up three plans for the"),
+    ):
+        blurb += " busiest route, carrying cars, lorries and foot passengers over the water each…"
+        box += [headline, headline, blurb, "Read more", "Read more"]
+    found = only(dump(TITLE, STANDFIRST, P1, P2, "Read more", *box, p3, p4))
+    assert p3 in found.body and p4 in found.body
+    assert "Architects" not in found.body and "forty years" not in found.body
+
+
+def test_a_box_before_a_comment_section_is_not_bridged_into_it() -> None:
+    # the box's window stops at the comment heading: a teaser's blurb in the box and the
+    # comments after it are not the article resuming
+    blurb = P4 + " " + P1
+    comments = [P3 + " I was there and it was packed.", P4 + " The board should listen."]
+    box = ["Related", "Seaside cafe wins award", blurb, "Advertisement", 'In "News"']
+    found = only(dump(TITLE, P1, P2, P3, *box, "2 comments", *comments))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_comments_closed_heading_ends_the_article() -> None:
+    comments = ["Mary P", P3 + " They never listen.", "Tom", P4 + " Sell it now."]
+    found = only(dump(TITLE, P1, P2, "Comments are now closed for this story", *comments))
+    assert found.body == "\n\n".join([P1, P2])
+
+
+def test_have_your_say_box_inside_the_article_is_skipped() -> None:
+    p3, p4 = P3 + " " + P2, P4 + " " + P1
+    box = ["HAVE YOUR SAY", "Keep the terminal, it is the town's history", "Anna, Leeds"]
+    found = only(dump(TITLE, P1, P2, *box, p3, p4))
+    assert found.body == "\n\n".join([P1, P2, p3, p4])
 
 
 def test_related_heading_after_the_article_still_ends_it() -> None:

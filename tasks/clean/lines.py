@@ -25,6 +25,7 @@ from tasks.clean.furniture import (
     has_notice,
     is_caption_line,
     is_credit_line,
+    is_end_marker,
     is_junk_line,
     kicker_rail_lines,
     ranked_table_lines,
@@ -74,6 +75,10 @@ LAST_WORD_CHARS = 30
 # word boundary); tests/test_clean.py holds the patterns' widest match under it.
 NOTICE_MAX_CHARS = 200
 
+# Capital letters that are words of their own in the languages the cleaner reads most (English
+# "A", "I"; Portuguese, Spanish, Italian "A", "E", "O", "Y"): a drop cap of one of them may be
+# the word itself.
+_ONE_LETTER_WORDS = frozenset("AEIOY")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
 _OPENS_CONTINUATION = re.compile(r"^(?:[a-z\u00df-\u00ff]|[,.;:!?)\]}’”%](?:\s|$))")
@@ -107,6 +112,10 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
     # Whether texts[-1] is a furniture line (is_junk_line), kept up to date at every join so a
     # paragraph re-flowed from thousands of pieces is not tested whole at each of them.
     last_junk = False
+    # Whether texts[-1] is a furniture heading ("You might also like"): it ends on a word a
+    # sentence cannot end on, but the capitalised headline after it is the furniture it heads,
+    # not its sentence. (A line in lower case after it still joins, as after any line.)
+    last_marker = False
     for block in _BLOCK_BREAK.split(text):
         lines = [t.strip() for t in block.split("\n") if t.strip()]
         if not lines:
@@ -120,10 +129,11 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 and not listy
                 and not in_list[-1]
                 and not last_junk
+                and not (last_marker and not _OPENS_CONTINUATION.match(line))
                 and not junk
                 and _continues(texts[-1], line)
             ):
-                glue = "" if line[0] in _GLUE_NO_SPACE else " "
+                glue = "" if line[0] in _GLUE_NO_SPACE or is_drop_cap(texts[-1], line) else " "
                 joined_at = len(texts[-1]) + len(glue)
                 texts[-1] = texts[-1] + glue + line
                 last_junk = _joined_is_junk(texts[-1], joined_at)
@@ -131,7 +141,24 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 texts.append(line)
                 in_list.append(listy)
                 last_junk = junk
+                last_marker = is_end_marker(line)
     return texts, in_list
+
+
+def is_drop_cap(line: str, following: str) -> bool:
+    """Whether ``line`` is a drop cap, the first letter of ``following``'s first word printed
+    apart ("W" over "hile the ..."): one capital letter, then a line opening in lower case. A
+    letter that is a word of its own ("A", "I", "O", "E", "Y") joins only when its fragment
+    cannot be a word after it: one letter ("I" over "t was") or followed by a capitalised word
+    (the drop cap of a name: "A" over "dam Schiff's ..."); "A" over "muddled view" stays two
+    words."""
+    if len(line) != 1 or not line.isupper() or not following[:1].islower():
+        return False
+    if line not in _ONE_LETTER_WORDS:
+        return True
+    words = following.split(maxsplit=2)
+    fragment = words[0].rstrip(",.;:!?’'")
+    return len(fragment) == 1 or (len(words) > 1 and words[1][:1].isupper())
 
 
 def _joined_is_junk(joined: str, joined_at: int) -> bool:

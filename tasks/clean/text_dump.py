@@ -96,8 +96,9 @@ __all__ = [
 ]
 
 # An in-article box (a "Related:" heading and its links) is at most this many lines before the
-# article's prose resumes: on ScrapingHub text mode (even-numbered pages) the boxes inside articles
-# span 1-8 lines, while a heading over the furniture after an article is followed by 10-30 lines
+# article's prose resumes, not counting the lines already known as furniture (junk lines,
+# captions): on ScrapingHub text mode (even-numbered pages) the boxes inside articles span 1-8
+# lines, while a heading over the furniture after an article is followed by 10-30 lines
 # before the next long paragraph (a comment, a footer).
 BOX_MAX_LINES = 8
 # ... and the article resumes with at least this many paragraphs before the next furniture line:
@@ -124,6 +125,9 @@ MIN_BODY_CHARS = 100
 # Separators of a record's fields ("June 17 – Nashville, TN @ Bridgestone Arena", "Bruins 5 |
 # Devils 1"); commas and brackets are left out (they vary with the fields' contents).
 _ITEM_SEPARATOR = re.compile(r"[–—@|•:/]| - ")
+# A line cut off with an ellipsis ("... over the last few…"): a teaser's blurb, not a paragraph
+# the article resumes with.
+_CUT_OFF = re.compile(r"(?:…|\.\.\.)$")
 
 
 def clean_text_dump(text: str) -> list[Extracted]:
@@ -261,7 +265,7 @@ def _walk_run(
             # "Related:" with the article's prose after it: a box inside the article (links to
             # other stories), not its end; its lines go up to the next paragraph.
             inside_box = True
-        if inside_box and scores[i] > 0 and TERMINAL.search(text):
+        if inside_box and _is_paragraph(lines[i], scores):
             inside_box = False
         if inside_box:
             run.in_box.add(i)
@@ -277,25 +281,58 @@ def _prose_resumes(
     """Whether the article goes on after a box that opens at ``start``: a paragraph within
     BOX_MAX_LINES (jusText's class before smoothing: good, or near-good ending with a full stop, a
     news paragraph of one sentence), and from there at least BOX_RESUME_PARAGRAPHS paragraphs of
-    prose before the next furniture line."""
-    first = next(
-        (
-            j
-            for j in range(start, min(end, start + BOX_MAX_LINES))
-            if raw_class[j] == "good"
-            or (raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text))
-        ),
-        None,
-    )
-    if first is None:
-        return False
-    paragraphs = 0
-    for line in lines[first:end]:
-        if line.junk or is_end_marker(line.text):
+    prose before the next furniture line. Each paragraph of the box's window is tried in turn: a
+    teaser's blurb in the box ("... you spend more money", then "Read more") is one paragraph
+    before a furniture line, the article's own comes after it."""
+    counted = 0
+    for j in range(start, end):
+        # The box ends at the latest at a heading of the furniture after an article ("13
+        # comments"); another box heading ("Read more" twice) is part of it.
+        if is_end_marker(lines[j].text) and not is_box_heading(lines[j].text):
             break
-        if scores[line.index] > 0 and TERMINAL.search(line.text):
+        opens = raw_class[j] == "good" or (
+            raw_class[j] == "near" and SENTENCE_STOP.search(lines[j].text) is not None
+        )
+        if (
+            opens
+            and not _CUT_OFF.search(lines[j].text)
+            and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS
+        ):
+            return True
+        # Lines already known as furniture (junk lines, captions, the dated entries of a
+        # "Related Coverage" rail) do not make the box longer: the box is bounded by what is
+        # left unexplained in it.
+        if not (lines[j].junk or lines[j].caption):
+            counted += 1
+            if counted >= BOX_MAX_LINES:
+                break
+    return False
+
+
+def _is_paragraph(line: Line, scores: list[float]) -> bool:
+    """A paragraph of prose in the run: it scores and ends like a sentence, not cut off."""
+    return (
+        scores[line.index] > 0
+        and TERMINAL.search(line.text) is not None
+        and _CUT_OFF.search(line.text) is None
+    )
+
+
+def _paragraphs_before_furniture(
+    lines: list[Line], scores: list[float], start: int, end: int
+) -> int:
+    """Paragraphs of prose (scoring, ending like a sentence) from ``start`` up to the next
+    furniture heading, counted up to BOX_RESUME_PARAGRAPHS. A junk line inside the article
+    ("Advertisement", "Continue reading the main story") does not stop the count."""
+    paragraphs = 0
+    for line in lines[start:end]:
+        if is_end_marker(line.text):
+            break
+        if _is_paragraph(line, scores):
             paragraphs += 1
-    return paragraphs >= BOX_RESUME_PARAGRAPHS
+            if paragraphs >= BOX_RESUME_PARAGRAPHS:
+                break
+    return paragraphs
 
 
 def _list_after_lead_in(lines: list[Line], end: int) -> int:
