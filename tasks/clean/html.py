@@ -55,6 +55,9 @@ ARTICLE_TYPES = frozenset(
 MIN_BODY_CHARS = 100
 
 _MULTI_BLANK = re.compile(r"\n{2,}")
+# An XHTML page's "<?xml ... encoding=...?>" line: lxml refuses a decoded string that declares
+# an encoding, and the text is already decoded, so the declaration is dropped before parsing.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -240,19 +243,37 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+def _trafilatura_body(tree: lxml.html.HtmlElement, url: str | None) -> str:
+    """trafilatura's main text in precision mode, one paragraph per blank-line block (comments
+    and tables off)."""
+    body = trafilatura.extract(
+        _copy(tree),
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        deduplicate=False,
+        favor_precision=True,
+    )
+    return _MULTI_BLANK.sub("\n\n", normalize_text((body or "").replace("\n", "\n\n")))
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree; None when lxml cannot read it. An XML declaration is dropped first."""
+    try:
+        return lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, ValueError):
+        return None
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted | None:
     """The article of one HTML page with its metadata; None when the page has no article text."""
     if not html or not html.strip():
         return None
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+    tree = parse_html(html)
+    if tree is None:
         return None
     meta = page_meta(tree)
-    body = trafilatura.extract(
-        _copy(tree), url=url, include_comments=False, include_tables=False, deduplicate=False
-    )
-    body = _MULTI_BLANK.sub("\n\n", normalize_text((body or "").replace("\n", "\n\n")))
+    body = _trafilatura_body(tree, url)
     if len(body) < MIN_BODY_CHARS:
         found = clean_text_dump(normalize_text(visible_text(tree)))
         body = found[0].body if found else ""
