@@ -177,6 +177,17 @@ def _continuation_words() -> frozenset[str]:
     return frozenset(w.lower() for w in lexicon.lines("clean_continuation_words"))
 
 
+@functools.cache
+def _step_heading() -> re.Pattern[str]:
+    words = "|".join(re.escape(w.lower()) for w in lexicon.lines("clean_step_words"))
+    return re.compile(rf"(?i:{words})\s+\d{{1,2}}\s*[:.]?")
+
+
+def is_step_heading(text: str) -> bool:
+    """A how-to's numbered step heading ("Step 3", "Schritt 2:")."""
+    return _step_heading().fullmatch(text.strip()) is not None
+
+
 def runs_on(line: str, following: str) -> bool:
     """Whether ``following`` continues the sentence ``line`` leaves open: a paragraph cut into
     pieces by inline markup (a link becomes its own line) or hard-wrapped at the source. A
@@ -271,6 +282,10 @@ def line_score(line: Line, stopwords: frozenset[str]) -> float:
     if line.junk or line.cls == "bad" and line.in_list:
         return -max(size, BAD_LINE_MIN_COST)
     if line.cls == "short":
+        if is_step_heading(line.text):
+            # A step heading of a how-to sits between the steps' paragraphs: it is part of the
+            # instructions, so it costs nothing (like a short sentence below).
+            return 0.0
         if (
             stopwords
             and SENTENCE_STOP.search(line.text)
