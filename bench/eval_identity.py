@@ -350,11 +350,13 @@ def identity_scores(
     on: dict[str, Counter[str]] = defaultdict(Counter)  # person -> entity -> quotes
     held: dict[str, Counter[str]] = defaultdict(Counter)  # entity -> gold label -> quotes
     names: dict[str, str | None] = {}
+    articles: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # entity -> (person, art)
     for g, s in pairs:
         is_person = s.entity_id is not None and s.entity_label == "PERSON"
         if is_person:
             held[s.entity_id][g.person] += 1  # type: ignore[index]
             names[s.entity_id] = s.entity_name  # type: ignore[index]
+            articles[s.entity_id][(g.person, g.article)] += 1  # type: ignore[index]
         if g.person in NOT_PERSONS:
             continue
         found[g.person] += 1
@@ -406,6 +408,24 @@ def identity_scores(
             }
             for e in merged
         ],
+        # For --explain: each person's quotes off their majority entity, where they went.
+        "off_entity": [
+            {
+                "person": p,
+                "majority": names[on[p].most_common(1)[0][0]],
+                "entity": names[e],
+                "owner": owner[e],
+                "articles": sorted({a for (q, a) in articles[e] if q == p}),
+                "quotes": n,
+            }
+            for p in persons
+            if len(on[p]) > 1
+            for e, n in on[p].most_common()[1:]
+        ],
+        "merged_articles": {
+            names[e] or e: sorted(f"{q} @ {a}" for (q, a) in articles[e] if q not in NOT_PERSONS)
+            for e in merged
+        },
         "precision": n_right / n_resolved if n_resolved else 0.0,
         "resolved_to_person": n_resolved,
         "unresolved": sum(unresolved.values()) / n_found if n_found else 0.0,
@@ -481,16 +501,44 @@ def markdown(results: dict[str, Any], top: int) -> str:
     return "\n".join(lines)
 
 
+def explain(results: dict[str, Any]) -> str:
+    """The errors behind the figures: merged entities with the articles of each person's quotes
+    on them, and quotes off their person's majority entity. For dev and train-develop only; the
+    held-out part is measured, not read."""
+    lines = []
+    for path, by_part in results.items():
+        for part, r in by_part.items():
+            if part == "train-heldout":
+                continue
+            lines += ["", f"**{path}, {part}: merged entities**", ""]
+            for name, rows in sorted(r["merged_articles"].items()):
+                lines.append(f"- {name!r}: " + "; ".join(rows))
+            lines += ["", f"**{path}, {part}: quotes off their person's entity**", ""]
+            for o in r["off_entity"]:
+                lines.append(
+                    f"- {o['person']} ({o['quotes']}): on {o['entity']!r} (owner {o['owner']}), "
+                    f"majority {o['majority']!r}; " + ", ".join(o["articles"])
+                )
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--part", choices=PARTS, action="append", help="default: every part")
     ap.add_argument("--path", choices=PATHS, action="append", help="default: both")
     ap.add_argument("--top", type=int, default=15, help="people listed per table")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument(
+        "--explain",
+        action="store_true",
+        help="also list each merged entity's people and articles and every off-entity quote",
+    )
     ap.add_argument("--cache", type=Path, help="keep the nlp path's parses here (outside the repo)")
     args = ap.parse_args()
     results = run(tuple(args.part or PARTS), tuple(args.path or PATHS), args.cache)
     print(markdown(results, args.top))
+    if args.explain:
+        print(explain(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -322,6 +322,10 @@ def test_name_modifying_a_noun_and_a_doubled_letter_leave_one_mrs_clinton(nlp) -
         ("Philip Hammond", "Phillip Hammond", True),
         ("Ed Miliband", "David Miliband", False),
         ("Jon Tester", "John Tester", False),  # a letter more, not a letter doubled
+        ("Len Burman", "Leonard Burman", True),  # a short form of the first name
+        ("Bill Clinton", "William Clinton", True),
+        ("Bill Clinton", "Hillary Clinton", False),
+        ("Chris Smith", "Christopher Smith", False),  # "Chris" stands for several full names
     ],
 )
 def test_first_names_spelt_with_a_letter_doubled_are_one(a: str, b: str, same: bool) -> None:

@@ -80,6 +80,25 @@ def test_an_entity_merging_two_people(eval_identity) -> None:
     assert r["on_entity"] == 1.0  # each person's quotes do sit on one entity
 
 
+def test_explain_lists_off_entity_quotes_and_merged_articles(eval_identity) -> None:
+    ei = eval_identity
+    gold = _gold(ei, "a", "Ed Balls", "Ed Balls", "Ed Balls", "Ed Miliband")
+    said = [_said(ei, "a", "e1"), _said(ei, "a", "e1"), _said(ei, "a", "e2"), _said(ei, "a", "e2")]
+    r = ei.identity_scores({"a": gold}, list(zip(gold, said, strict=True)))
+    assert r["off_entity"] == [
+        {
+            "person": "Ed Balls",
+            "majority": "e1",
+            "entity": "e2",
+            "owner": "Ed Balls",
+            "articles": ["a"],
+            "quotes": 1,
+        }
+    ]
+    assert r["merged_articles"] == {"e2": ["Ed Balls @ a", "Ed Miliband @ a"]}
+    assert "Ed Miliband @ a" in ei.explain({"nlp": {"dev": r}})
+
+
 def test_unnamed_and_organisations_count_against_precision_not_as_people(eval_identity) -> None:
     ei = eval_identity
     gold = _gold(ei, "a", "Ed Balls", "UNNAMED", "Ed Balls")

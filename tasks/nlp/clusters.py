@@ -29,7 +29,7 @@ from typing import Any
 
 from tasks.model import EntityCluster, Mention
 from tasks.nlp import gender as genders
-from tasks.nlp.names import NameParts, name_key, name_parts, undoubled
+from tasks.nlp.names import NameParts, first_name_key, name_key, name_parts
 
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # Labels of one-word mentions that are a person where the word is the surname of a person the
@@ -80,7 +80,8 @@ class _Cluster:
             mine = [
                 n
                 for n in self.names
-                if undoubled((p := name_parts(n.split())).first) == undoubled(self.parts.first)
+                if first_name_key((p := name_parts(n.split())).first)
+                == first_name_key(self.parts.first)
                 and p.surname == self.parts.surname
             ]
             own = mine or own

@@ -101,8 +101,8 @@ class NameParts:
         not: "Hilary" and "Hillary"), surname and suffix, and middle names that agree where
         both give them ("Donald J. Trump" is "Donald Trump"; "George H. W. Bush" is not
         "George W. Bush")."""
-        if (undoubled(self.first), self.surname, self.suffix) != (
-            undoubled(other.first),
+        if (first_name_key(self.first), self.surname, self.suffix) != (
+            first_name_key(other.first),
             other.surname,
             other.suffix,
         ):
@@ -117,6 +117,18 @@ def undoubled(word: str) -> str:
     """A word with each run of one letter written once: "hillary" and "hilary" are "hilary",
     "phillip" and "philip" "philip" (spellings of one first name)."""
     return _DOUBLED.sub(r"\1", word)
+
+
+@functools.cache
+def _full_forms() -> dict[str, str]:
+    """Each short first name of ``tasks/lexicon/first_name_forms.txt`` to its full form."""
+    return {short: entry[0] for entry in lexicon.entries("first_name_forms") for short in entry}
+
+
+def first_name_key(word: str) -> str:
+    """A first name as two names of one person share it: its full form ("len" is "leonard",
+    "bill" "william"), spelt with each doubled letter once ("hillary" and "hilary")."""
+    return undoubled(_full_forms().get(word, word))
 
 
 def name_parts(words: list[str]) -> NameParts:

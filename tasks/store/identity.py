@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from schemas.tables import ENTITIES
 from tasks.nlp.gender import FEMALE_PRONOUNS, MAJORITY, MALE_PRONOUNS, decide
-from tasks.nlp.names import NameParts, canonical_words, name_parts
+from tasks.nlp.names import NameParts, canonical_words, first_name_key, name_parts
 from tasks.store.rows import entity_id
 
 # A surname alone links to the one person with that surname who holds this share of the
@@ -86,7 +86,7 @@ class _Person:
 
 
 def _group_key(p: NameParts) -> tuple[str, str, str]:
-    return (p.first, p.surname, p.suffix)
+    return (first_name_key(p.first), p.surname, p.suffix)
 
 
 def link_ids(names: list[PersonName]) -> dict[tuple[str, str, tuple[str, ...]], str]:
@@ -104,7 +104,7 @@ def link_ids(names: list[PersonName]) -> dict[tuple[str, str, tuple[str, ...]], 
         if len(given) <= 1:
             return entity_id(" ".join(w for w in _group_key(p) if w), "PERSON")
         if p.middle in given:
-            key = (p.first, p.middle, p.surname, p.suffix)
+            key = (first_name_key(p.first), p.middle, p.surname, p.suffix)
             return entity_id(" ".join(w for w in key if w), "PERSON")
         return None
 
