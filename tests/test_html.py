@@ -116,3 +116,46 @@ def test_visible_text_drops_scripts_and_keeps_order() -> None:
     text = visible_text(__import__("lxml.html").html.fromstring(page()))
     assert "tracking" not in text
     assert text.index("Harbour board puts") < text.index(PARAGRAPHS[0][:30])
+
+
+ARTICLE = " ".join(PARAGRAPHS)
+BOX = "Most read today: the new bypass opens; a festival returns; the weather turns for the week."
+
+
+class _Found:
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+
+@pytest.mark.parametrize(
+    ("recall", "precise", "dump", "chosen"),
+    [
+        # the two trafilatura modes agree: their text, the line cleaner not needed
+        (ARTICLE, ARTICLE, "", ARTICLE),
+        # they differ: the one the line cleaner's reading agrees with more
+        (ARTICLE + "\n\n" + BOX, ARTICLE, ARTICLE, ARTICLE),
+        (ARTICLE, PARAGRAPHS[0], ARTICLE, ARTICLE),
+        # precision mode finds nothing: the line cleaner's article, else the default's text
+        (BOX + " " + ARTICLE, "", ARTICLE, ARTICLE),
+        (ARTICLE, "", "", ARTICLE),
+    ],
+)
+def test_article_body_chooses_between_trafilatura_modes(  # type: ignore[no-untyped-def]
+    monkeypatch, recall, precise, dump, chosen
+) -> None:
+    from tasks.clean import html
+
+    monkeypatch.setattr(
+        html, "_trafilatura_body", lambda tree, url, precision: precise if precision else recall
+    )
+    monkeypatch.setattr(html, "clean_text_dump", lambda text: [_Found(dump)] if dump else [])
+    tree = html.parse_html(page())
+    assert tree is not None
+    assert html._article_body(tree, None) == chosen
+
+
+def test_xhtml_declaration_does_not_empty_the_page() -> None:
+    xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + page()
+    found = extract_html(xhtml)
+    assert found is not None
+    assert "ferry terminal" in found.body
