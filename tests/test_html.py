@@ -159,3 +159,15 @@ def test_xhtml_declaration_does_not_empty_the_page() -> None:
     found = extract_html(xhtml)
     assert found is not None
     assert "ferry terminal" in found.body
+
+
+def test_visible_text_keeps_adjacent_elements_apart() -> None:
+    import lxml.html
+
+    tree = lxml.html.fromstring(
+        "<html><body><ul><li>Home</li><li>News</li></ul><p>First <b>bold</b> words.</p>"
+        "<script>var x = 1;</script></body></html>"
+    )
+    lines = visible_text(tree).split("\n\n")
+    assert lines[:2] == ["Home", "News"]
+    assert "var x" not in visible_text(tree)

@@ -196,7 +196,7 @@ def visible_text(tree: lxml.html.HtmlElement) -> str:
     tree = _copy(tree)
     for bad in tree.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
-    lines = [line.strip() for line in tree.text_content().split("\n")]
+    lines = (line.strip() for text in tree.itertext() for line in text.split("\n"))
     return "\n\n".join(line for line in lines if line)
 
 
