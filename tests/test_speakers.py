@@ -295,6 +295,65 @@ def test_a_passive_subject_who_then_speaks_keeps_the_active_clause(nlp) -> None:
     assert said.speaker_name == "Ed Balls"
 
 
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (
+            "Sens. Ann Fenwick (D-Md.), Paul Ostrow (D-Ohio) and Rita Vance (D-Ore.) all said "
+            "that the bank should repay its customers.",
+            "said",
+        ),
+        ("Both the owner and her staff said that the figures were wrong.", "said"),
+        (
+            "As for the Fenwick campaign, both the candidate and her staff are showing signs of "
+            "irritation.",
+            "showing",
+        ),
+    ],
+)
+def test_a_list_of_speakers_is_a_group(nlp, text: str, cue: str) -> None:
+    """Three names with "and" before the last (which the parse hangs on the second), and "both
+    X and her staff": several speakers, not the first person named or the candidate."""
+    _clusters, quotes = analyse(nlp, "Ann Fenwick and Paul Ostrow met on Monday.\n\n" + text)
+    q = quote_cued_by(quotes, cue)
+    assert q is not None
+    assert q.speaker_cluster is None
+    assert q.speaker_kind == "unnamed"
+
+
+def test_the_one_asked_does_not_say_the_question(nlp) -> None:
+    """ "Asked about X, Carter said ...": the question is not Carter's; whoever asked it is
+    not named, so the quote "Asked" cues has no speaker. What Carter then said is hers."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Jane Carter spoke in Leeds on Friday.\n\n"
+        "Asked whether the depot would close, Carter said that no decision had been taken.",
+    )
+    asked = quote_cued_by(quotes, "Asked")
+    if asked is not None:
+        assert asked.speaker_cluster is None
+        assert asked.speaker_name is None
+    said = quote_cued_by(quotes, "said")
+    assert said is not None
+    assert said.speaker_name == "Jane Carter"
+
+
+def test_the_agent_of_a_reduced_passive_asks(nlp) -> None:
+    """ "Asked by Hollis whether ..., Carter said": Hollis asks."""
+    clusters, quotes = analyse(
+        nlp,
+        "Jane Carter and Tom Hollis spoke in Leeds on Friday.\n\n"
+        "Asked by Hollis whether the depot would close, Carter said that no decision had been "
+        "taken.",
+    )
+    asked = quote_cued_by(quotes, "Asked")
+    if asked is not None:
+        assert asked.speaker_name != "Jane Carter"
+        assert asked.speaker_cluster is None or name_of(clusters, asked.speaker_cluster) == (
+            "Tom Hollis"
+        )
+
+
 # -- people inside one article ---------------------------------------------------------------
 
 

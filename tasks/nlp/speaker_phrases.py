@@ -117,7 +117,7 @@ def _passive_verb(head: Any) -> Any | None:
     return head.head
 
 
-def _agent(verb: Any) -> Any | None:
+def agent_of(verb: Any) -> Any | None:
     for child in verb.children:
         if child.dep_ == "agent":
             objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -153,8 +153,8 @@ def _after_gloss(head: Any) -> bool:
 def shape(head: Any) -> Shape:
     """What a speaker phrase headed by ``head`` is (module docstring)."""
     verb = _passive_verb(head)
-    if verb is not None and verb.lower_ not in _passive_speaker_forms():
-        agent = _agent(verb)
+    if verb is not None and verb.lower_ not in passive_speaker_forms():
+        agent = agent_of(verb)
         if agent is not None:
             return Agent(agent)
         if not _active_conjuncts(verb):
@@ -173,21 +173,37 @@ def shape(head: Any) -> Shape:
 
 def _coordinated_speakers(head: Any) -> bool:
     """Two or more speakers joined by "and": names, pronouns or plural nouns ("Mr Grassley and
-    Mr Leahy", "he and other challengers", "Mr. Rubio and his advisers"); two singular common
-    nouns are one person's descriptions ("the former first lady and U.S. senator")."""
-    if not any(c.dep_ == "cc" for c in head.children):
-        return False
-    conjuncts = [c for c in head.children if c.dep_ == "conj"]
-    if not conjuncts:
-        return False
-    words = [head, *conjuncts]
-    return any(
-        (w.pos_ == "PROPN" and w.text[:1].isupper())
-        or w.pos_ == "PRON"
-        or w.tag_ in ("NNS", "NNPS")
-        for w in words
-    )
+    Mr Leahy", "he and other challengers", "Mr. Rubio and his advisers", "Sens. Merkley, Brown
+    and Menendez", where the parse hangs "and" on the last but one), "both" or a staff noun
+    ("both the candidate and her staff"), or a name before the head that has its own "and"
+    ("Donald Trump and House Speaker Paul Ryan" parsed as a modifier of "Ryan"). Two singular
+    common nouns are one person's descriptions ("the former first lady and U.S. senator")."""
+    named_modifiers = [
+        t
+        for t in head.subtree
+        if t.i < head.i and t.dep_ in ("nmod", "compound") and t.ent_type_ == "PERSON"
+    ]
+    for node in (head, *named_modifiers):
+        conjuncts = [c for c in node.children if c.dep_ == "conj"]
+        if not conjuncts:
+            continue
+        joiners = [c for w in (node, *conjuncts) for c in w.children if c.dep_ in ("cc", "preconj")]
+        if not joiners:
+            continue
+        if node.i != head.i:
+            return True
+        words = [node, *conjuncts]
+        if any(
+            (w.pos_ == "PROPN" and w.text[:1].isupper())
+            or w.pos_ == "PRON"
+            or w.tag_ in ("NNS", "NNPS")
+            for w in words
+        ):
+            return True
+        if any(j.dep_ == "preconj" for j in joiners) or any(is_staff_noun(c) for c in conjuncts):
+            return True
+    return False
 
 
-def _passive_speaker_forms() -> frozenset[str]:
+def passive_speaker_forms() -> frozenset[str]:
     return lexicon.words("passive_speaker_verbs")

@@ -10,9 +10,11 @@ from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Token
 
 from tasks.model import EntityCluster, Mention
+from tasks.nlp import speaker_phrases as phrases
 from tasks.nlp.entities import doc_text
 from tasks.nlp.quotes.cues import indirect_cue_ids
-from tasks.nlp.quotes.syntax import has_word, speaker_extent, subject
+from tasks.nlp.quotes.syntax import has_word, is_reduced_passive, speaker_extent, subject
+from tasks.nlp.speaker_phrases import passive_speaker_forms
 from tasks.nlp.speakers import Speaker, SpeakerResolver
 
 SPEAKER_POS = ("PROPN", "PRON", "NOUN")
@@ -62,7 +64,28 @@ class ArticleContext:
         return self.resolver.resolve(start, end, head)
 
     def speaker_of(self, verb: Token) -> Speaker | None:
-        """The subject of a cue verb as a resolved speaker, following conjunctions."""
+        """The subject of a cue verb as a resolved speaker, following conjunctions. A reduced
+        passive ("Asked by reporters about it, Carson said") is said by its agent, or by no one
+        the text names."""
+        if is_reduced_passive(verb) and verb.lower_ not in passive_speaker_forms():
+            agent = phrases.agent_of(verb)
+            if agent is not None:
+                return self.resolve(agent)
+            found = subject(verb)
+            if found is None:
+                return None
+            start, end = speaker_extent(found)
+            span = self.doc[start:end]
+            return Speaker(
+                span.text,
+                span.start_char,
+                span.end_char,
+                "unknown",
+                None,
+                None,
+                None,
+                refused="passive without agent",
+            )
         found = subject(verb)
         if found is None:
             return None

@@ -111,6 +111,22 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def is_reduced_passive(verb: Token) -> bool:
+    """A past participle heading a clause of its own with no subject or auxiliary: "Asked about
+    the bomb, Clinton said ...", "Trump, pressed on his taxes, said ...". The subject it would
+    borrow from the clause it hangs on is the one asked, not the one asking. A sentence's first
+    word tagged as a past tense (the tagger's guess for "Asked" opening a paragraph) is one too:
+    a finite verb with no subject cannot open a sentence."""
+    participle = verb.tag_ == "VBN" or (
+        verb.tag_ == "VBD" and verb.i == verb.sent.start and verb.head.i > verb.i
+    )
+    return (
+        participle
+        and verb.dep_ in ("advcl", "acl")
+        and not any(c.dep_ in (*SUBJECT_DEPS, "aux", "auxpass") for c in verb.children)
+    )
+
+
 def sentence_end(doc: Doc, i: int) -> int:
     """The end (exclusive) of the sentence holding token ``i``; the doc's end past it."""
     if i >= len(doc):
