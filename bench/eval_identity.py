@@ -25,9 +25,15 @@ Figures, over the matched quotes of gold persons (UNNAMED and NONE are not perso
 
 - ``on_entity``: of a person's quotes resolved to an entity, the share on that person's majority
   entity (pooled over persons, and the worst person with at least ``MIN_QUOTES`` of them);
-- ``merged``: entities holding resolved quotes of two or more gold persons;
+- ``merged``: entities holding resolved quotes of two or more gold persons, split by the
+  cause of the quotes of people other than the entity's own (``error_cause``): ``by name``
+  (a phrase naming one person joined to another's entity: one entity for two people),
+  ``by reference`` (a pronoun or title resolved to the wrong person) and ``by speaker`` (the
+  quote given to another phrase than its Source); an entity counts under the first cause of
+  that order it has;
 - ``precision``: of the matched quotes resolved to a PERSON entity (any gold label), the share
-  whose gold person is that entity's person (the gold person with most quotes on it);
+  whose gold person is that entity's person (the gold person with most quotes on it; of
+  people with as many, the one sharing a word with the entity's name);
 - ``unresolved``: of a person's matched quotes, the share with no PERSON entity as speaker;
 - ``found``: the share of gold person quotes whosaid matched at all (quote recall, for context).
 
@@ -81,6 +87,7 @@ class GoldQuote:
     article: str
     content: str
     person: str
+    source: str | None = None  # the Source span's words; None for an attribution with none
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class Said:
     entity_id: str | None
     entity_label: str | None
     entity_name: str | None
+    speaker_text: str | None = None
 
 
 def split_of(part: str) -> str:
@@ -130,6 +138,7 @@ def relations_with_offsets(split: str, article: str, ann: Path) -> list[dict[str
             rels.append(
                 {
                     "content": " ".join(text[a:b] for a, b in content),
+                    "source_text": " ".join(text[a:b] for a, b in source) if source else None,
                     "content_start": content[0][0],
                     "content_end": content[-1][1],
                     "source_start": source[0][0] if source else None,
@@ -168,7 +177,8 @@ def load_gold(parts: tuple[str, ...]) -> dict[str, dict[str, list[GoldQuote]]]:
                 key = (r["source_start"], r["source_end"], r["content_start"], r["content_end"])
                 if key not in by_key:
                     raise ValueError(f"{article}: gold attribution {key} has no label")
-                quotes.append(GoldQuote(article, r["content"], by_key[key]))
+                source = r["source_text"]
+                quotes.append(GoldQuote(article, r["content"], by_key[key], source))
             gold.setdefault(part, {})[article] = quotes
     return gold
 
@@ -217,7 +227,8 @@ def said_in_process(split: str, names: list[str], cache: Path | None = None) -> 
         analyses = [analyse_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     with identity_tables(analyses) as con:
         rows = con.execute(
-            "SELECT q.article_id, q.quote_text, q.speaker_entity_id, e.label, e.name FROM quotes q "
+            "SELECT q.article_id, q.quote_text, q.speaker_entity_id, e.label, e.name, "
+            "q.speaker_text FROM quotes q "
             "LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id"
         ).fetchall()
     return [Said(*r) for r in rows]
@@ -302,7 +313,8 @@ def said_via_warehouse(split: str, names: list[str], workdir: Path) -> list[Said
     by_url = article_of_url(names)
     with duckdb.connect(str(warehouse / "whosaid.duckdb"), read_only=True) as con:
         rows = con.execute(
-            "SELECT a.url, q.quote_text, q.speaker_entity_id, e.label, e.name FROM quotes q "
+            "SELECT a.url, q.quote_text, q.speaker_entity_id, e.label, e.name, q.speaker_text "
+            "FROM quotes q "
             "JOIN articles a USING (article_id) "
             "LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id"
         ).fetchall()
@@ -337,6 +349,35 @@ def match(gold: dict[str, list[GoldQuote]], said: list[Said]) -> list[tuple[Gold
             used_g.add(j)
             pairs.append((golds[j], preds[i]))
     return pairs
+
+
+# Speaker phrases that refer to someone without naming them.
+_REFERRING = frozenset(
+    ("he", "she", "him", "her", "his", "they", "i", "we", "you", "it", "the", "this", "that")
+    + ("who", "whom")
+)
+
+
+def _shares_word(entity_name: str | None, person: str) -> bool:
+    words = set((entity_name or "").lower().replace(".", " ").split())
+    return bool(words & set(person.lower().replace(".", " ").split()))
+
+
+def error_cause(g: GoldQuote, s: Said) -> str:
+    """Why a quote of person ``g.person`` sits on another person's entity:
+
+    - ``name``: whosaid's speaker phrase is the gold Source (token F1 >= 0.5, score.py's rule
+      for sources) and names someone: the name was joined to the wrong person (an identity
+      error: one entity for two people);
+    - ``reference``: the phrase is the gold Source but a pronoun or a title ("she", "the
+      nominee"): the reference was resolved to the wrong person;
+    - ``speaker``: the phrase is not the gold Source: the quote was given to someone else
+      named nearby (an attribution error).
+    """
+    if g.source and s.speaker_text and _score().overlap_f1(s.speaker_text, g.source) >= 0.5:
+        first = s.speaker_text.split()[0].lower()
+        return "reference" if first in _REFERRING else "name"
+    return "speaker"
 
 
 def identity_scores(
@@ -378,10 +419,29 @@ def identity_scores(
         }
     owner = {}
     for e, labels in held.items():
-        people = Counter({k: v for k, v in labels.items() if k not in NOT_PERSONS})
-        owner[e] = people.most_common(1)[0][0] if people else None
+        people = {k: v for k, v in labels.items() if k not in NOT_PERSONS}
+        # Most quotes; of people with as many, the one the entity's name names ("Alan Cole"
+        # holding one quote of Alan Cole and one of another economist is Alan Cole's).
+        owner[e] = (
+            max(people, key=lambda k: (people[k], _shares_word(names[e], k), k)) if people else None
+        )
     merged = sorted(
         e for e, labels in held.items() if len([k for k in labels if k not in NOT_PERSONS]) >= 2
+    )
+    # Why each other person's quote sits on a merged entity (``error_cause``).
+    causes: dict[str, Counter[str]] = defaultdict(Counter)
+    misattributed = []
+    for g, s in pairs:
+        e = s.entity_id
+        if e in owner and g.person not in NOT_PERSONS and g.person != owner[e]:
+            cause = error_cause(g, s)
+            causes[e][cause] += 1  # type: ignore[index]
+            misattributed.append(
+                f"{cause}: {g.person}'s quote on {names[e]!r} (phrase {s.speaker_text!r}, "
+                f"gold Source {g.source!r}) @ {g.article}"
+            )
+    merged_by = Counter(
+        next(c for c in ("name", "reference", "speaker") if causes[e][c]) for e in merged
     )
     n_resolved = sum(sum(c.values()) for c in held.values())
     n_right = sum(c[owner[e]] for e, c in held.items() if owner[e])
@@ -401,6 +461,9 @@ def identity_scores(
         "on_entity_worst": min(ranked) if ranked else None,
         "persons_ranked": len(ranked),
         "merged": len(merged),
+        "merged_by_name": merged_by["name"],
+        "merged_by_reference": merged_by["reference"],
+        "merged_by_speaker": merged_by["speaker"],
         "merged_entities": [
             {
                 "entity": names[e],
@@ -426,6 +489,7 @@ def identity_scores(
             names[e] or e: sorted(f"{q} @ {a}" for (q, a) in articles[e] if q not in NOT_PERSONS)
             for e in merged
         },
+        "misattributed": sorted(misattributed),
         "precision": n_right / n_resolved if n_resolved else 0.0,
         "resolved_to_person": n_resolved,
         "unresolved": sum(unresolved.values()) / n_found if n_found else 0.0,
@@ -460,7 +524,8 @@ def _fmt(x: float | None) -> str:
 def markdown(results: dict[str, Any], top: int) -> str:
     lines = [
         "| path | part | articles | persons | gold person quotes | found | on one entity "
-        "(pooled) | worst person | merged entities | speaker precision | unresolved |",
+        "(pooled) | worst person | merged entities (by name / reference / speaker) | "
+        "speaker precision | unresolved |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for path, by_part in results.items():
@@ -468,7 +533,9 @@ def markdown(results: dict[str, Any], top: int) -> str:
             lines.append(
                 f"| {path} | {part} | {r['articles']} | {r['persons']} | "
                 f"{r['gold_person_quotes']} | {_fmt(r['found'])} | {_fmt(r['on_entity'])} | "
-                f"{_fmt(r['on_entity_worst'])} (of {r['persons_ranked']}) | {r['merged']} | "
+                f"{_fmt(r['on_entity_worst'])} (of {r['persons_ranked']}) | {r['merged']} "
+                f"({r['merged_by_name']} / {r['merged_by_reference']} / "
+                f"{r['merged_by_speaker']}) | "
                 f"{_fmt(r['precision'])} (of {r['resolved_to_person']}) | "
                 f"{_fmt(r['unresolved'])} |"
             )
@@ -513,6 +580,8 @@ def explain(results: dict[str, Any]) -> str:
             lines += ["", f"**{path}, {part}: merged entities**", ""]
             for name, rows in sorted(r["merged_articles"].items()):
                 lines.append(f"- {name!r}: " + "; ".join(rows))
+            lines += ["", f"**{path}, {part}: quotes on another person's entity**", ""]
+            lines += [f"- {m}" for m in r["misattributed"]]
             lines += ["", f"**{path}, {part}: quotes off their person's entity**", ""]
             for o in r["off_entity"]:
                 lines.append(

@@ -618,6 +618,20 @@ def test_a_pronoun_prefers_the_person_the_text_gives_its_gender(nlp) -> None:
     assert {name_of(clusters, q.speaker_cluster) for q in said} == {"Ana Ortiz"}
 
 
+def test_she_in_the_subjects_sentence_is_the_woman_it_names(nlp) -> None:
+    """ "Whitford described Ellison as a disgrace after she attacked ...": the text gives
+    Ellison as a woman ("Ms Ellison") and says nothing of Whitford; "she" is Ellison."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Mary Ellison spoke in Leeds on Monday. Ms Ellison said the force needed reform.\n\n"
+        "Governor Dale Whitford described Mary Ellison as a disgrace after she attacked the "
+        "police for their handling of the march.",
+    )
+    attacked = quote_cued_by(quotes, "attacked")
+    assert attacked is not None
+    assert attacked.speaker_name == "Mary Ellison"
+
+
 def test_a_surname_the_ner_missed_is_the_one_person_of_that_name(nlp) -> None:
     """A headline's "Hendricks urges ...", tagged a common noun: Maria Hendricks, the only
     person of the article with that surname."""
