@@ -423,7 +423,7 @@ def identity_scores(
         # Most quotes; of people with as many, the one the entity's name names ("Alan Cole"
         # holding one quote of Alan Cole and one of another economist is Alan Cole's).
         owner[e] = (
-            max(people, key=lambda k: (people[k], _shares_word(names[e], k), k)) if people else None
+            max(people, key=lambda k: (people[k], _shares_word(names[e], k))) if people else None
         )
     merged = sorted(
         e for e, labels in held.items() if len([k for k in labels if k not in NOT_PERSONS]) >= 2

@@ -99,6 +99,50 @@ def test_explain_lists_off_entity_quotes_and_merged_articles(eval_identity) -> N
     assert "Ed Miliband @ a" in ei.explain({"nlp": {"dev": r}})
 
 
+def test_merged_entities_by_cause(eval_identity) -> None:
+    """Why a second person's quote sits on an entity: the phrase is their Source and a name
+    (one entity for two people), their Source but a pronoun, or not their Source at all. Of
+    two people with as many quotes on an entity, the one its name names owns it."""
+    ei = eval_identity
+    gold = [
+        ei.GoldQuote("a", "w1", "Ed Balls", "Mr Balls"),
+        ei.GoldQuote("a", "w2", "Yvette Cooper", "Mrs Balls"),
+        ei.GoldQuote("b", "w3", "Ed Balls", "Ed Balls"),
+        ei.GoldQuote("b", "w4", "Ed Miliband", "he"),
+        ei.GoldQuote("c", "w5", "Ed Miliband", "Ed Miliband"),
+        ei.GoldQuote("c", "w6", "Alistair Darling", "Mr Darling"),
+    ]
+    said = [
+        ei.Said("a", "w1", "e1", "PERSON", "Ed Balls", "Mr Balls"),
+        ei.Said("a", "w2", "e1", "PERSON", "Ed Balls", "Mrs Balls"),
+        ei.Said("b", "w3", "e1", "PERSON", "Ed Balls", "Ed Balls"),
+        ei.Said("b", "w4", "e2", "PERSON", "Ed Miliband", "he"),
+        ei.Said("c", "w5", "e2", "PERSON", "Ed Miliband", "Ed Miliband"),
+        ei.Said("c", "w6", "e3", "PERSON", "Alistair Darling", "Mr Darling"),
+    ]
+    r = ei.identity_scores({}, list(zip(gold, said, strict=True)))
+    assert r["merged"] == 1
+    assert (r["merged_by_name"], r["merged_by_reference"], r["merged_by_speaker"]) == (1, 0, 0)
+    assert ei.error_cause(gold[3], ei.Said("b", "w4", "e1", "PERSON", "Ed Balls", "he")) == (
+        "reference"
+    )
+    assert ei.error_cause(
+        gold[5], ei.Said("c", "w6", "e2", "PERSON", "Ed Miliband", "Miliband")
+    ) == ("speaker")
+    tie = ei.identity_scores(
+        {},
+        [
+            (ei.GoldQuote("d", "w7", "Ed Balls"), ei.Said("d", "w7", "e9", "PERSON", "Miliband")),
+            (
+                ei.GoldQuote("d", "w8", "Ed Miliband"),
+                ei.Said("d", "w8", "e9", "PERSON", "Miliband"),
+            ),
+        ],
+    )
+    assert tie["precision"] == pytest.approx(1 / 2)
+    assert [m for m in tie["misattributed"] if "Ed Balls's quote" in m]
+
+
 def test_unnamed_and_organisations_count_against_precision_not_as_people(eval_identity) -> None:
     ei = eval_identity
     gold = _gold(ei, "a", "Ed Balls", "UNNAMED", "Ed Balls")
