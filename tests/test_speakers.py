@@ -618,6 +618,32 @@ def test_a_pronoun_prefers_the_person_the_text_gives_its_gender(nlp) -> None:
     assert {name_of(clusters, q.speaker_cluster) for q in said} == {"Ana Ortiz"}
 
 
+def test_a_quote_after_another_persons_sentence_is_theirs(nlp) -> None:
+    """A quote with no cue goes on from the quote before, unless a sentence between makes
+    someone else its subject: then it is theirs."""
+    _clusters, quotes = analyse(
+        nlp,
+        '"The cuts go too far," Mark Dunmore said on Sunday.\n\n'
+        "On another programme, Senator Ann Ruiz, who lost the primary, named young voters as "
+        'the key to the election. "The younger people are sick and tired of being ignored."',
+    )
+    last = max(quotes, key=lambda q: q.quote_start)
+    assert last.quote_text.startswith("The younger people")
+    assert last.speaker_name == "Ann Ruiz"
+
+
+def test_a_quote_after_the_same_persons_sentence_stays_theirs(nlp) -> None:
+    _clusters, quotes = analyse(
+        nlp,
+        '"The cuts go too far," Mark Dunmore said on Sunday. Ann Ruiz had backed them.\n\n'
+        'Dunmore then named young voters as the key to the election. "The younger people are '
+        'sick and tired of being ignored."',
+    )
+    last = max(quotes, key=lambda q: q.quote_start)
+    assert last.quote_text.startswith("The younger people")
+    assert last.speaker_name == "Mark Dunmore"
+
+
 def test_she_in_the_subjects_sentence_is_the_woman_it_names(nlp) -> None:
     """ "Whitford described Ellison as a disgrace after she attacked ...": the text gives
     Ellison as a woman ("Ms Ellison") and says nothing of Whitford; "she" is Ellison."""

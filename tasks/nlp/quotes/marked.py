@@ -131,7 +131,7 @@ def marked_quotes(art: ArticleContext, spans: list[QuotedSpan]) -> list[Found]:
     previous: Found | None = None
     for n, span in enumerate(spans):
         place = _place(art, spans, n)
-        said = _cued(art, place) or _governed(art, place) or _continued(place, previous)
+        said = _cued(art, place) or _governed(art, place) or _continued(art, place, previous)
         if said is None:
             continue
         if previous is not None and _next_piece(previous, span, said):
@@ -393,19 +393,64 @@ def _venue_or_addressee(child: Token, verb: Token) -> bool:
 # -- phase 3: no cue at the start of a sentence ------------------------------------------------
 
 
-def _continued(place: _Place, previous: Found | None) -> _Attribution | None:
+def _continued(art: ArticleContext, place: _Place, previous: Found | None) -> _Attribution | None:
     """At the start of a sentence with no cue: the quote goes on from the one before (a direct
     one up to ``INHERIT_PARAGRAPHS`` on, a partial one in its own paragraph), or, a statement of
-    ``MIN_UNCUED_WORDS`` or more, stands with no speaker."""
+    ``MIN_UNCUED_WORDS`` or more, stands with no speaker. A sentence in between whose subject
+    is another person hands the quote to them ("..., Pence said. On Sunday, Sen. Sanders
+    identified young voters as the key. 'The younger people are ...'")."""
     if not place.starts_sentence:
         return None
     if previous is not None and previous.speaker is not None:
         reach = INHERIT_PARAGRAPHS if previous.kind == "direct" else 0
         if place.span.paragraph - previous.paragraph <= reach:
+            between = _person_in_between(art, previous, place)
+            if between is not None:
+                return _Attribution(None, between, "marked_inherited", "direct")
             return _Attribution(previous.cue, previous.speaker, "marked_inherited", "direct")
     if len(place.content.split()) < MIN_UNCUED_WORDS:
         return None
     return _Attribution(None, None, "marked_uncued", "direct")
+
+
+def _person_in_between(art: ArticleContext, previous: Found, place: _Place) -> Speaker | None:
+    """The person last made the subject of a whole sentence between the quote before and this
+    one, when that is someone other than the quote before's speaker (a main clause's subject, as
+    ``ArticleContext.speaker_of`` resolves it); None when the last such subject is the speaker
+    before or no sentence between has a person as subject."""
+    doc = art.doc
+    if previous.speaker is None:
+        return None
+    person: Speaker | None = None
+    sent = doc[art.token_index(previous.end)].sent
+    while sent.end < len(doc) and doc[sent.end].i < place.open_tok:
+        sent = doc[sent.end].sent
+        if sent.end > place.open_tok:
+            break
+        root = sent.root
+        # A parse that makes the subject the sentence's root ("Senator Ann Ruiz, who lost the
+        # primary, named ...") still names who the sentence is about.
+        named_root = root.pos_ == "PROPN" and root.ent_type_ == "PERSON"
+        speaker = art.resolve(root) if named_root else art.speaker_of(root)
+        if speaker is None or speaker.kind != "person" or speaker.cluster is None:
+            continue
+        person = None if speaker.cluster == previous.speaker.cluster else speaker
+    own = doc[place.open_tok].sent
+    before = art.text[own.start_char : place.span.open_mark].rstrip()
+    if before.endswith(":") and own.root.i < place.open_tok:
+        # The quote opens its sentence's second half, after a colon: the subject of the
+        # sentence's main verb, when both come before the quote ("Goldberg imagined Christie
+        # was thinking: 'My God ...'" is Goldberg's imagining; on PolNeAR train-develop the
+        # subject of the verb nearest the colon, Christie here, puts one more quote wrong).
+        speaker = art.speaker_of(own.root)
+        if (
+            speaker is not None
+            and speaker.kind == "person"
+            and speaker.cluster is not None
+            and speaker.end <= doc[place.open_tok].idx
+        ):
+            person = None if speaker.cluster == previous.speaker.cluster else speaker
+    return person
 
 
 def _next_piece(previous: Found, span: QuotedSpan, said: _Attribution) -> bool:
