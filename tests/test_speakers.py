@@ -706,3 +706,23 @@ def test_a_title_with_words_after_it_introduces_someone(nlp) -> None:
     said = [q for q in quotes if q.cue == "said"]
     assert said and said[0].speaker_text.startswith("The attorney general")
     assert said[0].speaker_cluster is None
+
+
+def test_a_neighbouring_place_is_not_the_speaker_its_phrase_describes(nlp) -> None:
+    """When the parse gives "said" no subject, the speaker is the noun phrase beside it; a
+    place inside an appositive ("a military spokesman in Baghdad") belongs to the spokesman,
+    and the spokesman is the name the appositive describes."""
+    from tasks.nlp.entities import extract_entities
+    from tasks.nlp.quotes.context import ArticleContext
+
+    doc = nlp('"The convoy was hit twice," Col. Ray Warren, a military spokesman in Baghdad, said.')
+    warren = next(t for t in doc if t.text == "Warren")
+    assert [t.text for t in warren.subtree][-2:] == ["Baghdad", ","]
+    warren.dep_ = "dep"  # the parse some sentences of this shape get: no subject for "said"
+    said = next(t for t in doc if t.text == "said")
+    closing = max(t.i for t in doc[: warren.i] if t.text == '"')
+    art = ArticleContext(doc, *extract_entities(doc))
+    assert art.speaker_of(said) is None
+    speaker = art.speaker_near(said, closing + 1, said.sent.end)
+    assert speaker is not None
+    assert speaker.name == "Ray Warren"

@@ -120,5 +120,25 @@ class ArticleContext:
                 head = token
                 while head.dep_ in ("compound", "amod", "det", "poss") and lo <= head.head.i < hi:
                     head = head.head
-                return self.resolve(head)
+                return self.resolve(_phrase_owner(head, lo, hi))
         return None
+
+
+def _phrase_owner(head: Token, lo: int, hi: int) -> Token:
+    """The noun phrase a neighbouring noun belongs to: "Baghdad" in "Col. Warren, a military
+    spokesman in Baghdad, said" (a parse that gives "said" no subject) is where the spokesman
+    is, and the spokesman is Warren. Climbs from a preposition's object to the noun the
+    preposition modifies, and from an appositive to the name it describes, within [lo, hi)."""
+    while True:
+        prep = head.head
+        if (
+            head.dep_ == "pobj"
+            and prep.dep_ == "prep"
+            and prep.head.pos_ in ("NOUN", "PROPN")
+            and lo <= prep.head.i < hi
+        ):
+            head = prep.head
+        elif head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and lo <= head.head.i < hi:
+            head = head.head
+        else:
+            return head
