@@ -836,6 +836,36 @@ def test_headlines_after_the_article_are_not_a_templated_list() -> None:
     assert found.body == "\n\n".join([P1, P2, P3])
 
 
+# A rowing regatta's results as a local paper prints them: a heading, then records of names and
+# figures that read neither as prose nor as navigation.
+REGATTA_RESULTS = [
+    "MEN'S EIGHTS",
+    "Harbourton d. Saltmarsh by 2 lengths",
+    "Harbourton (3-0): Ames stroke 34. Brook 7 seat. Carver 6 seat. Dunn bow.",
+    "Saltmarsh (1-2): Ellis stroke 31. Frost 7 seat. Gale bow.",
+    "WOMEN'S FOURS",
+    "Northpoint d. Harbourton by 4 seconds",
+    "Northpoint (2-1): Hale 1:42.6, Irons 1:43.1, Jupp 1:44.0.",
+]
+
+
+def test_results_after_the_article_are_kept() -> None:
+    found = only(dump(TITLE, P1, P2, P3, *REGATTA_RESULTS, "Terms of Service"))
+    assert found.body.endswith("\n\n".join(REGATTA_RESULTS[1:]))
+
+
+def test_a_page_of_results_only_is_its_results() -> None:
+    found = only(dump("Regatta round-up", "Home", "Sport", *REGATTA_RESULTS, "Terms of Service"))
+    assert "Harbourton (3-0)" in found.body and "Northpoint (2-1)" in found.body
+    assert "Terms of Service" not in found.body
+
+
+def test_listicle_headlines_after_the_article_are_not_records() -> None:
+    teasers = ["15 Amazing Images of the Pier", "11 Facts About Gulls", "The 7 Best Harbour Walks"]
+    found = only(dump(TITLE, P1, P2, P3, *teasers))
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
 def test_line_model_matches_the_features() -> None:
     weights = line_model()
     assert weights is not None and len(weights) == len(LINE_FEATURE_NAMES)

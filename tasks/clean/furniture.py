@@ -151,7 +151,7 @@ def is_box_heading(line: str) -> bool:
     return line.strip().rstrip(":").strip().lower() in _box_headings()
 
 
-def _is_date_line(text: str) -> bool:
+def is_date_line(text: str) -> bool:
     """A line that is a date and little else ("Tuesday November 19, 2019", "20 Nov 2019 08:00")."""
     if text_length(text) >= LENGTH_LOW:
         return False
@@ -167,7 +167,7 @@ def teaser_rail_lines(texts: Sequence[str]) -> set[int]:
     """Indexes of the lines of teaser rails: units of a fixed number of lines, each with a date
     line (or a kicker, see _is_kicker) at the same place, repeated at least RAIL_MIN_ITEMS times
     (see RAIL_MIN_PERIOD)."""
-    dated = [i for i, text in enumerate(texts) if _is_date_line(text)]
+    dated = [i for i, text in enumerate(texts) if is_date_line(text)]
     return _rail_units(texts, dated) | kicker_rail_lines(texts)
 
 

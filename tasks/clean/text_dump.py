@@ -10,9 +10,10 @@ puts the cleaner's parts together:
    lines, teaser rails, captions, ranked tables) and the learned ``tasks.clean.line_model``.
 2. Here, the run is walked: a furniture heading or an author's note ends the article early,
    except a box heading ("Related:") with the article's paragraphs right after it (the box is
-   dropped and the article goes on); a list the article announces ("Tour dates:") or a list of
-   records printed from one template extends it; a press release's closing company boilerplate
-   is dropped.
+   dropped and the article goes on); a list the article announces ("Tour dates:"), a list of
+   records printed from one template or a block of data lines (results, a race card) extends
+   it; a page with no prose at all is its longest block of data lines; a press release's
+   closing company boilerplate is dropped.
 3. ``tasks.clean.header`` reads the title, standfirst, bylines and outlet.
 4. **Several articles**: a closing author's note followed by another titled run of prose starts
    a new article; the rest of the dump is cleaned again from there.
@@ -31,6 +32,7 @@ from tasks.clean.furniture import (
     is_box_heading,
     is_caption_line,
     is_credit_line,
+    is_date_line,
     is_end_marker,
     is_junk_line,
     kicker_rail_lines,
@@ -58,9 +60,11 @@ from tasks.clean.line_shape import (
     SENTENCE_STOP,
     TERMINAL,
     WORD,
+    stopword_density,
     text_length,
 )
 from tasks.clean.lines import (
+    STOPWORDS_LOW,
     Line,
     language_and_stopwords,
     main_run,
@@ -114,6 +118,14 @@ LIST_LEAD_MIN_WORDS = 3
 # and the same separators: tour dates, results, fixtures) and there are at least this many: a
 # teaser rail of headlines has neither figures in every item nor separators in common.
 TEMPLATED_LIST_MIN_ITEMS = 3
+# A block of records after the run (results, fixtures, a menu's dishes with their amounts) is
+# at least this many record lines (see _is_record_line), with at most RECORD_GAP_LINES lines
+# in a row between two of them that are not records (a "GIRLS SOCCER" or "Day's best:" heading,
+# a line of names): three is TEMPLATED_LIST_MIN_ITEMS, two consecutive headings the most a
+# results page nests (a sport, then a fixture); the navigation after an article has runs of
+# three and more lines without a figure ("Printer friendly page", "Send this article", "Sport").
+RECORD_MIN_LINES = 3
+RECORD_GAP_LINES = 2
 # A dump holds a second article only when what follows an author's note is an article in its
 # own right: at least this much good prose (the shortest seed article body is ~1.7k characters;
 # 400 is about two short news paragraphs).
@@ -185,16 +197,23 @@ def _extract_one(
     span = main_run(scores)
     raw_class = [ln.cls for ln in lines]
     smooth(lines)
+    list_items: set[int] = set()
     if span is None:
-        return None
+        # No prose at all: the page may be data only (a results round-up); its longest block
+        # of records is the article.
+        span = _longest_record_block(lines, stopwords)
+        if span is None:
+            return None
+        list_items = set(range(*span))
     start = span[0]
     run = _walk_run(lines, scores, raw_class, *span)
     end = run.end
-    list_items: set[int] = set()
-    if not run.rest and end == span[1]:
+    if not run.rest and end == span[1] and not list_items:
         list_end = _list_after_lead_in(lines, end)
         if list_end == end:
             list_end = _templated_list_after(lines, end)
+        if list_end == end:
+            list_end = _record_block_after(lines, end, stopwords)
         list_items = set(range(end, list_end))
         end = list_end
     body_lines = [
@@ -359,6 +378,79 @@ def _list_after_lead_in(lines: list[Line], end: int) -> int:
     ):
         stop += 1
     return max(end, stop) if stop - lead - 1 >= LIST_MIN_ITEMS else end
+
+
+def _is_record_line(line: Line, stopwords: frozenset[str]) -> bool:
+    """A line of data rather than prose or navigation: it holds a figure and at least two
+    words, is no sentence of prose (stopword density under jusText's STOPWORDS_LOW) and is not
+    furniture ("Tolivert 25 points. Davis 17 points.", "Eat 60-90 minutes before your workout",
+    "1. Earl Of Warwick, 2. Imperium"). A date line is a teaser's, not a record."""
+    text = line.text
+    words = WORD.findall(text)
+    return (
+        len(words) >= 2
+        # a figure past the first word: "15 Amazing Images of Stars" is a listicle's headline
+        and DIGIT.search(text, len(words[0])) is not None
+        and not line.junk
+        and not line.caption
+        and not is_end_marker(text)
+        and not _CUT_OFF.search(text)
+        and not is_date_line(text)
+        and (not stopwords or stopword_density(text, stopwords) < STOPWORDS_LOW)
+    )
+
+
+def _record_block_after(lines: list[Line], end: int, stopwords: frozenset[str]) -> int:
+    """The run's end, moved over a block of records right after it (a results round-up, a
+    race card, a meal plan): RECORD_MIN_LINES or more record lines (_is_record_line), no more
+    than RECORD_GAP_LINES other lines in a row between them, none of them furniture. The block
+    ends at its last record."""
+    records = 0
+    last = end
+    gap = 0
+    for i in range(end, len(lines)):
+        line = lines[i]
+        if line.junk or is_end_marker(line.text):
+            break
+        if _is_record_line(line, stopwords):
+            records += 1
+            last = i + 1
+            gap = 0
+            continue
+        gap += 1
+        if gap > RECORD_GAP_LINES:
+            break
+    return last if records >= RECORD_MIN_LINES else end
+
+
+def _longest_record_block(lines: list[Line], stopwords: frozenset[str]) -> tuple[int, int] | None:
+    """[start, end) of the dump's longest block of records (see _record_block_after), with the
+    heading lines right above its first record (a "GIRLS BASKETBALL" over the first result),
+    or None."""
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(lines):
+        if not _is_record_line(lines[i], stopwords):
+            i += 1
+            continue
+        end = _record_block_after(lines, i, stopwords)
+        if end == i:
+            i += 1
+            continue
+        start = i
+        while (
+            start > 0
+            and i - start < RECORD_GAP_LINES
+            and not lines[start - 1].junk
+            and not is_end_marker(lines[start - 1].text)
+            and text_length(lines[start - 1].text) < LENGTH_LOW
+            and TERMINAL.search(lines[start - 1].text) is None
+        ):
+            start -= 1
+        if best is None or end - start > best[1] - best[0]:
+            best = (start, end)
+        i = end
+    return best
 
 
 def _item_signature(text: str) -> tuple[bool, tuple[str, ...]] | None:
