@@ -445,6 +445,20 @@ def test_two_articles_in_one_dump() -> None:
         ("The comments of readers are closed to us", False, False),
         # a call for comments, also set inside an article with a reader's quote under it
         ("HAVE YOUR SAY", True, True),
+        # what a template prints after a heading
+        ("You may also like...", True, False),
+        ("Read more »", True, True),
+        # a section's rail of other headlines
+        ("More harbour news...", True, False),
+        ("More Articles in Sports »", True, False),
+        ("More Men's College Rowing Headlines", True, False),
+        ("More than 300 stories", False, False),
+        ("More news will follow.", False, False),
+        # the commenting form
+        ("Post Comment", True, False),
+        ("Add Comments", True, False),
+        ("Do you have comments on this story?", True, False),
+        ("Comment viewing options", True, False),
     ],
 )
 def test_end_markers_and_box_headings(line: str, end: bool, box: bool) -> None:
@@ -506,6 +520,17 @@ def test_a_box_before_a_comment_section_is_not_bridged_into_it() -> None:
     box = ["Related", "Seaside cafe wins award", blurb, "Advertisement", 'In "News"']
     found = only(dump(TITLE, P1, P2, P3, *box, "2 comments", *comments))
     assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_a_prompt_above_a_furniture_heading_over_the_article_is_not_the_article() -> None:
+    # a reader prompt of the sidebar, then the section rail's heading, then the article: the
+    # heading cuts off less prose than follows it
+    prompt = (
+        "How does the ferry decision change your view of the harbour plans? Tell our reporter "
+        "by email or by phone this week, and we may print your answer."
+    )
+    found = only(dump(TITLE, prompt, "More harbour news", P1, P2, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
 
 
 def test_comments_closed_heading_ends_the_article() -> None:

@@ -77,6 +77,9 @@ _PROFILE_OPENING = re.compile(
     r"(?: \([^)]{1,40}\))?,? (?:is|are) (?:a|an|the) "
 )
 
+# What a template prints after a heading: a colon, an ellipsis, an arrow ("»", "›", ">>").
+_HEADING_TAIL = re.compile(r"[\s:.…»›>]+$")
+
 
 def _alternatives(name: str, flags: int = 0) -> re.Pattern[str]:
     """One regular expression matching any pattern of a lexicon file."""
@@ -142,13 +145,19 @@ def is_caption_line(line: str) -> bool:
 
 def is_end_marker(line: str) -> bool:
     """A furniture heading after which the article is over ("Related stories", "34 Comments")."""
-    heading = line.strip().rstrip(":").strip()
-    return heading.lower() in _end_markers() or _end_pattern().fullmatch(heading) is not None
+    heading = _heading_key(line)
+    return heading in _end_markers() or _end_pattern().fullmatch(heading) is not None
 
 
 def is_box_heading(line: str) -> bool:
     """A furniture heading that may open a box inside an article ("Related:", "Read more")."""
-    return line.strip().rstrip(":").strip().lower() in _box_headings()
+    return _heading_key(line) in _box_headings()
+
+
+def _heading_key(line: str) -> str:
+    """A heading as the lexicons list it: lower-cased, without what a template puts after it
+    (":", an ellipsis, "»" or ">>": "More tennis news...", "More Articles in Sports »")."""
+    return _HEADING_TAIL.sub("", line.strip()).lower()
 
 
 def is_date_line(text: str) -> bool:

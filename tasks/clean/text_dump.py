@@ -207,6 +207,17 @@ def _extract_one(
         list_items = set(range(*span))
     start = span[0]
     run = _walk_run(lines, scores, raw_class, *span)
+    while (
+        not run.rest
+        and run.end < span[1]
+        and _prose_score(scores, start, run.end) < MIN_SECOND_ARTICLE_CHARS
+        and _prose_score(scores, run.end + 1, span[1]) > _prose_score(scores, start, run.end)
+    ):
+        # A furniture heading that cuts off a few lines of prose (a reader prompt, a promo
+        # blurb) from more prose than they hold, in the same run, heads the article: the lines
+        # above it were the box.
+        start = run.end + 1
+        run = _walk_run(lines, scores, raw_class, start, span[1])
     end = run.end
     if not run.rest and end == span[1] and not list_items:
         list_end = _list_after_lead_in(lines, end)
@@ -292,6 +303,11 @@ def _walk_run(
         if scores[i] > 0:
             body_chars += len(text)
     return run
+
+
+def _prose_score(scores: list[float], start: int, end: int) -> float:
+    """The run score of the prose in lines [start, end): its lines that score, summed."""
+    return sum(score for score in scores[start:end] if score > 0)
 
 
 def _prose_resumes(
