@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean.furniture import _notice_pattern
+from tasks.clean.furniture import _notice_pattern, bulleted_list_lines
 from tasks.clean.header import site_names
 from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, Line, split_lines
 from tasks.clean.normalize import normalize_text
@@ -889,6 +889,33 @@ def test_listicle_headlines_after_the_article_are_not_records() -> None:
     teasers = ["15 Amazing Images of the Pier", "11 Facts About Gulls", "The 7 Best Harbour Walks"]
     found = only(dump(TITLE, P1, P2, P3, *teasers))
     assert found.body == "\n\n".join([P1, P2, P3])
+
+
+# A changelog printed as text: items under bullets of text that say something.
+CHANGELOG = [
+    "+ Added a ferry timetable to the harbour map",
+    "+ The terminal's opening hours are shown for each day",
+    "+ Tide tables can now be printed from the map",
+    "* Fixed a crash when the pier was selected twice",
+]
+
+
+def test_bulleted_list_after_the_article_is_kept() -> None:
+    found = only(dump(TITLE, P1, P2, P3, *CHANGELOG, "Terms of Service"))
+    assert found.body.endswith("\n\n".join(CHANGELOG[:3]))
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (CHANGELOG, {0, 1, 2}),
+        # a menu and a directory of the group's titles are not the article's lists
+        (["• Home", "• News", "• Sport", "• Weather"], set()),
+        (["- Harbourton Echo", "- Saltmarsh Daily Herald", "- Northpoint Times & Star"], set()),
+    ],
+)
+def test_bulleted_list_lines(texts: list[str], expected: set[int]) -> None:
+    assert bulleted_list_lines(texts) == expected
 
 
 def test_line_model_matches_the_features() -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from tasks import lexicon
 from tasks.clean.furniture import (
     JUNK_LINE_MAX_CHARS,
+    bulleted_list_lines,
     has_notice,
     is_caption_line,
     is_credit_line,
@@ -319,7 +320,8 @@ def scored_lines(
     lines = []
     rail = teaser_rail_lines(texts)
     kicker_rail = kicker_rail_lines(texts)
-    table = ranked_table_lines(texts)
+    # A ranked table and a bulleted list are the article's data, scored as a table's cells.
+    table = ranked_table_lines(texts) | bulleted_list_lines(texts)
     for i, text in enumerate(texts):
         cls, junk = classify(text, stopwords)
         if i in rail and i not in kicker_rail:
@@ -329,7 +331,8 @@ def scored_lines(
             # A line of a link list is one class worse than it reads on its own.
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
         if i in table:
-            # A table of figures reads as navigation line by line: it is the article's data.
+            # A table of figures (or a list of short items) reads as navigation line by line:
+            # it is the article's data.
             cls, junk = "good", False
         # An undated rail is printed inside articles as often as after them: like a caption, it
         # is dropped without cutting the article in two.
