@@ -103,6 +103,11 @@ def only(text: str):  # type: ignore[no-untyped-def]
         "© 2024 Weekly Planet Ltd. All rights reserved. Weekly Planet is the owner of the Planet "
         "trademarks, and all related designs, trademarks, copyrights, and other intellectual "
         "property.",
+        # a newsletter sign-up box
+        "Get The Weekly Planet delivered to your inbox",
+        'I agree that The Weekly Planet can send me the "Harbour Morning" newsletter.',
+        "Please check the opt-in box to acknowledge that you would like to subscribe.",
+        "Thanks for signing up! Keep an eye on your inbox for the latest harbour news.",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -122,6 +127,8 @@ def test_junk_lines(line: str) -> None:
         "The comments were made at a rally in Leeds.",
         "The credit union said: it would not lend more.",
         "More or less everyone in the town came.",
+        "The parcels were delivered to the harbour office on Monday.",
+        "I agree that the board should wait, she said.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
