@@ -726,3 +726,31 @@ def test_a_neighbouring_place_is_not_the_speaker_its_phrase_describes(nlp) -> No
     speaker = art.speaker_near(said, closing + 1, said.sent.end)
     assert speaker is not None
     assert speaker.name == "Ray Warren"
+
+
+def test_she_after_a_woman_the_text_does_not_name_is_no_one_named(nlp) -> None:
+    """ "The woman who started the chant ... she said": the woman is the speaker, whom the text
+    does not name; the man named before her is not who "she" is."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Ben Harlow wrote about the rally in the Courier on Monday.\n\n"
+        "The woman who started the chant told reporters she was a nurse from Salem. "
+        '"He truly cares about the people of this town," she said.',
+    )
+    said = quote_cued_by(quotes, "said")
+    assert said is not None
+    assert said.speaker_text == "she"
+    assert said.speaker_cluster is None
+
+
+def test_a_named_woman_stays_she_past_every_mother(nlp) -> None:
+    """Only someone in particular, in a main clause, is whom a later "she" may be: "every
+    mother" and "a man whose mother ..." are not."""
+    clusters, quotes = analyse(
+        nlp,
+        "Ana Ortiz spoke to the council on Monday. She met a man whose mother had lost her "
+        'home. "Every family here deserves better," she said.',
+    )
+    said = quote_cued_by(quotes, "said")
+    assert said is not None
+    assert name_of(clusters, said.speaker_cluster) == "Ana Ortiz"

@@ -32,6 +32,8 @@ GROUP_LABELS = frozenset({"ORG", "NORP"})
 RESOLVER_KEY = "whosaid.speaker_resolver"
 # A person reference that is no one's: a name the entity step left unresolved.
 NOBODY = -1
+# The determiners that make a noun for a person someone in particular.
+UNNAMED_PERSON_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "one"})
 # What a group pronoun resolves to: (speaker kind, cluster, name, role).
 Group = tuple[SpeakerKind, int | None, str | None, str | None]
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
@@ -185,8 +187,50 @@ class SpeakerResolver:
             if cluster is not None:
                 title_holder.setdefault(key, cluster)
                 refs.append((chunk.start_char, cluster, _is_subject(root)))
+        refs.extend(self._unnamed_person_subjects())
         refs.sort()
         self.title_holder = title_holder
+        return refs
+
+    def _unnamed_person_subjects(self) -> list[tuple[int, int, int]]:
+        """References to people the text does not name: a noun for a person as a subject ("The
+        woman said", "A voter in Leeds told us"), outside quote marks and naming no one ("her
+        husband, Tom Hale" is Hale). A he or she after one may be that person, and then is no
+        one named; its gender, where the noun gives one, goes in ``unresolved_gender``."""
+        nouns = lexicon.words("person_nouns") | lexicon.words("relation_nouns")
+        gendered = {noun: gender for noun, gender in lexicon.entries("gendered_nouns")}
+        refs = []
+        for token in self.doc:
+            lower = token.lower_
+            if lower not in nouns and lower not in gendered or token.tag_ != "NN":
+                # (a plural, "other women", is no he or she)
+                continue
+            if token.ent_type_ or token.dep_ == "appos":
+                continue
+            if inside(self.quoted, self.quoted_starts, token.idx):
+                continue
+            if not any(
+                c.dep_ == "poss" or c.lower_ in UNNAMED_PERSON_DETERMINERS for c in token.lefts
+            ):
+                # Someone in particular ("the woman", "a voter", "his wife"), not "what
+                # grandfather of seven would ..." or "every mother".
+                continue
+            if any(c.ent_type_ == "ORDINAL" for c in token.lefts):
+                # "the first lady" is an office's holder, whom a title names.
+                continue
+            if any(
+                c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON" for c in token.children
+            ):
+                continue
+            rank = _is_subject(token)
+            if rank < SUBJECT_RANK:
+                # Only a main clause's subject: "a man whose mother had Alzheimer's" is about
+                # the man, and names no one a later "she" is.
+                continue
+            start = token.left_edge.idx if token.left_edge.i < token.i else token.idx
+            refs.append((start, NOBODY, rank))
+            if lower in gendered:
+                self.unresolved_gender.setdefault(start, gendered[lower])
         return refs
 
     def _role_owners(self) -> dict[str, list[int]]:
