@@ -1069,3 +1069,18 @@ def test_a_share_is_a_speaker(nlp) -> None:
     # Only dashes are wordless: "%" is the subject that says.
     quote = only(quotes_of(nlp, "In the survey, 39% say they are conservative."))
     assert (quote.speaker_text, quote.quote_text) == ("39%", "they are conservative")
+
+
+@pytest.mark.slow
+def test_a_transcript_line_in_quote_marks_is_one_quote(nlp) -> None:
+    """ "HALE: ..." inside quote marks is the label line's quote, not a second one that keeps
+    the label in its words."""
+    text = (
+        "The interview ran on Sunday.\n\n"
+        '"HALE: The harbour will stay open, whatever the council decides next year."\n\n'
+        '"MORGAN: Do you really think the money will be there for it?"'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.rule for q in quotes] == ["speaker_label", "speaker_label"]
+    assert quotes[0].quote_text.startswith("The harbour will stay open")
+    assert not any("HALE:" in q.quote_text or "MORGAN:" in q.quote_text for q in quotes)

@@ -66,7 +66,7 @@ def extract_quotes(
     art = ArticleContext(doc, clusters, mentions, byline)
     spans = find_quoted_spans(art.text)
     direct = marked_quotes(art, spans) + unmarked_paragraph_quotes(art, spans)
-    direct = without_labelled(direct, speaker_label_lines(art))
+    direct = without_labelled(art.text, direct, speaker_label_lines(art))
     indirect = reconcile(art.text, direct, reported_quotes(art, options), options)
     if tagged:
         indirect += tagged_quotes(art, tagged, direct + indirect)

@@ -1,6 +1,6 @@
 """Reconciling what the finders propose, so each stretch of text is one quote.
 
-- A speaker label line ("Lynch: ...") wins over quote marks that open inside it.
+- A speaker label line ("Lynch: ...") wins over quote marks that open inside it or at its label.
 - An attitude inside reported speech ("He said he believes that ...") is part of what was said,
   and PolNeAR annotates the saying (on train 22 of 254 such beliefs matched).
 - A direct quote that closes a clause its own cue reports, after other words of that clause
@@ -24,9 +24,12 @@ CLOSING_SLACK = 2
 INSIDE_DIRECT_SHARE = 0.5
 
 
-def without_labelled(direct: list[Found], labelled: list[Found]) -> list[Found]:
-    """The marked quotes that do not start inside a speaker label line, then the label lines."""
-    kept = [d for d in direct if not any(lb.start <= d.start < lb.end for lb in labelled)]
+def without_labelled(text: str, direct: list[Found], labelled: list[Found]) -> list[Found]:
+    """The marked quotes that do not start inside a speaker label line, label included (quote
+    marks around a whole transcript line, '"PENCE: And that's why ..."'), then the label
+    lines."""
+    lines = [(text.rfind("\n", 0, lb.start) + 1, lb.end) for lb in labelled]
+    kept = [d for d in direct if not any(lo <= d.start < hi for lo, hi in lines)]
     return kept + labelled
 
 
