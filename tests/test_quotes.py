@@ -1084,3 +1084,20 @@ def test_a_transcript_line_in_quote_marks_is_one_quote(nlp) -> None:
     assert [q.rule for q in quotes] == ["speaker_label", "speaker_label"]
     assert quotes[0].quote_text.startswith("The harbour will stay open")
     assert not any("HALE:" in q.quote_text or "MORGAN:" in q.quote_text for q in quotes)
+
+
+@pytest.mark.slow
+def test_quoted_words_that_go_on_with_a_reported_clause_are_part_of_it(nlp) -> None:
+    """'said the town needs one thing: "Patience ..."': what the clause reports runs on into
+    the quote marks, so the indirect quote holds them and the quoted words are a partial quote
+    inside it."""
+    text = (
+        "Ruth Okoro, the former council leader, said she has the one quality the job needs: "
+        '"Steadiness -- an absolute rock steadiness, and a calm head."'
+    )
+    quotes = quotes_of(nlp, text)
+    indirect = [q for q in quotes if q.kind == "indirect"]
+    assert len(indirect) == 1
+    assert indirect[0].quote_text.startswith("she has the one quality")
+    assert indirect[0].quote_text.endswith('and a calm head."')
+    assert [q.kind for q in quotes if q is not indirect[0]] == ["partial"]

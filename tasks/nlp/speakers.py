@@ -261,7 +261,7 @@ class SpeakerResolver:
             office = offices.get(before.lower_.rstrip("."))
             if office is None:
                 continue
-            place = []
+            place: list[str] = []
             i = before.i - 1
             while i >= 0 and self.doc[i].ent_type_ in ("GPE", "NORP") and self.doc[i].is_title:
                 place.insert(0, self.doc[i].lower_)

@@ -7,6 +7,10 @@
   ('said that once the Senate goes on recess, "I intend to ..."'), becomes a partial quote
   inside that indirect one; right after a bare "that" ('warned that "nobody ..."') it stays
   direct.
+- Quote marks right after a reported clause, with only punctuation or "and" / "but" between
+  ('said she has the quality the job needs: "Steadiness ..."'), go on with what it reports: the
+  indirect quote runs on over them and they become a partial quote inside it (on PolNeAR train
+  34 indirect quotes, precision 0.857 -> 0.859, exact F1 0.544 -> 0.545; dev 0.870 -> 0.874).
 - An indirect quote mostly inside a direct one, or cued from inside one, is dropped: the quote
   marks say it better.
 - With ``QuoteOptions.drop_nested``, an indirect quote inside what another reports is dropped.
@@ -22,6 +26,11 @@ CLOSING_SLACK = 2
 # An indirect quote more than this share of whose characters lie inside a direct quote is that
 # quote read a second time.
 INSIDE_DIRECT_SHARE = 0.5
+# What may stand between a reported clause and the quote in marks that goes on with it:
+# punctuation and quote marks, and "and" or "but" (``_continues``).
+JOIN_GAP_CHARS = 8
+CLOSING_MARKS = "\"”’'"
+JOIN_PUNCTUATION = " ,;:-–—\"“”‘’'"
 
 
 def without_labelled(text: str, direct: list[Found], labelled: list[Found]) -> list[Found]:
@@ -57,6 +66,14 @@ def reconcile(
         if any(d.start <= cue_at < d.end for d in direct_full):
             continue
         indirect.append(item)
+        for d in direct:
+            if _continues(text, item, d):
+                # 'said she has the quality the job needs: "Steadiness ..."': the quoted words
+                # go on with what the clause reports, one attribution in PolNeAR.
+                closing = d.end < len(text) and text[d.end] in CLOSING_MARKS
+                item.end = d.end + 1 if closing else d.end
+                d.kind = "partial"
+        direct_full = [d for d in direct_full if d.kind == "direct"]
     if options.drop_nested:
         indirect = [item for item in indirect if not any(_nested(item, o) for o in indirect)]
     return indirect
@@ -79,6 +96,19 @@ def _quoted_within(text: str, quote: Found, clause: Found) -> bool:
         return False
     lead = text[clause.start : quote.start].strip(" ,\"“‘'").split()
     return bool(lead) and lead != ["that"]
+
+
+def _continues(text: str, clause: Found, quote: Found) -> bool:
+    """Whether a quote in marks right after a reported clause goes on with it: only
+    punctuation, or "and" / "but", between them, and the quote cued by the clause's own cue or
+    by a word inside the clause (or by none)."""
+    if quote.parts or clause.cue is None or not 0 <= quote.start - clause.end <= JOIN_GAP_CHARS:
+        return False
+    cue = quote.cue
+    if cue is not None and cue.i != clause.cue.i and not clause.start <= cue.idx < clause.end:
+        return False
+    gap = text[clause.end : quote.start].strip(JOIN_PUNCTUATION)
+    return gap in ("", "and", "but")
 
 
 def _nested(inner: Found, outer: Found) -> bool:
