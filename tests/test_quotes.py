@@ -1101,3 +1101,14 @@ def test_quoted_words_that_go_on_with_a_reported_clause_are_part_of_it(nlp) -> N
     assert indirect[0].quote_text.startswith("she has the one quality")
     assert indirect[0].quote_text.endswith('and a calm head."')
     assert [q.kind for q in quotes if q is not indirect[0]] == ["partial"]
+
+
+@pytest.mark.slow
+def test_a_desks_label_before_a_colon_is_no_speaker(nlp) -> None:
+    """ "Correction: ...", "BREAKING: ...": the outlet's labels, not speaker label lines."""
+    text = (
+        "The council met on Monday.\n\n"
+        "Correction: An earlier version of this story gave the wrong date for the vote.\n\n"
+        "BREAKING: Harbour ferry to stop running in June after council vote"
+    )
+    assert [q for q in quotes_of(nlp, text) if q.rule == "speaker_label"] == []

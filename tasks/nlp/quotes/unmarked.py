@@ -4,6 +4,7 @@ that put a speaker's name before a colon ("Lynch: No outside influence on FBI pr
 from __future__ import annotations
 
 from schemas.vocab import QuoteRule
+from tasks import lexicon
 from tasks.nlp.quotes.context import ArticleContext
 from tasks.nlp.quotes.cues import VERB_POS
 from tasks.nlp.quotes.marked import colon_cue
@@ -54,6 +55,8 @@ def speaker_label_lines(art: ArticleContext) -> list[Found]:
         label = text[start:colon]
         if not label.strip() or len(label.split()) > LABEL_MAX_WORDS:
             continue
+        if label.split()[0].strip("\"“‘'[").lower() in lexicon.words("editorial_labels"):
+            continue  # "Correction: An earlier version ...": the desk's note, nobody's quote
         first, last = art.token_index(start), art.token_index(colon) - 1
         words = [t for t in doc[first : last + 1] if t.is_alpha]
         if not words or not all(t.text[:1].isupper() or t.is_stop for t in words):
