@@ -754,3 +754,17 @@ def test_a_named_woman_stays_she_past_every_mother(nlp) -> None:
     said = quote_cued_by(quotes, "said")
     assert said is not None
     assert name_of(clusters, said.speaker_cluster) == "Ana Ortiz"
+
+
+def test_scare_quotes_before_anothers_participle_are_not_the_subjects(nlp) -> None:
+    """'whether Mr Hale was "content" with the plan, insisting ...': no speaker stands
+    between the quoted word and the participle, which is the insider's (or, parsed onto the
+    whether-clause, would make Mr Hale its speaker); the word is no quote cued by it."""
+    _clusters, quotes = analyse(
+        nlp,
+        "Tom Hale chaired the meeting on Monday.\n\n"
+        'One insider refused to answer the question of whether Mr Hale was "content" with '
+        'the plan, insisting it was "not a matter for the board".',
+    )
+    assert not any(q.quote_text == "content" and q.cue == "insisting" for q in quotes)
+    assert not any(q.speaker_name == "Tom Hale" for q in quotes)

@@ -297,10 +297,12 @@ def _only_speaker_between(doc: Doc, start: int, verb: Token) -> bool:
     if not others:
         return True
     # '"... worked so hard" for the victory, Sanders said.': a few words finishing the
-    # sentence the quote began, then a comma, then the speaker and the cue.
+    # sentence the quote began, then a comma, then the speaker and the cue ('whether he was
+    # "happy" with the plan, insisting ...' has no speaker there: the participle is another's).
     last_other = others[-1].i
     return (
         len(others) <= AFTER_CUE_SLACK
+        and last_other + 1 < lo
         and last_other + 1 < verb.i
         and doc[last_other + 1].text == ","
         and not any(t.pos_ in VERB_POS for t in others)
