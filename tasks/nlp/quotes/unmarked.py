@@ -55,7 +55,7 @@ def speaker_label_lines(art: ArticleContext) -> list[Found]:
         label = text[start:colon]
         if not label.strip() or len(label.split()) > LABEL_MAX_WORDS:
             continue
-        if label.split()[0].strip("\"“‘'[").lower() in lexicon.words("editorial_labels"):
+        if _editorial(label):
             continue  # "Correction: An earlier version ...": the desk's note, nobody's quote
         first, last = art.token_index(start), art.token_index(colon) - 1
         words = [t for t in doc[first : last + 1] if t.is_alpha]
@@ -88,3 +88,11 @@ def speaker_label_lines(art: ArticleContext) -> list[Found]:
             )
         )
     return found
+
+
+def _editorial(label: str) -> bool:
+    """A label made only of a desk's words ("Correction", "BREAKING", "Editor's note"); one that
+    goes on to a name ("EXCLUSIVE – Roger Stone") still names its speaker."""
+    words = [w.strip("\"“‘'[–—-").lower() for w in label.split()]
+    words = [w for w in words if w]
+    return bool(words) and all(w in lexicon.words("editorial_labels") for w in words)
