@@ -108,6 +108,12 @@ def only(text: str):  # type: ignore[no-untyped-def]
         'I agree that The Weekly Planet can send me the "Harbour Morning" newsletter.',
         "Please check the opt-in box to acknowledge that you would like to subscribe.",
         "Thanks for signing up! Keep an eye on your inbox for the latest harbour news.",
+        # a blog platform's share bar
+        "Share this:",
+        "Click to share on Facebook (Opens in new window)",
+        "Click to email this to a friend (Opens in new window)",
+        "Click to print (Opens in new tab)",
+        "Like Loading...",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -129,6 +135,9 @@ def test_junk_lines(line: str) -> None:
         "More or less everyone in the town came.",
         "The parcels were delivered to the harbour office on Monday.",
         "I agree that the board should wait, she said.",
+        "Share this view of the harbour with a friend, the poster said.",
+        "The board's report can be read online (opens in new window)",
+        "Like this: a terminal with no ferries and no buyer.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
