@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean.furniture import _notice_pattern, bulleted_list_lines
+from tasks.clean.furniture import _notice_pattern, bulleted_list_lines, repeated_headline_lines
 from tasks.clean.header import site_names
 from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, Line, split_lines
 from tasks.clean.normalize import normalize_text
@@ -108,6 +108,12 @@ def only(text: str):  # type: ignore[no-untyped-def]
         'I agree that The Weekly Planet can send me the "Harbour Morning" newsletter.',
         "Please check the opt-in box to acknowledge that you would like to subscribe.",
         "Thanks for signing up! Keep an eye on your inbox for the latest harbour news.",
+        # a blog platform's share bar
+        "Share this:",
+        "Click to share on Facebook (Opens in new window)",
+        "Click to email this to a friend (Opens in new window)",
+        "Click to print (Opens in new tab)",
+        "Like Loading...",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -129,6 +135,9 @@ def test_junk_lines(line: str) -> None:
         "More or less everyone in the town came.",
         "The parcels were delivered to the harbour office on Monday.",
         "I agree that the board should wait, she said.",
+        "Share this view of the harbour with a friend, the poster said.",
+        "The board's report can be read online (opens in new window)",
+        "Like this: a terminal with no ferries and no buyer.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
@@ -808,6 +817,65 @@ def test_capitals_subheadings_are_not_a_rail() -> None:
     # subheadings of a story, each over prose: the line after a kicker must be a headline
     texts = [P1, "WHAT NEXT?", P2, "THE PIER", P3, "THE BUYER", P4, "THE VOTE", P1]
     assert kicker_rail_lines(texts) == set()
+
+
+# Teasers' headlines: a site prints each in a box inside the article and again in a rail.
+TEASER_HEADLINES = [
+    "Lifeboat crew rescue two kayakers off the north pier",
+    "Seafront cafe owner wins fight over late opening hours",
+    "Council to review parking charges at the marina car park",
+]
+
+
+def test_teaser_headlines_printed_again_are_dropped_inside_the_article() -> None:
+    rail = ["Most popular", *TEASER_HEADLINES, "Contact us"]
+    texts = [TITLE, P1, P2, *TEASER_HEADLINES, P3, P4, *rail]
+    assert repeated_headline_lines(texts) == {3, 4, 5, 9, 10, 11}
+    found = only(dump(TITLE, P1, P2, *TEASER_HEADLINES, P3, P4, *rail))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_teaser_headline_printed_twice_in_a_row_is_furniture() -> None:
+    # the photo's link, then the text's
+    headline = TEASER_HEADLINES[0]
+    assert repeated_headline_lines([P1, headline, headline, P2]) == {1, 2}
+
+
+def test_a_headline_printed_again_is_still_read_as_the_title() -> None:
+    # the page <title> names the site only; the <h1> is printed again in a sticky bar
+    headline = "Harbour board delays the sale of the old ferry terminal"
+    found = only(dump("Harbour News", headline, P1, P2, headline, P3))
+    assert found.title == headline
+    assert found.body == "\n\n".join([P1, P2, P3])
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # an article printed twice (a reader view): its subheading has the same paragraph after it
+        [TITLE, "What the harbour board decided on the terminal", P1, P2] * 2,
+        # a table of contents, then the headings it lists
+        [
+            "Contents",
+            "What the harbour board decided on the terminal",
+            "Why the developer says he cannot wait",
+            "What residents told the public meeting",
+            P1,
+            "What the harbour board decided on the terminal",
+            P2,
+            "Why the developer says he cannot wait",
+            P3,
+            "What residents told the public meeting",
+            P4,
+        ],
+        # short subheadings, code and sentences are no headlines
+        [P1, "The vote", P2, "The vote", P3],
+        [P1, "$ hg commit -m 'fix the harbour map'", P2, "$ hg commit -m 'fix the harbour map'"],
+        [P1, "The board will meet again on Monday.", P2, "The board will meet again on Monday."],
+    ],
+)
+def test_repeated_lines_that_are_no_teasers(texts: list[str]) -> None:
+    assert repeated_headline_lines(texts) == set()
 
 
 STANDINGS_HEADER = ["Pos.", "Skipper", "Points", "Wins"]

@@ -18,6 +18,7 @@ Each detector reads lines of text only and answers one question, so the main run
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -71,6 +72,16 @@ BULLET_MIN_WORDS = 3
 # gold bodies have 0.83-1.0, those of menus and directories 0.0-0.2 (one of 0.43 has one-word
 # items); 0.5 is between the two.
 BULLET_MIN_LOWER_SHARE = 0.5
+# A teaser's headline printed again on the page (a link in a box inside the article and again
+# in a rail, or twice in a row: the photo's link and the text's) is a line of at least this
+# many words (figures aside: a box score's "0-1 0-0 0" repeats) that is no sentence. An
+# article's own subheadings are most often shorter ("Hostage swap", "Understanding Z-Score");
+# on the development pages the repeated lines of 5+ words that are no sentence are furniture
+# but for 4 of 692 on the two news sets (a table of contents, see TOC_MIN_ENTRIES, aside).
+REPEATED_HEADLINE_MIN_WORDS = 5
+# A table of contents lists at least this many headings in a row (two are a headline and its
+# kicker).
+TOC_MIN_ENTRIES = 3
 # A press release's "about the company" boilerplate is at least two paragraphs opening with the
 # company's name (what it is, where it is based and listed); one such closing paragraph is as
 # often the article's own last word ("Emirates is the number one buyer of the A380 ...").
@@ -92,6 +103,12 @@ _PROFILE_OPENING = re.compile(
 
 # What a template prints after a heading: a colon, an ellipsis, an arrow ("»", "›", ">>").
 _HEADING_TAIL = re.compile(r"[\s:.…»›>]+$")
+
+# A headline opens with a capital letter, a figure's word aside, or a quote mark ("'Dancing with
+# the Stars' ...").
+_HEADLINE_OPENING = re.compile(r"[\"'“‘«]?[^\W\d_]")
+# What code, addresses and markup print and headlines do not.
+_CODE_CHARS = re.compile(r"[=<>{}$\\|#]|://")
 
 # A bullet of text at a line's start and the space after it ("+ ", "* ", "- ", "• ", "▪ ").
 _BULLET = re.compile(r"^([+*•·▪■◦–-])\s+\w")
@@ -317,6 +334,75 @@ def bulleted_list_lines(texts: Sequence[str]) -> set[int]:
         ):
             out.update(range(i, j))
         i = j
+    return out
+
+
+def _is_headline(text: str) -> bool:
+    """A headline's shape: it opens with a capital (or a quote mark), holds at least
+    REPEATED_HEADLINE_MIN_WORDS words of letters, is shorter than a paragraph and ends neither
+    like a sentence nor like a lead-in; no code, address or markup ("$ hg amend", "http://...")."""
+    return (
+        text_length(text) < LENGTH_HIGH
+        and _HEADLINE_OPENING.match(text) is not None
+        and SENTENCE_STOP.search(text) is None
+        and not text.endswith(":")
+        and _CODE_CHARS.search(text) is None
+        and sum(not w.isdigit() for w in WORD.findall(text)) >= REPEATED_HEADLINE_MIN_WORDS
+    )
+
+
+def repeated_headline_lines(texts: Sequence[str]) -> set[int]:
+    """Indexes of teasers' headlines: a headline-shaped line (see _is_headline) printed more
+    than once on the page over other lines each time (past the headlines of its box or rail), or
+    twice in a row (the photo's link, then the text's). A page that prints its article twice (a
+    reader view, an AMP copy) repeats its subheadings over the same paragraph, and a table of
+    contents lists them before their sections (see _contents_lines): those stay."""
+    where: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if _is_headline(text):
+            where.setdefault(text, []).append(i)
+    out: set[int] = set()
+    for places in where.values():
+        if len(places) < 2:
+            continue
+        printings = [i for k, i in enumerate(places) if k == 0 or places[k - 1] != i - 1]
+        twice_in_a_row = len(printings) < len(places)
+        # what each printing is over, past the headlines of its box or rail
+        following = {next((t for t in texts[i + 1 :] if t not in where), None) for i in printings}
+        if twice_in_a_row or len(following) == len(printings):
+            out.update(places)
+    return out - _contents_lines(texts, where)
+
+
+def _contents_lines(texts: Sequence[str], where: dict[str, list[int]]) -> set[int]:
+    """The entries of tables of contents and the headings they list: a block of short lines
+    (entries too short to be headlines among them) holding at least TOC_MIN_ENTRIES repeated
+    headlines, each printed again only after the block, in the block's order, most of them over a
+    section of prose."""
+    out: set[int] = set()
+    i = 0
+    while i < len(texts):
+        j = i
+        while j < len(texts) and (
+            len(where.get(texts[j], ())) >= 2
+            or (text_length(texts[j]) < LENGTH_LOW and SENTENCE_STOP.search(texts[j]) is None)
+        ):
+            j += 1
+        entries = [e for e in range(i, j) if len(where.get(texts[e], ())) >= 2]
+        if len(entries) >= TOC_MIN_ENTRIES:
+            later = [[k for k in where[texts[e]] if k != e] for e in entries]
+            firsts = [min(ks) for ks in later]
+            # the headings over their sections: prose between most of them and the next (a
+            # section's first subheading may follow its heading; a rail printing the same
+            # headlines again has no prose between them)
+            gaps = list(itertools.pairwise(firsts))
+            sections = 2 * sum(
+                any(text_length(t) >= LENGTH_LOW for t in texts[a + 1 : b]) for a, b in gaps
+            ) >= len(gaps)
+            if all(k >= j for ks in later for k in ks) and firsts == sorted(firsts) and sections:
+                out.update(entries)
+                out.update(k for ks in later for k in ks)
+        i = max(j, i + 1)
     return out
 
 

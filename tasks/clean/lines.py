@@ -30,6 +30,7 @@ from tasks.clean.furniture import (
     is_junk_line,
     kicker_rail_lines,
     ranked_table_lines,
+    repeated_headline_lines,
     teaser_rail_lines,
 )
 from tasks.clean.line_shape import (
@@ -96,6 +97,9 @@ class Line:
     in_list: bool = False
     caption: bool = False
     table: bool = False
+    # a teaser's headline printed again (see repeated_headline_lines): it costs like a junk line
+    # and leaves the body, but the header may still read it as the title
+    teaser: bool = False
 
 
 def language_and_stopwords(texts: list[str]) -> tuple[str | None, frozenset[str]]:
@@ -280,7 +284,7 @@ def line_score(line: Line, stopwords: frozenset[str]) -> float:
         # A table cell counts as much text as a prose line of the same length (at least a
         # short line's cost, so a table holds together against the navigation around it).
         return max(size, BAD_LINE_MIN_COST)
-    if line.junk or line.cls == "bad" and line.in_list:
+    if line.junk or line.teaser or line.cls == "bad" and line.in_list:
         return -max(size, BAD_LINE_MIN_COST)
     if line.cls == "short":
         if is_step_heading(line.text):
@@ -320,6 +324,7 @@ def scored_lines(
     lines = []
     rail = teaser_rail_lines(texts)
     kicker_rail = kicker_rail_lines(texts)
+    teaser_headlines = repeated_headline_lines(texts)
     # A ranked table and a bulleted list are the article's data, scored as a table's cells.
     table = ranked_table_lines(texts) | bulleted_list_lines(texts)
     for i, text in enumerate(texts):
@@ -327,6 +332,9 @@ def scored_lines(
         if i in rail and i not in kicker_rail:
             # A teaser rail is furniture, however much its blurbs read like prose.
             cls, junk = "bad", True
+        if i in teaser_headlines:
+            # A teaser's headline printed again is furniture inside the article as after it.
+            cls = "bad"
         if in_list[i]:
             # A line of a link list is one class worse than it reads on its own.
             cls = {"good": "near", "near": "bad", "short": "bad"}.get(cls, cls)
@@ -347,7 +355,9 @@ def scored_lines(
                 and SENTENCE_STOP.search(text) is None
             )
         )
-        lines.append(Line(i, text, cls, junk, in_list[i], caption, i in table))
+        lines.append(
+            Line(i, text, cls, junk, in_list[i], caption, i in table, i in teaser_headlines)
+        )
     return lines, [line_score(ln, stopwords) for ln in lines], rail
 
 

@@ -234,6 +234,7 @@ def _extract_one(
         for ln in lines[start:end]
         if not ln.junk
         and not ln.caption
+        and not ln.teaser
         and ln.index not in run.in_box
         and (
             scores[ln.index] > 0
@@ -337,9 +338,9 @@ def _prose_resumes(
         ):
             return True
         # Lines already known as furniture (junk lines, captions, the dated entries of a
-        # "Related Coverage" rail) do not make the box longer: the box is bounded by what is
-        # left unexplained in it.
-        if not (lines[j].junk or lines[j].caption):
+        # "Related Coverage" rail, teasers' headlines) do not make the box longer: the box is
+        # bounded by what is left unexplained in it.
+        if not (lines[j].junk or lines[j].caption or lines[j].teaser):
             counted += 1
             if counted >= BOX_MAX_LINES:
                 break
