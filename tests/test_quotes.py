@@ -1069,3 +1069,62 @@ def test_a_share_is_a_speaker(nlp) -> None:
     # Only dashes are wordless: "%" is the subject that says.
     quote = only(quotes_of(nlp, "In the survey, 39% say they are conservative."))
     assert (quote.speaker_text, quote.quote_text) == ("39%", "they are conservative")
+
+
+# -- content boundaries on a given parse ----------------------------------------------------
+
+
+def parsed(words: str, heads: list[int], deps: str, tags: str):  # type: ignore[no-untyped-def]
+    """A Doc with the parse given (heads as token indices), so a boundary rule is tested on
+    exactly the attachment it is about, whatever a model would make of the sentence."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    pos_of = {"VBD": "VERB", "VBG": "VERB", "VB": "VERB", "NN": "NOUN", "NNP": "PROPN"}
+    tag_list = tags.split()
+    return Doc(
+        Vocab(),
+        words=words.split(),
+        heads=heads,
+        deps=deps.split(),
+        tags=tag_list,
+        pos=[pos_of.get(t, "X") for t in tag_list],
+    )
+
+
+def extent_text(doc, verb_i: int) -> str | None:  # type: ignore[no-untyped-def]
+    from tasks.nlp.quotes.complements import complement_extent
+
+    extent = complement_extent(doc[verb_i])
+    return None if extent is None else doc[extent[0] : extent[1]].text
+
+
+def test_a_because_clause_on_the_speech_verb_is_part_of_what_was_said() -> None:
+    # The parse hangs "because ..." on "said", not on the reported clause; PolNeAR's Content
+    # holds it.
+    doc = parsed(
+        "Berg said the road closed because rain fell .",
+        [1, 1, 3, 4, 1, 7, 7, 1, 1],
+        "nsubj ROOT det nsubj ccomp mark nsubj advcl punct",
+        "NNP VBD DT NN VBD IN NN VBD .",
+    )
+    assert extent_text(doc, 1) == "the road closed because rain fell"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the verb's phrases after its object run on in what was said
+        (
+            "Harriet Quinlan praised the work of the volunteers at the flooded school.",
+            "the work of the volunteers at the flooded school",
+        ),
+        (
+            "The survey showed the mayor with a narrow lead over his rival.",
+            "the mayor with a narrow lead over his rival",
+        ),
+    ],
+)
+def test_an_object_runs_on_over_the_verbs_phrases(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content

@@ -26,6 +26,18 @@ MIN_NAME_WORDS = 1
 MIN_INFINITIVE_WORDS = 2
 # Prepositions that attach a predicate to an object ("described Trump as ...", "accused him of").
 OBJECT_PREDICATE_PREPS = frozenset({"as", "of", "for"})
+# What of the cue verb's own phrases right after its object or clause PolNeAR's Content runs
+# on over ("praised the efforts of a donor to Sen. X", "said the road closed because ..."): on
+# PolNeAR train the Content holds about half of the prepositional phrases after an object
+# and four in five of those after a clause, so taking them gained F1 +0.0036 (train) and
+# +0.0028 (dev). A second clause complement ("said X and that Y") runs on after a clause.
+OBJECT_RUN_ON = frozenset({"prep", "advcl"})
+CLAUSE_RUN_ON = frozenset({"prep", "advcl", "ccomp"})
+# ... but not over a phrase of time ("denied it during the debate", "backed him until he
+# dropped out"): the Content holds 1 in 7 of those after an object (leaving them out: train
+# F1 +0.0008 for the prepositions, dev +0.0011 for the clauses).
+TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
+TIME_MARKS = frozenset({"after", "before", "since", "until", "till", "while", "as", "once"})
 # Extent: first token, end token (exclusive), and whether the content must hold a verb.
 Extent = tuple[int, int, bool]
 
@@ -64,6 +76,8 @@ def complement_extent(verb: Token) -> Extent | None:
         start, end = clause.left_edge.i, clause.right_edge.i + 1
         if start <= verb.i < end:
             return None
+        if clause.i > verb.i:
+            end = _with_modifiers(verb, end, CLAUSE_RUN_ON)
         return start, _before_trailing_participle(clause, end), True
     infinitive = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
     if infinitive is not None and verb.lower_ not in no_infinitive_verb_forms():
@@ -77,7 +91,8 @@ def complement_extent(verb: Token) -> Extent | None:
     if verb.lower_ in object_verb_forms():
         objects = [c for c in children if c.dep_ in ("dobj", "oprd") and c.i > verb.i]
         if objects:
-            return objects[0].left_edge.i, _with_predicate(verb, objects[-1]), False
+            end = _with_modifiers(verb, _with_predicate(verb, objects[-1]))
+            return objects[0].left_edge.i, end, False
     preps = prep_verb_forms().get(verb.lower_)
     if preps:
         prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in preps), None)
@@ -144,6 +159,33 @@ def _with_predicate(verb: Token, obj: Token) -> int:
                 break
             end = child.right_edge.i + 1
     return end
+
+
+def _with_modifiers(verb: Token, end: int, deps: frozenset[str] = OBJECT_RUN_ON) -> int:
+    """End of an object or clause with the verb's phrases (of ``deps``) that run on from it
+    unbroken: "praised the efforts of a donor [to Sen. X]", "showed Clinton [with a lead]",
+    "said the road closed [because rain fell]". A phrase of time, anything after a comma and
+    a coordinated verb end it."""
+    for child in verb.rights:
+        if child.i < end:
+            continue
+        if child.left_edge.i != end:
+            break
+        if child.dep_ in deps and not _time_phrase(child):
+            end = child.right_edge.i + 1
+        else:
+            break
+    return end
+
+
+def _time_phrase(phrase: Token) -> bool:
+    """A phrase or clause of time: "during the debate", "until he dropped out", "when it came
+    to a vote"."""
+    if phrase.dep_ == "prep":
+        return phrase.lower_ in TIME_PREPS
+    return any(c.dep_ == "mark" and c.lower_ in TIME_MARKS for c in phrase.children) or any(
+        c.dep_ == "advmod" and c.tag_ == "WRB" and c.i < phrase.i for c in phrase.children
+    )
 
 
 def has_subject_clause(verb: Token, extent: Extent) -> bool:
