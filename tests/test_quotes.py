@@ -1128,3 +1128,22 @@ def test_a_because_clause_on_the_speech_verb_is_part_of_what_was_said() -> None:
 )
 def test_an_object_runs_on_over_the_verbs_phrases(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Tomas Berg praised Anna Holt, who ran the food bank for ten years.", "Anna Holt"),
+        (
+            "Harriet Quinlan said the council had hired Tom Reyes, who built the old pier.",
+            "the council had hired Tom Reyes",
+        ),
+        (
+            "Tomas Berg said the money would go to the museum, which opened in 1990.",
+            "the money would go to the museum",
+        ),
+    ],
+)
+def test_a_relative_clause_set_off_at_the_end_is_the_writers(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content

@@ -38,11 +38,22 @@ CLAUSE_RUN_ON = frozenset({"prep", "advcl", "ccomp"})
 # F1 +0.0008 for the prepositions, dev +0.0011 for the clauses).
 TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
 TIME_MARKS = frozenset({"after", "before", "since", "until", "till", "while", "as", "once"})
+# Tags of the word opening a relative clause ("who", "which", "whose").
+RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
 # Extent: first token, end token (exclusive), and whether the content must hold a verb.
 Extent = tuple[int, int, bool]
 
 
 def complement_extent(verb: Token) -> Extent | None:
+    """:func:`_complement_extent` without a relative clause set off at its end."""
+    extent = _complement_extent(verb)
+    if extent is None:
+        return None
+    start, end, need_verb = extent
+    return start, _before_trailing_relative(verb.doc, start, end), need_verb
+
+
+def _complement_extent(verb: Token) -> Extent | None:
     """Token range of what a cue verb reports, and whether that range must hold a verb.
 
     A that-clause or clause complement ("argues that ...", "..., X said"); else an infinitive
@@ -158,6 +169,24 @@ def _with_predicate(verb: Token, obj: Token) -> int:
             if child.i != end:
                 break
             end = child.right_edge.i + 1
+    return end
+
+
+def _before_trailing_relative(doc: Doc, start: int, end: int) -> int:
+    """End of content before a relative clause set off by a comma that ends it ("... met
+    Bryan Pagliano, who worked on the campaign"): it describes whoever was named, and is the
+    writer's, not the speaker's. On PolNeAR train the Content holds about a third of them;
+    leaving them out gained F1 +0.0014 (train) and +0.0006 (dev)."""
+    for token in doc[start:end]:
+        first = token.left_edge
+        if (
+            token.dep_ == "relcl"
+            and first.i - 1 > start
+            and doc[first.i - 1].text == ","
+            and first.tag_ in RELATIVE_TAGS
+            and token.right_edge.i + 1 >= end - 1
+        ):
+            return first.i - 1
     return end
 
 
