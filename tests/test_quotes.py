@@ -1147,3 +1147,32 @@ def test_an_object_runs_on_over_the_verbs_phrases(nlp, text: str, content: str) 
 )
 def test_a_relative_clause_set_off_at_the_end_is_the_writers(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+def test_the_phrases_after_an_infinitive_on_the_verb_run_on() -> None:
+    doc = parsed(
+        "Berg urged them to leave because rain fell .",
+        [1, 1, 1, 4, 1, 7, 7, 1, 1],
+        "nsubj ROOT dobj aux xcomp mark nsubj advcl punct",
+        "NNP VBD PRP TO VB IN NN VBD .",
+    )
+    assert extent_text(doc, 1) == "them to leave because rain fell"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Tomas Berg said that the harbour “is safe. The engineers checked every beam.”",
+            "that the harbour “is safe. The engineers checked every beam.”",
+        ),
+        (
+            "Harriet Quinlan said the plan was ''a disgrace. Nobody asked the fishermen.''",
+            "the plan was ''a disgrace. Nobody asked the fishermen.''",
+        ),
+    ],
+)
+def test_reported_content_runs_to_the_closing_mark(nlp, text: str, content: str) -> None:
+    # The parse ends the sentence inside the quotation; the content is all the quotation.
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
