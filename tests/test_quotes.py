@@ -1176,3 +1176,21 @@ def test_the_phrases_after_an_infinitive_on_the_verb_run_on() -> None:
 def test_reported_content_runs_to_the_closing_mark(nlp, text: str, content: str) -> None:
     # The parse ends the sentence inside the quotation; the content is all the quotation.
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Harriet Quinlan praised the volunteers in an interview with the local paper.",
+            "the volunteers",
+        ),
+        (
+            "Tomas Berg criticized the new bridge tax at a rally in the old town.",
+            "the new bridge tax",
+        ),
+    ],
+)
+def test_the_occasion_of_speech_is_not_what_was_said(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
