@@ -1124,6 +1124,7 @@ def test_a_because_clause_on_the_speech_verb_is_part_of_what_was_said() -> None:
             "The survey showed the mayor with a narrow lead over his rival.",
             "the mayor with a narrow lead over his rival",
         ),
+        ("The survey showed Anna Holt far ahead of her rival.", "Anna Holt far ahead of her rival"),
     ],
 )
 def test_an_object_runs_on_over_the_verbs_phrases(nlp, text: str, content: str) -> None:
