@@ -1195,3 +1195,16 @@ def test_reported_content_runs_to_the_closing_mark(nlp, text: str, content: str)
 )
 def test_the_occasion_of_speech_is_not_what_was_said(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+def test_a_second_speech_verb_without_a_subject_is_a_second_report(nlp) -> None:
+    text = (
+        "Harriet Quinlan said that the ferry was too expensive and predicted that the council "
+        "would sell it."
+    )
+    quotes = quotes_of(nlp, text)
+    assert [(q.cue, q.quote_text) for q in quotes if q.kind == "indirect"] == [
+        ("said", "that the ferry was too expensive"),
+        ("predicted", "that the council would sell it"),
+    ]
