@@ -1208,3 +1208,23 @@ def test_a_second_speech_verb_without_a_subject_is_a_second_report(nlp) -> None:
         ("said", "that the ferry was too expensive"),
         ("predicted", "that the council would sell it"),
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Tomas Berg referred to the old pier as a danger to swimmers.",
+            "the old pier as a danger to swimmers",
+        ),
+        (
+            "Harriet Quinlan pointed to the harbour as the town's best asset.",
+            "the harbour as the town's best asset",
+        ),
+    ],
+)
+def test_a_prepositional_object_keeps_the_predicate_the_verb_gives_it(
+    nlp, text: str, content: str
+) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content

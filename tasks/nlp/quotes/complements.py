@@ -122,7 +122,7 @@ def _complement_extent(verb: Token) -> Extent | None:
             else None
         )
         if obj is not None:
-            return obj.left_edge.i, obj.right_edge.i + 1, False
+            return obj.left_edge.i, _with_predicate(verb, obj), False
     return None
 
 
@@ -171,7 +171,8 @@ def _before_trailing_participle(clause: Token, end: int) -> int:
 
 def _with_predicate(verb: Token, obj: Token) -> int:
     """End of an object with the predicate the verb gives it: "described Trump as "kind"",
-    "accused him of lying", "attacked Romney for being a "failed candidate"."""
+    "accused him of lying", "attacked Romney for being a "failed candidate"; a prepositional
+    object too: "pointed to China as the enforcer" (PolNeAR train F1 +0.0004, dev flat)."""
     end = obj.right_edge.i + 1
     for child in verb.rights:
         if child.i >= end and child.dep_ == "prep" and child.lower_ in OBJECT_PREDICATE_PREPS:
