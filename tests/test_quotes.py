@@ -1077,13 +1077,13 @@ def test_a_share_is_a_speaker(nlp) -> None:
 def parsed(words: str, heads: list[int], deps: str, tags: str):  # type: ignore[no-untyped-def]
     """A Doc with the parse given (heads as token indices), so a boundary rule is tested on
     exactly the attachment it is about, whatever a model would make of the sentence."""
+    import spacy
     from spacy.tokens import Doc
-    from spacy.vocab import Vocab
 
     pos_of = {"VBD": "VERB", "VBG": "VERB", "VB": "VERB", "NN": "NOUN", "NNP": "PROPN"}
     tag_list = tags.split()
     return Doc(
-        Vocab(),
+        spacy.blank("en").vocab,
         words=words.split(),
         heads=heads,
         deps=deps.split(),
@@ -1228,3 +1228,14 @@ def test_a_prepositional_object_keeps_the_predicate_the_verb_gives_it(
     nlp, text: str, content: str
 ) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+def test_a_second_that_clause_joined_to_the_verb_is_said_too() -> None:
+    # The parse joins "that fares would rise" to "said", past the comma and "and".
+    doc = parsed(
+        "Berg said the road closed , and that fares would rise .",
+        [1, 1, 3, 4, 1, 1, 1, 10, 10, 10, 1, 1],
+        "nsubj ROOT det nsubj ccomp punct cc mark nsubj aux conj punct",
+        "NNP VBD DT NN VBD , CC IN NNS MD VB .",
+    )
+    assert extent_text(doc, 1) == "the road closed , and that fares would rise"

@@ -224,18 +224,33 @@ def _before_trailing_relative(doc: Doc, start: int, end: int) -> int:
 def _with_modifiers(verb: Token, end: int, deps: frozenset[str] = OBJECT_RUN_ON) -> int:
     """End of an object or clause with the verb's phrases (of ``deps``) that run on from it
     unbroken: "praised the efforts of a donor [to Sen. X]", "showed Clinton [with a lead]",
-    "said the road closed [because rain fell]". A phrase of time, anything after a comma and
-    a coordinated verb end it."""
-    for child in verb.rights:
-        if child.i < end:
-            continue
+    "said the road closed [because rain fell]". A phrase of time, or a comma or conjunction
+    before anything but a that-clause joined to the verb, ends it."""
+    rights = [c for c in verb.rights if c.i >= end]
+    for n, child in enumerate(rights):
         if child.left_edge.i != end:
             break
         if child.dep_ in deps and not _time_or_occasion(child):
             end = child.right_edge.i + 1
+        elif child.dep_ in ("cc", "punct") and _that_conjunct(rights[n:]):
+            end = child.i + 1
+        elif child.dep_ == "conj" and _that_conjunct([child]):
+            end = child.right_edge.i + 1
         else:
             break
     return end
+
+
+def _that_conjunct(rights: list[Token]) -> bool:
+    """Whether the first of ``rights`` past commas and conjunctions is a clause joined to the
+    verb that "that" opens ("said A, and that B"): a second thing said, not a second act
+    (PolNeAR train F1 +0.0002, dev flat)."""
+    nxt = next((c for c in rights if c.dep_ not in ("cc", "punct")), None)
+    return (
+        nxt is not None
+        and nxt.dep_ == "conj"
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in nxt.children)
+    )
 
 
 def _time_or_occasion(phrase: Token) -> bool:
