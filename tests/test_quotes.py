@@ -1112,3 +1112,173 @@ def test_a_desks_label_before_a_colon_is_no_speaker(nlp) -> None:
         "BREAKING: Harbour ferry to stop running in June after council vote"
     )
     assert [q for q in quotes_of(nlp, text) if q.rule == "speaker_label"] == []
+
+
+# -- content boundaries on a given parse ----------------------------------------------------
+
+
+def parsed(words: str, heads: list[int], deps: str, tags: str):  # type: ignore[no-untyped-def]
+    """A Doc with the parse given (heads as token indices), so a boundary rule is tested on
+    exactly the attachment it is about, whatever a model would make of the sentence."""
+    import spacy
+    from spacy.tokens import Doc
+
+    pos_of = {"VBD": "VERB", "VBG": "VERB", "VB": "VERB", "NN": "NOUN", "NNP": "PROPN"}
+    tag_list = tags.split()
+    return Doc(
+        spacy.blank("en").vocab,
+        words=words.split(),
+        heads=heads,
+        deps=deps.split(),
+        tags=tag_list,
+        pos=[pos_of.get(t, "X") for t in tag_list],
+    )
+
+
+def extent_text(doc, verb_i: int) -> str | None:  # type: ignore[no-untyped-def]
+    from tasks.nlp.quotes.complements import complement_extent
+
+    extent = complement_extent(doc[verb_i])
+    return None if extent is None else doc[extent[0] : extent[1]].text
+
+
+def test_a_because_clause_on_the_speech_verb_is_part_of_what_was_said() -> None:
+    # The parse hangs "because ..." on "said", not on the reported clause; PolNeAR's Content
+    # holds it.
+    doc = parsed(
+        "Berg said the road closed because rain fell .",
+        [1, 1, 3, 4, 1, 7, 7, 1, 1],
+        "nsubj ROOT det nsubj ccomp mark nsubj advcl punct",
+        "NNP VBD DT NN VBD IN NN VBD .",
+    )
+    assert extent_text(doc, 1) == "the road closed because rain fell"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the verb's phrases after its object run on in what was said
+        (
+            "Harriet Quinlan praised the work of the volunteers at the flooded school.",
+            "the work of the volunteers at the flooded school",
+        ),
+        (
+            "The survey showed the mayor with a narrow lead over his rival.",
+            "the mayor with a narrow lead over his rival",
+        ),
+        ("The survey showed Anna Holt far ahead of her rival.", "Anna Holt far ahead of her rival"),
+    ],
+)
+def test_an_object_runs_on_over_the_verbs_phrases(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Tomas Berg praised Anna Holt, who ran the food bank for ten years.", "Anna Holt"),
+        (
+            "Harriet Quinlan said the council had hired Tom Reyes, who built the old pier.",
+            "the council had hired Tom Reyes",
+        ),
+        (
+            "Tomas Berg said the money would go to the museum, which opened in 1990.",
+            "the money would go to the museum",
+        ),
+    ],
+)
+def test_a_relative_clause_set_off_at_the_end_is_the_writers(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+def test_the_phrases_after_an_infinitive_on_the_verb_run_on() -> None:
+    doc = parsed(
+        "Berg urged them to leave because rain fell .",
+        [1, 1, 1, 4, 1, 7, 7, 1, 1],
+        "nsubj ROOT dobj aux xcomp mark nsubj advcl punct",
+        "NNP VBD PRP TO VB IN NN VBD .",
+    )
+    assert extent_text(doc, 1) == "them to leave because rain fell"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Tomas Berg said that the harbour “is safe. The engineers checked every beam.”",
+            "that the harbour “is safe. The engineers checked every beam.”",
+        ),
+        (
+            "Harriet Quinlan said the plan was ''a disgrace. Nobody asked the fishermen.''",
+            "the plan was ''a disgrace. Nobody asked the fishermen.''",
+        ),
+    ],
+)
+def test_reported_content_runs_to_the_closing_mark(nlp, text: str, content: str) -> None:
+    # The parse ends the sentence inside the quotation; the content is all the quotation.
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Harriet Quinlan praised the volunteers in an interview with the local paper.",
+            "the volunteers",
+        ),
+        (
+            "Tomas Berg criticized the new bridge tax at a rally in the old town.",
+            "the new bridge tax",
+        ),
+    ],
+)
+def test_the_occasion_of_speech_is_not_what_was_said(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+def test_a_second_speech_verb_without_a_subject_is_a_second_report(nlp) -> None:
+    text = (
+        "Harriet Quinlan said that the ferry was too expensive and predicted that the council "
+        "would sell it."
+    )
+    quotes = quotes_of(nlp, text)
+    assert [(q.cue, q.quote_text) for q in quotes if q.kind == "indirect"] == [
+        ("said", "that the ferry was too expensive"),
+        ("predicted", "that the council would sell it"),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Tomas Berg referred to the old pier as a danger to swimmers.",
+            "the old pier as a danger to swimmers",
+        ),
+        (
+            "Harriet Quinlan pointed to the harbour as the town's best asset.",
+            "the harbour as the town's best asset",
+        ),
+    ],
+)
+def test_a_prepositional_object_keeps_the_predicate_the_verb_gives_it(
+    nlp, text: str, content: str
+) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+def test_a_second_that_clause_joined_to_the_verb_is_said_too() -> None:
+    # The parse joins "that fares would rise" to "said", past the comma and "and".
+    doc = parsed(
+        "Berg said the road closed , and that fares would rise .",
+        [1, 1, 3, 4, 1, 1, 1, 10, 10, 10, 1, 1],
+        "nsubj ROOT det nsubj ccomp punct cc mark nsubj aux conj punct",
+        "NNP VBD DT NN VBD , CC IN NNS MD VB .",
+    )
+    assert extent_text(doc, 1) == "the road closed , and that fares would rise"
