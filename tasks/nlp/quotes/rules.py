@@ -16,17 +16,17 @@ from tasks.nlp.speakers import Speaker
 # indirect one is scored as that one). PolNeAR marks whole reported clauses, not the quoted
 # fragment, so the figure for quoted words inside a clause understates them.
 CONFIDENCE: dict[QuoteRule, float] = {
-    "marked_cue": 0.95,  # 3838 quotes at 0.956
-    "marked_inherited": 0.65,  # 258 at 0.682
-    "marked_uncued": 0.7,  # 242 at 0.723
-    "marked_governed": 0.4,  # 96 at 0.427
+    "marked_cue": 0.95,  # 3808 quotes at 0.956
+    "marked_inherited": 0.65,  # 262 at 0.676
+    "marked_uncued": 0.7,  # 236 at 0.729
+    "marked_governed": 0.4,  # 75 at 0.413
     "unmarked_paragraph": 0.45,  # 19 at 0.474
-    "speaker_label": 0.6,  # 229 at 0.633
-    "reported_speech": 0.85,  # 7953 at 0.863
-    # 1226 at 0.754, set lower on purpose: an attitude is a stance the writer ascribes, not
+    "speaker_label": 0.65,  # 214 at 0.668
+    "reported_speech": 0.85,  # 8074 at 0.874
+    # 1239 at 0.751, set lower on purpose: an attitude is a stance the writer ascribes, not
     # words anyone said, so it ranks below every speech cue but the partial and unmarked ones.
     "attitude": 0.55,
-    "according_to": 0.9,  # 390 at 0.918
+    "according_to": 0.9,  # 391 at 0.918
     "poll": 0.9,  # 14 at 0.929
     "speech_noun": 0.85,  # 47 at 0.894
     # The optional tagger's Contents (tasks/nlp/attribution_model.py): 102 at 0.67 on the 84
