@@ -20,14 +20,17 @@ BENCH = ROOT / "bench"
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
 
 # Measured on the warehouse path over all 84 dev articles (bench/eval_identity.py --part dev
-# --path warehouse): on_entity 0.969, precision 0.955 (of 867), merged 13, unresolved 0.121.
+# --path warehouse): on_entity 0.974, precision 0.963 (of 872), merged 11 (0 by name, 5 by a
+# pronoun or title, 6 by another phrase), unresolved 0.121.
 FLOORS = {
-    "on_entity": 0.964,  # share of a person's resolved quotes on their majority entity
-    "precision": 0.953,  # quotes resolved to a PERSON entity whose gold person owns that entity
+    "on_entity": 0.969,  # share of a person's resolved quotes on their majority entity
+    "precision": 0.958,  # quotes resolved to a PERSON entity whose gold person owns that entity
 }
 CEILINGS = {
-    "merged": 13,  # entities holding quotes of two or more gold people
-    "unresolved": 0.126,  # share of a person's matched quotes with no PERSON entity
+    "merged": 11,  # entities holding quotes of two or more gold people
+    # ... of them, a name joined to another person's (namesakes, short forms): none on dev
+    "merged_by_name": 0,
+    "unresolved": 0.125,  # share of a person's matched quotes with no PERSON entity
 }
 
 
