@@ -10,6 +10,7 @@ union" stay unnamed sources or organisations.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -198,7 +199,7 @@ class SpeakerResolver:
         husband, Tom Hale" is Hale). A he or she after one may be that person, and then is no
         one named; its gender, where the noun gives one, goes in ``unresolved_gender``."""
         nouns = lexicon.words("person_nouns") | lexicon.words("relation_nouns")
-        gendered = {noun: gender for noun, gender in lexicon.entries("gendered_nouns")}
+        gendered = _gendered_nouns()
         refs = []
         for token in self.doc:
             lower = token.lower_
@@ -670,6 +671,12 @@ class SpeakerResolver:
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
+
+
+@functools.cache
+def _gendered_nouns() -> dict[str, str]:
+    """``gendered_nouns.txt`` as noun -> 'm' or 'f'."""
+    return {noun: gender for noun, gender in lexicon.entries("gendered_nouns")}
 
 
 def byline_person(byline: tuple[str, ...]) -> str | None:

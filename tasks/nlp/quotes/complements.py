@@ -45,7 +45,8 @@ CLAUSE_RUN_ON = frozenset({"prep", "advcl", "ccomp"})
 # F1 +0.0008 for the prepositions, dev +0.0011 for the clauses).
 TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
 TIME_MARKS = frozenset({"after", "before", "since", "until", "till", "while", "as", "once"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
+# What gives a clause a subject of its own (syntax.SUBJECT_DEPS, the speaker's, and more).
+CLAUSE_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
 # Tags of the word opening a relative clause ("who", "which", "whose").
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
 # Extent: first token, end token (exclusive), and whether the content must hold a verb.
@@ -194,7 +195,7 @@ def _before_next_report(doc: Doc, start: int, end: int) -> int:
             and start <= token.head.i < token.i
             and token.tag_ in FINITE_TAGS
             and is_speech_verb(token)
-            and not any(c.dep_ in SUBJECT_DEPS for c in token.children)
+            and not any(c.dep_ in CLAUSE_SUBJECT_DEPS for c in token.children)
         ):
             cut = token.left_edge.i
             while cut - 1 > start and doc[cut - 1].dep_ in ("cc", "punct"):
@@ -283,7 +284,7 @@ def has_subject_clause(verb: Token, extent: Extent) -> bool:
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if clause is None or not extent[0] <= clause.i < extent[1]:
         return True
-    return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children)
+    return any(c.dep_ in CLAUSE_SUBJECT_DEPS for c in clause.children)
 
 
 def clause_around(verb: Token) -> tuple[Token, int, int] | None:
