@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean.furniture import _notice_pattern, bulleted_list_lines, repeated_headline_lines
+from tasks.clean.furniture import (
+    _notice_pattern,
+    bulleted_list_lines,
+    repeated_headline_lines,
+    teaser_stream_lines,
+)
 from tasks.clean.header import site_names
 from tasks.clean.lines import _BLOCK_BREAK, _GLUE_NO_SPACE, NOTICE_MAX_CHARS, Line, split_lines
 from tasks.clean.normalize import normalize_text
@@ -817,6 +822,53 @@ def test_capitals_subheadings_are_not_a_rail() -> None:
     # subheadings of a story, each over prose: the line after a kicker must be a headline
     texts = [P1, "WHAT NEXT?", P2, "THE PIER", P3, "THE BUYER", P4, "THE VOTE", P1]
     assert kicker_rail_lines(texts) == set()
+
+
+# A stream of other stories: headline and blurb pairs, each blurb restating its headline, with no
+# date or kicker between them.
+TEASER_STREAM = [
+    "Lifeboat crew rescue two kayakers off the north pier",
+    "Two kayakers were brought ashore by the lifeboat crew after drifting past the north pier "
+    "in a rising wind on Sunday afternoon.",
+    "Seafront cafe owner wins fight over late opening hours",
+    "The cafe owner can keep serving until midnight after the council dropped its objection to "
+    "the later opening hours on the seafront.",
+    "Council to review parking charges at the marina",
+    "Parking charges at the marina will be reviewed by the council after traders said visitors "
+    "were staying away from the shops nearby.",
+    "Anglers say new rules will empty the harbour wall",
+    "Anglers told a packed meeting that the new rules on the harbour wall would drive them to "
+    "other towns along the coast this summer.",
+    "School choir to sing at the lighthouse centenary",
+    "The school choir has been invited to sing at the lighthouse centenary, which the town will "
+    "mark with a week of events in June.",
+    "Fishmonger marks fifty years on the quay",
+    "Customers queued on the quay to congratulate the fishmonger, who opened his stall there "
+    "fifty years ago this week.",
+]
+
+
+def test_teaser_stream_lines_are_the_pairs() -> None:
+    texts = [P1, P2, *TEASER_STREAM, P3]
+    assert teaser_stream_lines(texts, frozenset()) == set(range(2, 2 + len(TEASER_STREAM)))
+
+
+def test_subheadings_over_lead_ins_are_no_stream() -> None:
+    # an article's sections, each a subheading over a paragraph that leads into what follows
+    texts = [
+        "Counting the harbour's visitors",
+        "The harbour board counts its visitors at the gate, which gives these figures:",
+        "Counting the marina's boats",
+        "The marina counts its boats each night, and these are the boats it counted:",
+        "Counting the pier's anglers",
+        "The pier's anglers are counted by the warden, whose counts are these:",
+    ]
+    assert teaser_stream_lines(texts, frozenset()) == set()
+
+
+def test_a_teaser_stream_does_not_take_the_place_of_the_article() -> None:
+    found = only(dump(TITLE, P1, P2, P3, *TEASER_STREAM, *TEASER_STREAM[:6]))
+    assert found.body == "\n\n".join([P1, P2, P3])
 
 
 # Teasers' headlines: a site prints each in a box inside the article and again in a rail.

@@ -32,6 +32,7 @@ from tasks.clean.furniture import (
     ranked_table_lines,
     repeated_headline_lines,
     teaser_rail_lines,
+    teaser_stream_lines,
 )
 from tasks.clean.line_shape import (
     LENGTH_HIGH,
@@ -324,6 +325,7 @@ def scored_lines(
     lines = []
     rail = teaser_rail_lines(texts)
     kicker_rail = kicker_rail_lines(texts)
+    stream = teaser_stream_lines(texts, stopwords)
     teaser_headlines = repeated_headline_lines(texts)
     # A ranked table and a bulleted list are the article's data, scored as a table's cells.
     table = ranked_table_lines(texts) | bulleted_list_lines(texts)
@@ -342,10 +344,11 @@ def scored_lines(
             # A table of figures (or a list of short items) reads as navigation line by line:
             # it is the article's data.
             cls, junk = "good", False
-        # An undated rail is printed inside articles as often as after them: like a caption, it
-        # is dropped without cutting the article in two.
+        # An undated rail or a teaser stream is printed inside articles as often as after them:
+        # like a caption, it is dropped without cutting the article in two.
         caption = not junk and (
             i in kicker_rail
+            or i in stream
             or is_caption_line(text)
             # the line over a photo credit, when it is not a sentence
             or (
@@ -358,7 +361,8 @@ def scored_lines(
         lines.append(
             Line(i, text, cls, junk, in_list[i], caption, i in table, i in teaser_headlines)
         )
-    return lines, [line_score(ln, stopwords) for ln in lines], rail
+    # The line model reads a stream's lines as a rail's.
+    return lines, [line_score(ln, stopwords) for ln in lines], rail | stream
 
 
 def main_run(scores: list[float]) -> tuple[int, int] | None:
