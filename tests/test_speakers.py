@@ -768,3 +768,16 @@ def test_scare_quotes_before_anothers_participle_are_not_the_subjects(nlp) -> No
     )
     assert not any(q.quote_text == "content" and q.cue == "insisting" for q in quotes)
     assert not any(q.speaker_name == "Tom Hale" for q in quotes)
+
+
+def test_a_pronoun_follows_the_pronoun_that_was_the_main_subject(nlp) -> None:
+    """ "He defended Pryce, saying Pryce should be given a medal. He also spoke well of Olsen
+    ... he said": the sentence before is about the man its main-clause "he" is, not about
+    Pryce, the subject of a clause inside it."""
+    text = (
+        "Mayor Tom Hale took questions for three hours on Thursday.\n\n"
+        "He defended Alan Pryce, the embattled head of the harbour board, saying Pryce "
+        "should be given a medal. He also spoke warmly of Greg Olsen after the session.\n\n"
+        '"There is no doubt that he is a gifted man," he said.'
+    )
+    assert speaker_of(nlp, text, "said", "he") == "Tom Hale"

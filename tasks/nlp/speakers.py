@@ -128,6 +128,8 @@ class SpeakerResolver:
         doc.user_data[RESOLVER_KEY] = self
         self.person_refs = self._person_references()
         self.ref_starts = [r[0] for r in self.person_refs]
+        self.pronoun_subjects = self._pronoun_subjects()
+        self.pronoun_cluster: dict[int, int | None] = {}
 
     # -- article-level facts -------------------------------------------------------------
 
@@ -192,6 +194,22 @@ class SpeakerResolver:
         refs.sort()
         self.title_holder = title_holder
         return refs
+
+    def _pronoun_subjects(self) -> dict[int, list[tuple[int, str, int]]]:
+        """By sentence start: (token index, 'm' or 'f', subject rank) of each he or she that is
+        a subject outside quote marks. A sentence whose main subject is "he" is about whoever
+        that "he" is, not about a person it names further down ("He defended Blatter, saying
+        Blatter should win a prize. He also praised Trump" is one man throughout)."""
+        out: dict[int, list[tuple[int, str, int]]] = {}
+        for token in self.doc:
+            lower = token.lower_
+            if lower not in PERSON_PRONOUNS or token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if inside(self.quoted, self.quoted_starts, token.idx):
+                continue
+            gender = "m" if lower in MALE_PRONOUNS else "f"
+            out.setdefault(token.sent.start_char, []).append((token.i, gender, _is_subject(token)))
+        return out
 
     def _unnamed_person_subjects(self) -> list[tuple[int, int, int]]:
         """References to people the text does not name: a noun for a person as a subject ("The
@@ -597,11 +615,19 @@ class SpeakerResolver:
         return max(candidates)[1] if candidates else None
 
     def resolve_pronoun(self, pronoun: Any) -> int | None:
+        """The person cluster a he/she pronoun points back to, or None (memoised: a pronoun
+        may be asked for again as the antecedent of a later one)."""
+        if pronoun.i not in self.pronoun_cluster:
+            self.pronoun_cluster[pronoun.i] = None
+            self.pronoun_cluster[pronoun.i] = self._resolve_pronoun(pronoun)
+        return self.pronoun_cluster[pronoun.i]
+
+    def _resolve_pronoun(self, pronoun: Any) -> int | None:
         """The person cluster a he/she pronoun points back to, or None.
 
-        Looks back sentence by sentence: the subject of a main clause wins, then any subject,
-        then the last person named; people of the other gender (from honorifics or earlier
-        pronouns) are skipped.
+        Looks back sentence by sentence: the subject of a main clause wins (a he or she that is
+        one is followed to whoever it is), then any subject, then the last person named; people
+        of the other gender (from honorifics or earlier pronouns) are skipped.
         """
         lower = pronoun.lower_
         want = "m" if lower in MALE_PRONOUNS else "f" if lower in FEMALE_PRONOUNS else None
@@ -633,6 +659,12 @@ class SpeakerResolver:
             for sentence in sorted(by_sentence, reverse=True):
                 group = by_sentence[sentence]
                 best = max(group, key=lambda c: (c[2], c[0]))
+                chained = self._chained_pronoun(sentence, pronoun, want, best)
+                if chained is not None:
+                    chosen = self.resolve_pronoun(self.doc[chained])
+                    if chosen is None:
+                        return None
+                    break
                 if best[2] > 0:
                     chosen = best[1]
                     if want == "f" and self._gender_at(best) is None and sentence == own:
@@ -663,6 +695,28 @@ class SpeakerResolver:
         if chosen is not None and want:
             self.gender.setdefault(chosen, want)
         return chosen
+
+    def _chained_pronoun(
+        self, sentence: int, pronoun: Any, want: str | None, best: tuple[int, int, int]
+    ) -> int | None:
+        """The he or she of ``pronoun``'s gender that is the main clause's subject of
+        ``sentence``, before ``pronoun``, where the sentence's best named reference ``best`` is
+        not: then the pronoun means whoever that one does, or no one named if that one is no
+        one named. On PolNeAR train (the identity gold's held-out articles left out) this
+        changed 35 pronoun speakers, read by hand: 26 wrong people made right, 6 made
+        unresolved, 3 wrong to another wrong one, none right made wrong. A he or she in a
+        clause further down ("with whom he had worked") is not followed: with it, 16 more
+        changed on train, 5 wrong made right, 2 made wrong (a misparse ranks the named subject
+        below it), 9 wrong to another wrong one, and identity precision on dev fell 0.967 ->
+        0.965."""
+        if want is None:
+            return None
+        found = [
+            (rank, i)
+            for i, gender, rank in self.pronoun_subjects.get(sentence, ())
+            if gender == want and i < pronoun.i and rank == SUBJECT_RANK > best[2]
+        ]
+        return max(found)[1] if found else None
 
     def _gender_at(self, ref: tuple[int, int, int]) -> str | None:
         """'m', 'f' or None: what the text says of the gender of the person a reference is."""
