@@ -47,6 +47,11 @@ PRONOUN_PARAGRAPH_WINDOW = 3
 # more often than not (PolNeAR dev: with three
 # paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
 TITLE_PARAGRAPH_WINDOW = 1
+# A he or she followed to the he or she before it (_chained_pronoun) is followed at most this many
+# links back; past that it is no one named. News chains run a few sentences (a paragraph's "He
+# ... He ... he said"); the cap keeps an article of thousands of such sentences (a transcript, a
+# hostile dump) from running the resolver out of stack.
+MAX_PRONOUN_CHAIN = 50
 # Rank of the subject of a sentence's main clause (``_is_subject``); a subject one clause down
 # ranks one less, so "X acknowledged that Y had split ..., he said" prefers X.
 SUBJECT_RANK = 10
@@ -130,6 +135,7 @@ class SpeakerResolver:
         self.ref_starts = [r[0] for r in self.person_refs]
         self.pronoun_subjects = self._pronoun_subjects()
         self.pronoun_cluster: dict[int, int | None] = {}
+        self.pronoun_chain = 0  # pronouns being resolved, each for the one after it
 
     # -- article-level facts -------------------------------------------------------------
 
@@ -618,8 +624,14 @@ class SpeakerResolver:
         """The person cluster a he/she pronoun points back to, or None (memoised: a pronoun
         may be asked for again as the antecedent of a later one)."""
         if pronoun.i not in self.pronoun_cluster:
-            self.pronoun_cluster[pronoun.i] = None
-            self.pronoun_cluster[pronoun.i] = self._resolve_pronoun(pronoun)
+            if self.pronoun_chain >= MAX_PRONOUN_CHAIN:
+                return None
+            self.pronoun_chain += 1
+            try:
+                self.pronoun_cluster[pronoun.i] = None
+                self.pronoun_cluster[pronoun.i] = self._resolve_pronoun(pronoun)
+            finally:
+                self.pronoun_chain -= 1
         return self.pronoun_cluster[pronoun.i]
 
     def _resolve_pronoun(self, pronoun: Any) -> int | None:
