@@ -1282,3 +1282,22 @@ def test_a_second_that_clause_joined_to_the_verb_is_said_too() -> None:
         "NNP VBD DT NN VBD , CC IN NNS MD VB .",
     )
     assert extent_text(doc, 1) == "the road closed , and that fares would rise"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # speech verbs whose object is what was said (object_speech_verbs.txt)
+        (
+            "Tomas Berg repeated the charge against the harbour board.",
+            "the charge against the harbour board",
+        ),
+        ("Harriet Quinlan claimed victory in the ferry vote.", "victory in the ferry vote"),
+        # and whose prepositional object is (prep_speech_verbs.txt)
+        ("Tomas Berg asked for a recount of the ferry vote.", "a recount of the ferry vote"),
+        ("Harriet Quinlan agreed with the new harbour master.", "the new harbour master"),
+    ],
+)
+def test_more_verbs_report_their_object(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
