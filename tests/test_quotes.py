@@ -1301,3 +1301,27 @@ def test_a_second_that_clause_joined_to_the_verb_is_said_too() -> None:
 )
 def test_more_verbs_report_their_object(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the parse hangs the that-clause on the occasion, not on the verb
+        (
+            "Harriet Quinlan said in a statement that the ferry fares were important steps.",
+            "that the ferry fares were important steps",
+        ),
+        # a speech verb that "as" hangs on the clause it comments on reports that clause
+        (
+            "As Tomas Berg noted, the harbour board will sell the old ferry next year.",
+            "the harbour board will sell the old ferry next year",
+        ),
+        (
+            "The ferry will not run this winter, as the harbour board reported.",
+            "The ferry will not run this winter",
+        ),
+    ],
+)
+def test_a_clause_the_parse_hangs_elsewhere_is_reported(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content

@@ -85,8 +85,7 @@ def _complement_extent(verb: Token) -> Extent | None:
     if not clauses and takes_clause:
         clauses = [
             clause
-            for obj in children
-            if obj.dep_ == "dobj" and obj.i > verb.i
+            for obj in _objects_after(verb)
             for clause in obj.children
             if _misparsed_that_clause(clause)
         ]
@@ -145,10 +144,27 @@ def _finite(clause: Token) -> bool:
     )
 
 
+def _objects_after(verb: Token) -> list[Token]:
+    """The verb's object and the objects of its prepositions, after it: where the parse may hang
+    the that-clause the verb reports ("told councillors that ...", "said in a statement that
+    ...")."""
+    found = []
+    for child in verb.children:
+        if child.i < verb.i:
+            continue
+        if child.dep_ == "dobj":
+            found.append(child)
+        elif child.dep_ == "prep":
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+    return found
+
+
 def _misparsed_that_clause(clause: Token) -> bool:
-    """ "told councillors that the town would ...": a clause the parse hung on the addressee as
-    a relative one although "that" only introduces it (a relative "that" would be its subject
-    or object) and it has a subject of its own."""
+    """ "told councillors that the town would ...", "said in a statement that the town would
+    ...": a clause the parse hung on the addressee or the occasion as a relative one although
+    "that" only introduces it (a relative "that" would be its subject or object) and it has a
+    subject of its own. On the occasion, 32 of 39 such quotes matched a Content on PolNeAR
+    train (F1 +0.0006, dev +0.0004)."""
     if clause.dep_ not in ("acl", "relcl") or clause.i < clause.head.i:
         return False
     deps = {(c.dep_, c.lower_) for c in clause.children}
@@ -291,12 +307,13 @@ def clause_around(verb: Token) -> tuple[Token, int, int] | None:
     """The clause a speech verb interrupts or follows, and the token range of the verb's words.
 
     "The plan, he said, is dead": the verb hangs off the clause (parataxis), or the parse has
-    the clause as a complement that contains the verb. A verb that takes no finite clause
-    interrupts none.
+    the clause as a complement that contains the verb. "As he noted, the plan is dead": "as"
+    hangs the verb on the clause (on PolNeAR train 47 of 65 such quotes matched a Content;
+    train F1 +0.0010, dev +0.0010). A verb that takes no finite clause interrupts none.
     """
     if verb.lower_ in no_clause_verb_forms():
         return None
-    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
+    if (verb.dep_ == "parataxis" and verb.head.i != verb.i) or _as_clause(verb):
         own = [t.i for t in verb.subtree]
         return verb.head, min(own), max(own)
     for clause in verb.children:
@@ -304,6 +321,23 @@ def clause_around(verb: Token) -> tuple[Token, int, int] | None:
             own = [verb.i] + [t.i for c in verb.children if c.i != clause.i for t in c.subtree]
             return clause, min(own), max(own)
     return None
+
+
+# What an "as" clause holds when it says what was said itself, not the clause it hangs on ("as
+# he called them losers", "as he argued that ...").
+AS_CLAUSE_OWN_COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "oprd", "dative"})
+
+
+def _as_clause(verb: Token) -> bool:
+    """ "As Clyburn noted, those voters will ...", "..., as some have speculated": a verb that "as"
+    hangs on the clause it comments on reports that clause."""
+    return (
+        verb.dep_ == "advcl"
+        and verb.head.pos_ in VERB_POS
+        and is_speech_verb(verb)
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and not any(c.dep_ in AS_CLAUSE_OWN_COMPLEMENTS for c in verb.children)
+    )
 
 
 def min_words(doc: Doc, extent: Extent) -> int:
