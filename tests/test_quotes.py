@@ -1325,3 +1325,15 @@ def test_more_verbs_report_their_object(nlp, text: str, content: str) -> None:
 )
 def test_a_clause_the_parse_hangs_elsewhere_is_reported(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Tomas Berg is skeptical of the new harbour plan.", "the new harbour plan"),
+        ("Harriet Quinlan was confident in the ferry crew.", "the ferry crew"),
+    ],
+)
+def test_a_stance_adjective_holds_its_prepositional_object(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content

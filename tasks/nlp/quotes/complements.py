@@ -16,6 +16,7 @@ from tasks.nlp.quotes.cues import (
     no_infinitive_verb_forms,
     object_verb_forms,
     prep_verb_forms,
+    stance_adjective_forms,
 )
 
 # Reported content shorter than this many words is too thin to be a statement: on PolNeAR
@@ -30,6 +31,10 @@ MIN_NAME_WORDS = 1
 MIN_INFINITIVE_WORDS = 2
 # Prepositions that attach a predicate to an object ("described Trump as ...", "accused him of").
 OBJECT_PREDICATE_PREPS = frozenset({"as", "of", "for"})
+# A stance adjective's prepositional object is what it holds ("confident in the outcome",
+# "skeptical of the deal", "concerned about the cuts"): on PolNeAR train 14 of 18 such quotes
+# matched a Content (F1 +0.0004).
+STANCE_PREPS = frozenset({"about", "of", "in", "on", "over", "with", "for", "against", "at", "to"})
 # What of the cue verb's own phrases right after its object or clause PolNeAR's Content runs
 # on over ("praised the efforts of a donor to Sen. X", "said the road closed because ..."): on
 # PolNeAR train the Content holds about half of the prepositional phrases after an object
@@ -114,6 +119,8 @@ def _complement_extent(verb: Token) -> Extent | None:
             end = _with_modifiers(verb, _with_predicate(verb, objects[-1]))
             return objects[0].left_edge.i, end, False
     preps = prep_verb_forms().get(verb.lower_)
+    if verb.pos_ == "ADJ" and verb.lower_ in stance_adjective_forms():
+        preps = STANCE_PREPS
     if preps:
         prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in preps), None)
         obj = (
