@@ -1337,3 +1337,11 @@ def test_a_clause_the_parse_hangs_elsewhere_is_reported(nlp, text: str, content:
 )
 def test_a_stance_adjective_holds_its_prepositional_object(nlp, text: str, content: str) -> None:
     assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+def test_a_title_below_the_place_of_speech_is_no_partial_quote(nlp) -> None:
+    # "on" sits under "talk", not under "said": still the place of speech, and its quoted
+    # words the title of a show.
+    text = 'Harriet Quinlan said the ferry was safe during her talk on "Open Water" last week.'
+    assert [q.quote_text for q in quotes_of(nlp, text) if q.kind == "partial"] == []
