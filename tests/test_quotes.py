@@ -1345,3 +1345,14 @@ def test_a_title_below_the_place_of_speech_is_no_partial_quote(nlp) -> None:
     # words the title of a show.
     text = 'Harriet Quinlan said the ferry was safe during her talk on "Open Water" last week.'
     assert [q.quote_text for q in quotes_of(nlp, text) if q.kind == "partial"] == []
+
+
+@pytest.mark.slow
+def test_an_owned_speech_noun_reports_its_prepositional_object(nlp) -> None:
+    text = "Harriet Quinlan's attacks on the new ferry timetable were printed in the paper."
+    quote = only(quotes_of(nlp, text), "indirect")
+    assert (quote.rule, quote.quote_text, quote.speaker_text) == (
+        "speech_noun",
+        "the new ferry timetable",
+        "Harriet Quinlan's",
+    )
