@@ -1356,3 +1356,15 @@ def test_an_owned_speech_noun_reports_its_prepositional_object(nlp) -> None:
         "the new ferry timetable",
         "Harriet Quinlan's",
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Asked about the new ferry, most of the fishermen said no.", "no"),
+        ("Forty percent of the voters said so in the spring.", "so"),
+    ],
+)
+def test_a_one_word_answer_is_what_was_said(nlp, text: str, content: str) -> None:
+    assert [q.quote_text for q in quotes_of(nlp, text) if q.cue == "said"] == [content]
