@@ -1368,3 +1368,10 @@ def test_an_owned_speech_noun_reports_its_prepositional_object(nlp) -> None:
 )
 def test_a_one_word_answer_is_what_was_said(nlp, text: str, content: str) -> None:
     assert [q.quote_text for q in quotes_of(nlp, text) if q.cue == "said"] == [content]
+
+
+@pytest.mark.slow
+def test_the_if_clause_of_a_verb_of_asking_is_its_question(nlp) -> None:
+    # The parse hangs "if ..." on "asked" as a condition.
+    text = "Harriet Quinlan asked the captain if the ferry would run on Sunday."
+    assert only(quotes_of(nlp, text), "indirect").quote_text == "if the ferry would run on Sunday"

@@ -16,6 +16,7 @@ from tasks.nlp.quotes.cues import (
     no_infinitive_verb_forms,
     object_verb_forms,
     prep_verb_forms,
+    question_verb_forms,
     stance_adjective_forms,
 )
 
@@ -80,7 +81,8 @@ def _complement_extent(verb: Token) -> Extent | None:
     ("vowed to take the fight to ...") with the person addressed before it ("urged Republicans
     to focus"); else, for verbs whose object is what was said, the object with its predicate
     ("called him a fraud", "announced the arrest of ..."); else, for verbs whose prepositional
-    object is, that object ("called for a ban"). A verb that takes no finite clause
+    object is, that object ("called for a ban"). An if- or whether-clause the parse hangs on a
+    verb of asking is its question ("asked if ..."). A verb that takes no finite clause
     (``no_clause_verb_forms``) reports only a non-finite one ("wants the council to act",
     "wants Grayson removed", "want government playing a role") or a free relative, which is a
     noun phrase ("want what you're producing").
@@ -109,6 +111,12 @@ def _complement_extent(verb: Token) -> Extent | None:
         if clause.i > verb.i:
             end = _with_modifiers(verb, end, CLAUSE_RUN_ON)
         return start, _before_trailing_participle(clause, end), True
+    question = next(
+        (c for c in children if c.dep_ == "advcl" and c.i > verb.i and _question_mark(verb, c)),
+        None,
+    )
+    if question is not None:
+        return question.left_edge.i, question.right_edge.i + 1, True
     infinitive = next((c for c in children if c.dep_ == "xcomp" and c.i > verb.i), None)
     if infinitive is not None and verb.lower_ not in no_infinitive_verb_forms():
         start = infinitive.left_edge.i
@@ -150,6 +158,15 @@ def _complement_extent(verb: Token) -> Extent | None:
 
 # Tags of a verb in a tense: a clause whose verb or auxiliary has one is finite.
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _question_mark(verb: Token, clause: Token) -> bool:
+    """Whether an adverbial clause of ``verb`` is the question it asks: "if" or "whether" after
+    a verb of asking ("asked if he was ever bullied"), which the parse hangs on it as a
+    condition."""
+    if verb.lower_ not in question_verb_forms():
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in clause.children)
 
 
 def _free_relative(clause: Token) -> bool:
