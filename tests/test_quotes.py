@@ -1282,3 +1282,96 @@ def test_a_second_that_clause_joined_to_the_verb_is_said_too() -> None:
         "NNP VBD DT NN VBD , CC IN NNS MD VB .",
     )
     assert extent_text(doc, 1) == "the road closed , and that fares would rise"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # speech verbs whose object is what was said (object_speech_verbs.txt)
+        (
+            "Tomas Berg repeated the charge against the harbour board.",
+            "the charge against the harbour board",
+        ),
+        ("Harriet Quinlan claimed victory in the ferry vote.", "victory in the ferry vote"),
+        # and whose prepositional object is (prep_speech_verbs.txt)
+        ("Tomas Berg asked for a recount of the ferry vote.", "a recount of the ferry vote"),
+        ("Harriet Quinlan agreed with the new harbour master.", "the new harbour master"),
+    ],
+)
+def test_more_verbs_report_their_object(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # the parse hangs the that-clause on the occasion, not on the verb
+        (
+            "Harriet Quinlan said in a statement that the ferry fares were important steps.",
+            "that the ferry fares were important steps",
+        ),
+        # a speech verb that "as" hangs on the clause it comments on reports that clause
+        (
+            "As Tomas Berg noted, the harbour board will sell the old ferry next year.",
+            "the harbour board will sell the old ferry next year",
+        ),
+        (
+            "The ferry will not run this winter, as the harbour board reported.",
+            "The ferry will not run this winter",
+        ),
+    ],
+)
+def test_a_clause_the_parse_hangs_elsewhere_is_reported(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Tomas Berg is skeptical of the new harbour plan.", "the new harbour plan"),
+        ("Harriet Quinlan was confident in the ferry crew.", "the ferry crew"),
+    ],
+)
+def test_a_stance_adjective_holds_its_prepositional_object(nlp, text: str, content: str) -> None:
+    assert only(quotes_of(nlp, text), "indirect").quote_text == content
+
+
+@pytest.mark.slow
+def test_a_title_below_the_place_of_speech_is_no_partial_quote(nlp) -> None:
+    # "on" sits under "talk", not under "said": still the place of speech, and its quoted
+    # words the title of a show.
+    text = 'Harriet Quinlan said the ferry was safe during her talk on "Open Water" last week.'
+    assert [q.quote_text for q in quotes_of(nlp, text) if q.kind == "partial"] == []
+
+
+@pytest.mark.slow
+def test_an_owned_speech_noun_reports_its_prepositional_object(nlp) -> None:
+    text = "Harriet Quinlan's attacks on the new ferry timetable were printed in the paper."
+    quote = only(quotes_of(nlp, text), "indirect")
+    assert (quote.rule, quote.quote_text, quote.speaker_text) == (
+        "speech_noun",
+        "the new ferry timetable",
+        "Harriet Quinlan's",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Asked about the new ferry, most of the fishermen said no.", "no"),
+        ("Forty percent of the voters said so in the spring.", "so"),
+    ],
+)
+def test_a_one_word_answer_is_what_was_said(nlp, text: str, content: str) -> None:
+    assert [q.quote_text for q in quotes_of(nlp, text) if q.cue == "said"] == [content]
+
+
+@pytest.mark.slow
+def test_the_if_clause_of_a_verb_of_asking_is_its_question(nlp) -> None:
+    # The parse hangs "if ..." on "asked" as a condition.
+    text = "Harriet Quinlan asked the captain if the ferry would run on Sunday."
+    assert only(quotes_of(nlp, text), "indirect").quote_text == "if the ferry would run on Sunday"

@@ -95,6 +95,12 @@ def no_infinitive_verb_forms() -> frozenset[str]:
 
 
 @functools.cache
+def question_verb_forms() -> frozenset[str]:
+    """Verbs whose if- or whether-clause is the question asked (``question_verbs.txt``)."""
+    return _verb_forms("question_verbs")
+
+
+@functools.cache
 def no_clause_verb_forms() -> frozenset[str]:
     """Cue verbs whose complement is never a finite clause ("sought to", "wants a"):
     ``no_clause_verbs.txt``."""

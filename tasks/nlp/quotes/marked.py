@@ -362,6 +362,10 @@ def _governing_speech_verb(doc: Doc, first: int, last: int) -> Token | None:
     while node.head.i != node.i:
         if node.dep_ not in PARTIAL_CLIMB_DEPS:
             return None
+        if node.dep_ == "prep" and node.lower_ in VENUE_PREPS:
+            # 'said Sunday on NBC's "Meet the Press"', 'in his podcast "The Axe Files"': the
+            # place of speech, however far below the verb the parse hangs it.
+            return None
         below, node = node, node.head
         if is_speech_verb(node) and not first <= node.i <= last:
             return None if _venue_or_addressee(below, node) else node

@@ -5,7 +5,8 @@
 - "according to X": the sentence around the phrase, said by X (rule ``according_to``);
 - "In a ... poll, ..." opening a sentence: the sentence, said by the poll (``poll``);
 - a speech noun with a that-clause and an owner ("X's warning that ...", "the claim by X
-  that ..."): the clause (``speech_noun``);
+  that ..."): the clause; with an owner and no clause, its prepositional object ("X's attacks
+  on Y") (``speech_noun``);
 - a verb: first its cue (a speech verb or a verb whose object is what was said:
   ``reported_speech``; a verb or adjective of belief or wanting: ``attitude``), then what it
   reports (``complements.complement_extent``, or the clause it interrupts: "The plan, he said,
@@ -59,7 +60,7 @@ def reported_quotes(art: ArticleContext, options: QuoteOptions) -> list[Found]:
         elif lower == "in" and token.dep_ == "prep":
             item = _in_poll(art, token)
         elif token.pos_ == "NOUN" and lower in nouns:
-            item = _noun_cue(art, token)
+            item = _noun_cue(art, token) or _noun_prep_cue(art, token)
         else:
             item = _verb_cue(art, token, options)
         if item is not None:
@@ -227,6 +228,39 @@ def _noun_cue(art: ArticleContext, noun: Token) -> Found | None:
     if owner is None:
         return None
     span = trim(art.doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if span is None:
+        return None
+    rule: QuoteRule = "speech_noun"
+    return Found(
+        "indirect",
+        span[0],
+        span[1],
+        art.resolve(owner),
+        noun,
+        rule,
+        CONFIDENCE[rule],
+        art.paragraph_of(span[0]),
+    )
+
+
+# Prepositions that introduce what an owned speech noun is about ("Trump's attacks on Clinton",
+# "her remarks about the deal"). On PolNeAR train, 38 of 64 such quotes matched a Content (F1
+# +0.0008, dev +0.0008); any cue word used as a noun, not only speech nouns, was 63 of 109 with
+# the place "state" left out (dev precision 0.8785, under the floor), 77 of 168 with it.
+NOUN_PREPS = frozenset({"on", "for", "about", "of", "against"})
+
+
+def _noun_prep_cue(art: ArticleContext, noun: Token) -> Found | None:
+    """ "Trump's attacks on Clinton", "her comments about the deal": a speech noun with an owner
+    and no that-clause reports its prepositional object, said by the owner."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in NOUN_PREPS), None)
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+    if obj is None:
+        return None
+    span = trim(art.doc, obj.left_edge.i, obj.right_edge.i + 1, need_verb=False, min_words=1)
     if span is None:
         return None
     rule: QuoteRule = "speech_noun"
