@@ -1193,6 +1193,13 @@ def test_site_name_comes_off_the_first_line_when_the_furniture_prints_it() -> No
         ([f"{TITLE} | Harbour Gazette", P1, "Harbour Gazette"], []),
         # where the furniture names the site (outlet_from_boilerplate)
         ([TITLE, P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+        # a first line that is the site's name alone, printed again in furniture
+        (
+            ["Harbour Gazette", P1, "Get Harbour Gazette delivered to your inbox"],
+            ["Harbour Gazette"],
+        ),
+        # a headline of more words than a site's name is not one, wherever it is printed again
+        ([TITLE, P1, f"Share {TITLE} by email"], []),
     ],
 )
 def test_site_names(texts: list[str], names: list[str]) -> None:
@@ -1285,3 +1292,79 @@ def test_declared_title_printed_with_its_byline_stays() -> None:
         )
     )
     assert found.title == _SEO_TITLE
+
+
+# An article that names its site in its lead, so a <title> of the site's name alone fits it.
+_GAZETTE_LEAD = (
+    "The harbour board told the Harbour Gazette on Monday that the ferry terminal sale would wait "
+    "until residents had been heard, after a meeting in which members doubted the buyer's plans."
+)
+
+
+def test_a_title_that_is_the_site_name_alone_is_not_the_headline() -> None:
+    found = only(
+        dump(
+            "Harbour Gazette",
+            "News",
+            "Sport",
+            TITLE,
+            "By Jo Bloggs",
+            _GAZETTE_LEAD,
+            P2,
+            P3,
+            P4,
+            "Get Harbour Gazette delivered to your inbox",
+        )
+    )
+    assert found.title == TITLE
+
+
+# A results page: its lead names winners and places, not the words of its headline.
+_REGATTA_TITLE = "County Regatta Final Standings"
+_REGATTA = [
+    "Millbrook sculler Anna Kowalski (senior) took the single sculls title by four lengths, "
+    "ahead of Westfield's Tom Reyes, who led until the last 500 metres of the course.",
+    "Kowalski, who won the junior event two years ago, said the crosswind at the second bend "
+    "had cost her a length before she pulled clear of Reyes on the final stretch.",
+    "In the double sculls, the Millbrook pair of Ivo Marsh and Dan Pike finished second to a "
+    "Westfield crew that had not lost a race all season and set a course record in May.",
+]
+
+
+def test_a_declared_title_printed_once_above_the_article_stays() -> None:
+    # The captions between the printed headline and the article share more words with its
+    # lead than the headline does.
+    found = only(
+        dump(
+            _REGATTA_TITLE,
+            "Weather",
+            "Scores",
+            "Rowing",
+            _REGATTA_TITLE,
+            "Anna Kowalski Millbrook",
+            "Tom Reyes Westfield",
+            "Sat 6:45 PM, May 12, 2024",
+            *_REGATTA,
+        )
+    )
+    assert found.title == _REGATTA_TITLE
+
+
+def test_a_printed_headline_far_above_the_article_beats_a_rewritten_title() -> None:
+    # Between the printed headline and the article: a byline, a date and a rail of related
+    # headlines longer than the lines right above an article.
+    related = [f"Island {w} service to resume in spring" for w in "ABCDEFGHIJKLMNOP"]
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            _PRINTED,
+            "By Jo Bloggs",
+            "Updated 0339 GMT November 19, 2024",
+            *related,
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _PRINTED

@@ -415,18 +415,20 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
     billion order for 30 jets, will restart plans to ..."). ``header``: the printed lines above
     the article, in order; ``headline``: the declared title, folded, site name off.
 
-    Among the last HEADLINE_LOOKBACK_LINES header lines, a headline-shaped one (2+ words, no
-    full stop at its end, not a byline or junk) sharing at least PRINTED_MIN_SHARED words with
-    ``headline`` and HEADLINE_MIN_SHARED with the body's lead; the one sharing the most with
-    ``headline`` wins, the earlier on a tie (the headline before the deck under it). None when
-    the header prints the declared headline, alone or run together with furniture ("<headline>
-    by Jo Bloggs")."""
+    Among the header lines, a headline-shaped one (2+ words, no full stop at its end, not a
+    byline or junk) sharing at least PRINTED_MIN_SHARED words with ``headline`` and
+    HEADLINE_MIN_SHARED with the body's lead; the one sharing the most with ``headline`` wins,
+    the earlier on a tie (the headline before the deck under it). The whole header is read, not
+    the lines right above the article: a page may set a rail of related headlines (20 and more)
+    or a video's dates and captions between its headline and the article; a related headline
+    shares fewer words with the <title> than the headline it rewrites. None when the header
+    prints the declared headline, alone or run together with furniture ("<headline> by Jo
+    Bloggs")."""
     lead = _stems(" ".join(body.split()[:LEAD_WORDS]))
     declared = _stems(headline)
     best: tuple[int, int] | None = None
     chosen = None
-    window = list(header)[-HEADLINE_LOOKBACK_LINES:]
-    for i, line in enumerate(window):
+    for i, line in enumerate(header):
         folded = fold(line)
         if folded == headline or (headline and f" {headline} " in f" {folded} "):
             return None
