@@ -305,6 +305,29 @@ def test_a_furniture_heading_is_not_reflowed_into_the_headline_it_heads() -> Non
     assert found.body == "\n\n".join([P1, P2, P3])
 
 
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a heading over its date line, the weekday in lower case as Portuguese writes it
+        (
+            "Tabela do Campeonato\nquarta-feira, 3 de março de 2021 às 10:05",
+            ["Tabela do Campeonato", "quarta-feira, 3 de março de 2021 às 10:05"],
+        ),
+        ("Resultados\nlunes, 14 de junio de 2021", ["Resultados", "lunes, 14 de junio de 2021"]),
+        # a sentence left open on a word it goes on from still runs on
+        (
+            "The board sold the\nferries, 12 of them built in 1990, to a Danish yard.",
+            ["The board sold the ferries, 12 of them built in 1990, to a Danish yard."],
+        ),
+    ],
+)
+def test_a_date_line_in_lower_case_is_not_reflowed_into_its_heading(
+    text: str, lines: list[str]
+) -> None:
+    assert split_lines(text)[0] == lines
+    assert split_lines(text)[0] == _plain_reflow(text)
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")
