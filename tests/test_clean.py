@@ -1391,3 +1391,20 @@ def test_a_printed_headline_far_above_the_article_beats_a_rewritten_title() -> N
         )
     )
     assert found.title == _PRINTED
+
+
+def test_a_short_printed_headline_over_its_byline_beats_a_title_written_out_from_it() -> None:
+    # Two words of the printed headline, both in the <title>, which the search engine's version
+    # spells out with more.
+    found = only(
+        dump(
+            "Harbour Inquiry: Council Races against the Ferry Deadline - Harbour Gazette",
+            "Home",
+            "News",
+            "The Ferry Deadline",
+            "By Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == "The Ferry Deadline"

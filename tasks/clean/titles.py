@@ -417,7 +417,8 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
 
     Among the header lines, a headline-shaped one (2+ words, no full stop at its end, not a
     byline or junk) sharing at least PRINTED_MIN_SHARED words with ``headline`` and
-    HEADLINE_MIN_SHARED with the body's lead; the one sharing the most with ``headline`` wins,
+    HEADLINE_MIN_SHARED with the body's lead, or one over its byline all of whose 2+ words the
+    declared headline holds; the one sharing the most with ``headline`` wins,
     the earlier on a tie (the headline before the deck under it). The whole header is read, not
     the lines right above the article: a page may set a rail of related headlines (20 and more)
     or a video's dates and captions between its headline and the article; a related headline
@@ -428,6 +429,7 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
     declared = _stems(headline)
     best: tuple[int, int] | None = None
     chosen = None
+    header = list(header)
     for i, line in enumerate(header):
         folded = fold(line)
         if folded == headline or (headline and f" {headline} " in f" {folded} "):
@@ -442,7 +444,18 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
             continue
         stems = _stems(line)
         shared = len(stems & declared)
-        if shared < PRINTED_MIN_SHARED or len(stems & lead) < HEADLINE_MIN_SHARED:
+        # A short headline over its byline whose every word the <title> has ("The Deadline
+        # Clock" over "By Jo Bloggs", in "Council Inquiry: Mayor Working against the Clock"):
+        # a <title> written out from the printed one.
+        over_byline = (
+            i + 1 < len(header)
+            and bool(parse_byline(header[i + 1]))
+            and len(stems) >= HEADLINE_MIN_SHARED
+            and stems <= declared
+        )
+        if not over_byline and (
+            shared < PRINTED_MIN_SHARED or len(stems & lead) < HEADLINE_MIN_SHARED
+        ):
             continue
         if best is None or (shared, -i) > best:
             best, chosen = (shared, -i), line
