@@ -305,6 +305,29 @@ def test_a_furniture_heading_is_not_reflowed_into_the_headline_it_heads() -> Non
     assert found.body == "\n\n".join([P1, P2, P3])
 
 
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a heading over its date line, the weekday in lower case as Portuguese writes it
+        (
+            "Tabela do Campeonato\nquarta-feira, 3 de março de 2021 às 10:05",
+            ["Tabela do Campeonato", "quarta-feira, 3 de março de 2021 às 10:05"],
+        ),
+        ("Resultados\nlunes, 14 de junio de 2021", ["Resultados", "lunes, 14 de junio de 2021"]),
+        # a sentence left open on a word it goes on from still runs on
+        (
+            "The board sold the\nferries, 12 of them built in 1990, to a Danish yard.",
+            ["The board sold the ferries, 12 of them built in 1990, to a Danish yard."],
+        ),
+    ],
+)
+def test_a_date_line_in_lower_case_is_not_reflowed_into_its_heading(
+    text: str, lines: list[str]
+) -> None:
+    assert split_lines(text)[0] == lines
+    assert split_lines(text)[0] == _plain_reflow(text)
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")
@@ -1193,6 +1216,13 @@ def test_site_name_comes_off_the_first_line_when_the_furniture_prints_it() -> No
         ([f"{TITLE} | Harbour Gazette", P1, "Harbour Gazette"], []),
         # where the furniture names the site (outlet_from_boilerplate)
         ([TITLE, P1, "© 2024 Harbour Gazette"], ["Harbour Gazette"]),
+        # a first line that is the site's name alone, printed again in furniture
+        (
+            ["Harbour Gazette", P1, "Get Harbour Gazette delivered to your inbox"],
+            ["Harbour Gazette"],
+        ),
+        # a headline of more words than a site's name is not one, wherever it is printed again
+        ([TITLE, P1, f"Share {TITLE} by email"], []),
     ],
 )
 def test_site_names(texts: list[str], names: list[str]) -> None:
@@ -1285,3 +1315,96 @@ def test_declared_title_printed_with_its_byline_stays() -> None:
         )
     )
     assert found.title == _SEO_TITLE
+
+
+# An article that names its site in its lead, so a <title> of the site's name alone fits it.
+_GAZETTE_LEAD = (
+    "The harbour board told the Harbour Gazette on Monday that the ferry terminal sale would wait "
+    "until residents had been heard, after a meeting in which members doubted the buyer's plans."
+)
+
+
+def test_a_title_that_is_the_site_name_alone_is_not_the_headline() -> None:
+    found = only(
+        dump(
+            "Harbour Gazette",
+            "News",
+            "Sport",
+            TITLE,
+            "By Jo Bloggs",
+            _GAZETTE_LEAD,
+            P2,
+            P3,
+            P4,
+            "Get Harbour Gazette delivered to your inbox",
+        )
+    )
+    assert found.title == TITLE
+
+
+# A results page: its lead names winners and places, not the words of its headline.
+_REGATTA_TITLE = "County Regatta Final Standings"
+_REGATTA = [
+    "Millbrook sculler Anna Kowalski (senior) took the single sculls title by four lengths, "
+    "ahead of Westfield's Tom Reyes, who led until the last 500 metres of the course.",
+    "Kowalski, who won the junior event two years ago, said the crosswind at the second bend "
+    "had cost her a length before she pulled clear of Reyes on the final stretch.",
+    "In the double sculls, the Millbrook pair of Ivo Marsh and Dan Pike finished second to a "
+    "Westfield crew that had not lost a race all season and set a course record in May.",
+]
+
+
+def test_a_declared_title_printed_once_above_the_article_stays() -> None:
+    # The captions between the printed headline and the article share more words with its
+    # lead than the headline does.
+    found = only(
+        dump(
+            _REGATTA_TITLE,
+            "Weather",
+            "Scores",
+            "Rowing",
+            _REGATTA_TITLE,
+            "Anna Kowalski Millbrook",
+            "Tom Reyes Westfield",
+            "Sat 6:45 PM, May 12, 2024",
+            *_REGATTA,
+        )
+    )
+    assert found.title == _REGATTA_TITLE
+
+
+def test_a_printed_headline_far_above_the_article_beats_a_rewritten_title() -> None:
+    # Between the printed headline and the article: a byline, a date and a rail of related
+    # headlines longer than the lines right above an article.
+    related = [f"Island {w} service to resume in spring" for w in "ABCDEFGHIJKLMNOP"]
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Home",
+            "News",
+            _PRINTED,
+            "By Jo Bloggs",
+            "Updated 0339 GMT November 19, 2024",
+            *related,
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _PRINTED
+
+
+def test_a_short_printed_headline_over_its_byline_beats_a_title_written_out_from_it() -> None:
+    # Two words of the printed headline, both in the <title>, which the search engine's version
+    # spells out with more.
+    found = only(
+        dump(
+            "Harbour Inquiry: Council Races against the Ferry Deadline - Harbour Gazette",
+            "Home",
+            "News",
+            "The Ferry Deadline",
+            "By Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == "The Ferry Deadline"

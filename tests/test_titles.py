@@ -7,7 +7,9 @@ import pytest
 
 from tasks.clean.html import extract_html
 from tasks.clean.titles import (
+    _stems,
     choose_title,
+    headline_above,
     is_site_name,
     page_headings,
     page_lines,
@@ -242,3 +244,33 @@ def test_extract_html_strips_the_site_name_without_a_heading() -> None:
     found = extract_html(_page(head, ""), "https://www.harbour.example/a")
     assert found is not None
     assert found.title == "Ferry terminal sale delayed"
+
+
+_BLAZE = (
+    "Harbour firefighters said on Monday that the blaze which destroyed the Morgan cottage began "
+    "in a faulty heater, a finding the family said had left them angry after weeks of rumours."
+    "\n\nThe Morgans had lived in the cottage for thirty years."
+)
+
+
+def test_headline_above_prefers_the_line_the_lead_holds_more_of() -> None:
+    # Both share three words with the lead; the caption nearer the body has more of its own.
+    lines = [
+        "News",
+        "Heater blamed for cottage blaze",
+        "Neighbours watched the cottage blaze from the heater shop",
+        *_BLAZE.split("\n\n"),
+    ]
+    lead = _stems(_BLAZE)
+    assert headline_above(lines, _BLAZE, lead) == "Heater blamed for cottage blaze"
+
+
+def test_headline_words_that_are_frequent_still_count() -> None:
+    # "school", "team", "won", "county" and "title" are in jusText's English stoplist (the most
+    # frequent words of Wikipedia) but are not function words.
+    body = (
+        "The school's rowing team won the county title on Saturday, its first in twenty years, "
+        "beating six crews from larger schools on a windy course."
+    )
+    lines = ["Sport", "School team won county title", "Saturday 12 May", body]
+    assert headline_above(lines, body, _stems(body)) == "School team won county title"

@@ -204,7 +204,13 @@ def site_names(first: str, lines: Sequence[Line]) -> list[str]:
     furniture = [
         f" {titles.fold(ln.text)} " for ln in lines[1:] if ln.junk and is_junk_line(ln.text)
     ]
-    for piece in titles.title_parts(first)[1:]:
+    parts = titles.title_parts(first)
+    # A first line of one short piece may be the site's name alone ("Harbour News" as the whole
+    # <title>): a name is 1-4 words (SITE_NAME_MAX_WORDS), and a furniture line printing it
+    # again says which.
+    if len(parts) > 1 or len(WORD.findall(first)) > SITE_NAME_MAX_WORDS:
+        parts = parts[1:]
+    for piece in parts:
         if not (first.startswith(piece) or first.endswith(piece)):
             continue
         folded = titles.fold(piece)
@@ -238,8 +244,15 @@ def choose_title(
     if not lines:
         return guess
     first = lines[0].text
-    declared = [first] if len(first) <= titles.DECLARED_MAX_CHARS and not lines[0].junk else []
     names = site_names(first, lines)
+    # A first line that is the site's name and nothing else declares no headline.
+    declared = (
+        [first]
+        if len(first) <= titles.DECLARED_MAX_CHARS
+        and not lines[0].junk
+        and not titles.is_site_name(first, names)
+        else []
+    )
     headline = titles.fold(titles.strip_site_name(first, names)) if declared else ""
     shown = [
         ln.text
@@ -258,6 +271,21 @@ def choose_title(
         site_names=names,
         body=body_text or None,
     )
+    if (
+        title is not None
+        and headline
+        and titles.fold(title) != headline
+        and len(headline.split()) >= titles.HEADLINE_MIN_WORDS
+    ):
+        # The page prints its declared headline right above the article (the <title> then the
+        # <h1>), and nowhere else: two sources agree, so a headline that only fits the lead
+        # better (a caption naming the article's people) does not replace it. A <title> that is
+        # the site's name is printed again elsewhere (the logo, the footer: "Leading the Charge"
+        # above the headline, "Leading the Charge - News 24" in a sidebar).
+        copies = [ln for ln in lines[1:] if _holds(titles.fold(ln.text), headline)]
+        near = header[-titles.HEADLINE_LOOKBACK_LINES :]
+        if len(copies) == 1 and copies[0] in near and titles.fold(copies[0].text) == headline:
+            return copies[0].text
     if title is not None and headline and titles.fold(title) == headline and body_text:
         printed = titles.printed_headline(
             [
@@ -271,6 +299,11 @@ def choose_title(
         if printed is not None:
             return printed
     return title if title is not None else guess
+
+
+def _holds(folded: str, headline: str) -> bool:
+    """Whether a folded line holds the folded headline as a run of words."""
+    return bool(headline) and f" {headline} " in f" {folded} "
 
 
 def _holds_more(folded: str, headline: str) -> bool:

@@ -85,6 +85,14 @@ _ONE_LETTER_WORDS = frozenset("AEIOY")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
 _OPENS_CONTINUATION = re.compile(r"^(?:[a-z\u00df-\u00ff]|[,.;:!?)\]}’”%](?:\s|$))")
+# A date line that opens with its weekday in lower case, as Portuguese, Spanish, French and
+# Italian write it ("sexta-feira, 22 de outubro de 2010 às 20:13", "lunes, 3 de mayo de 2021"):
+# a weekday, a comma, the day, and a year, on a short line. It is printed under a heading, not
+# the rest of the heading's sentence (unless the line before it ends on a word a sentence goes
+# on from: "The sale of" over "ships, 12 of them built in 1990, ...").
+_LOWER_CASE_DATE_LINE = re.compile(
+    r"^[a-z\u00df-\u00ff]+(?:-[a-z\u00df-\u00ff]+)?,\s+[0-3]?\d\b.*\b(?:19|20)\d\d\b"
+)
 
 
 @dataclass
@@ -206,7 +214,9 @@ def _continues(line: str, following: str) -> bool:
     # TERMINAL is a line's last character: only the end of a re-flowed paragraph is read.
     if TERMINAL.search(line, max(0, len(line) - LAST_WORD_CHARS)):
         return False
-    if _OPENS_CONTINUATION.match(following):
+    if _OPENS_CONTINUATION.match(following) and not (
+        len(following) < LENGTH_LOW and _LOWER_CASE_DATE_LINE.match(following)
+    ):
         return True
     last = WORD.findall(line[-LAST_WORD_CHARS:].lower())
     return line.endswith((",", "(", "–", "—")) or bool(last and last[-1] in _continuation_words())

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from tasks import lexicon
 from tasks.clean.furniture import is_junk_line
 from tasks.clean.header import parse_byline
 from tasks.clean.normalize import normalize_text
@@ -355,11 +356,11 @@ def _as_declared(text: str, parts: dict[str, str]) -> str:
 
 @functools.cache
 def _stopwords() -> frozenset[str]:
-    """English function words, left out when a headline's words are compared with its lead (a
-    page in another language compares all its words, which only makes a fit easier)."""
-    import justext
-
-    return frozenset(w.lower() for w in justext.get_stoplist("English"))
+    """English function words (``title_function_words.txt``), left out when a headline's words
+    are compared with its lead (a page in another language compares all its words, which only
+    makes a fit easier). Not jusText's whole English stoplist: its content words ("family",
+    "player", "business") are what a headline shares with its lead."""
+    return lexicon.words("title_function_words")
 
 
 def _stems(text: str) -> set[str]:
@@ -380,13 +381,13 @@ def _body_start(lines: Sequence[str], body: str) -> int | None:
 
 def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | None:
     """The headline-shaped line right above the body that shares the most words with its lead:
-    2+ words, no full stop at the end, not a byline; nearest wins a tie. A sentence between the
-    line and the body counts as lead (an opening paragraph the extractor left out, under the
-    headline)."""
+    2+ words, no full stop at the end, not a byline; of those sharing as many, the one with the
+    larger share of its words in the lead, then the nearest. A sentence between the line and the
+    body counts as lead (an opening paragraph the extractor left out, under the headline)."""
     start = _body_start(lines, body)
     if start is None:
         return None
-    best: tuple[int, int] | None = None
+    best: tuple[int, float, int] | None = None
     chosen = None
     lead = set(lead)
     for i in range(start - 1, max(-1, start - 1 - HEADLINE_LOOKBACK_LINES), -1):
@@ -403,9 +404,14 @@ def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | Non
             or is_junk_line(line)
         ):
             continue
-        shared = len(_stems(line) & lead)
-        if shared >= HEADLINE_MIN_SHARED and (best is None or (shared, i) > best):
-            best, chosen = (shared, i), line
+        stems = _stems(line)
+        shared = len(stems & lead)
+        # Of lines sharing as many words, the one whose words the lead holds the larger share
+        # of: a headline is the article in a few words, a caption also tells what the picture
+        # shows. Then the nearest.
+        key = (shared, shared / len(stems), i) if stems else (0, 0.0, i)
+        if shared >= HEADLINE_MIN_SHARED and (best is None or key > best):
+            best, chosen = key, line
     return chosen
 
 
@@ -415,18 +421,22 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
     billion order for 30 jets, will restart plans to ..."). ``header``: the printed lines above
     the article, in order; ``headline``: the declared title, folded, site name off.
 
-    Among the last HEADLINE_LOOKBACK_LINES header lines, a headline-shaped one (2+ words, no
-    full stop at its end, not a byline or junk) sharing at least PRINTED_MIN_SHARED words with
-    ``headline`` and HEADLINE_MIN_SHARED with the body's lead; the one sharing the most with
-    ``headline`` wins, the earlier on a tie (the headline before the deck under it). None when
-    the header prints the declared headline, alone or run together with furniture ("<headline>
-    by Jo Bloggs")."""
+    Among the header lines, a headline-shaped one (2+ words, no full stop at its end, not a
+    byline or junk) sharing at least PRINTED_MIN_SHARED words with ``headline`` and
+    HEADLINE_MIN_SHARED with the body's lead, or one over its byline all of whose 2+ words the
+    declared headline holds; the one sharing the most with ``headline`` wins,
+    the earlier on a tie (the headline before the deck under it). The whole header is read, not
+    the lines right above the article: a page may set a rail of related headlines (20 and more)
+    or a video's dates and captions between its headline and the article; a related headline
+    shares fewer words with the <title> than the headline it rewrites. None when the header
+    prints the declared headline, alone or run together with furniture ("<headline> by Jo
+    Bloggs")."""
     lead = _stems(" ".join(body.split()[:LEAD_WORDS]))
     declared = _stems(headline)
     best: tuple[int, int] | None = None
     chosen = None
-    window = list(header)[-HEADLINE_LOOKBACK_LINES:]
-    for i, line in enumerate(window):
+    header = list(header)
+    for i, line in enumerate(header):
         folded = fold(line)
         if folded == headline or (headline and f" {headline} " in f" {folded} "):
             return None
@@ -440,7 +450,18 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
             continue
         stems = _stems(line)
         shared = len(stems & declared)
-        if shared < PRINTED_MIN_SHARED or len(stems & lead) < HEADLINE_MIN_SHARED:
+        # A short headline over its byline whose every word the <title> has ("The Deadline
+        # Clock" over "By Jo Bloggs", in "Council Inquiry: Mayor Working against the Clock"):
+        # a <title> written out from the printed one.
+        over_byline = (
+            i + 1 < len(header)
+            and bool(parse_byline(header[i + 1]))
+            and len(stems) >= HEADLINE_MIN_SHARED
+            and stems <= declared
+        )
+        if not over_byline and (
+            shared < PRINTED_MIN_SHARED or len(stems & lead) < HEADLINE_MIN_SHARED
+        ):
             continue
         if best is None or (shared, -i) > best:
             best, chosen = (shared, -i), line
