@@ -793,3 +793,25 @@ def test_a_long_chain_of_pronouns_is_cut_not_crashed_on(nlp) -> None:
         + ' "We will build it," he said.'
     )
     assert speaker_of(nlp, text, "said", "he") in (None, "Ann Hale")
+
+
+def test_a_pronoun_after_an_untagged_surname_subject_is_that_person(nlp) -> None:
+    """ "Dunmore blamed the council ..." with "Dunmore" left untagged at the start of a
+    sentence: still Carl Dunmore, the subject "he" looks back to, not the mayor before him."""
+    text = (
+        "Carl Dunmore, who runs the ferry company, met the council in March.\n\n"
+        "Mayor Tom Hale opened the bridge on Friday. Dunmore blamed the council for the delay.\n\n"
+        '"It should have been done a year ago," he said.'
+    )
+    assert speaker_of(nlp, text, "said", "he") == "Carl Dunmore"
+
+
+def test_a_pronoun_after_a_speaker_the_ner_missed_is_no_one_named(nlp) -> None:
+    """ "..., Mezghani said" with the name tagged a place: "He said" after it is Mezghani, whom
+    no entity stands for, so no one named, never the mayor named before."""
+    text = (
+        "Mayor Tom Hale opened the new clinic on Friday.\n\n"
+        '"We waited ten years for this," Mezghani said after the speech.\n\n'
+        "He said the town would need more doctors."
+    )
+    assert speaker_of(nlp, text, "said", "He") is None
