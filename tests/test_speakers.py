@@ -815,3 +815,14 @@ def test_a_pronoun_after_a_speaker_the_ner_missed_is_no_one_named(nlp) -> None:
         "He said the town would need more doctors."
     )
     assert speaker_of(nlp, text, "said", "He") is None
+
+
+def test_she_in_her_own_sentence_is_not_a_woman_named_as_a_modifier(nlp) -> None:
+    """ "Dana Hale, a Clinton volunteer, ..., and she said": the woman the text names in the
+    pronoun's sentence only modifies "volunteer"; the volunteer, Hale, is the one named there."""
+    text = (
+        "Mrs. Clinton spoke to a crowd in Toledo on Monday.\n\n"
+        "Dana Hale, a Clinton volunteer, walked the streets all day, and she said the turnout "
+        "would be high."
+    )
+    assert speaker_of(nlp, text, "said", "she") == "Dana Hale"
