@@ -826,3 +826,14 @@ def test_she_in_her_own_sentence_is_not_a_woman_named_as_a_modifier(nlp) -> None
         "would be high."
     )
     assert speaker_of(nlp, text, "said", "she") == "Dana Hale"
+
+
+def test_a_pronoun_after_a_speaker_tagged_an_organisation_is_no_one_named(nlp) -> None:
+    """ "..., Benzarti said" with the name tagged an organisation, and never a person: "She
+    said" after it is no one named, not the mayor named before."""
+    text = (
+        "Mayor Ann Hale opened the new clinic on Friday.\n\n"
+        '"We waited ten years for this," Benzarti said after the speech.\n\n'
+        "She said the town would need more doctors."
+    )
+    assert speaker_of(nlp, text, "said", "She") is None
