@@ -837,3 +837,16 @@ def test_a_pronoun_after_a_speaker_tagged_an_organisation_is_no_one_named(nlp) -
         "She said the town would need more doctors."
     )
     assert speaker_of(nlp, text, "said", "She") is None
+
+
+def test_a_pronoun_after_a_missed_name_as_a_main_subject_is_no_one_named(nlp) -> None:
+    """ "Tebourbi waited outside ..." with the name untagged (or tagged a work of art): a main
+    clause's subject, used as a name where no sentence starts, so "she" after it is no one
+    named, not the mayor named before."""
+    text = (
+        "Mayor Tom Hale opened the new clinic on Friday.\n\n"
+        "Tebourbi waited outside with the other nurses. It was the third clinic that Tebourbi "
+        "had seen built.\n\n"
+        '"We need more doctors," she said.'
+    )
+    assert speaker_of(nlp, text, "said", "she") is None
