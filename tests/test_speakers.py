@@ -850,3 +850,14 @@ def test_a_pronoun_after_a_missed_name_as_a_main_subject_is_no_one_named(nlp) ->
         '"We need more doctors," she said.'
     )
     assert speaker_of(nlp, text, "said", "she") is None
+
+
+def test_a_pronoun_after_a_surname_tagged_a_plural_noun_is_that_person(nlp) -> None:
+    """ "Akers appeared to dismiss the plan" with "Akers" tagged a plural noun: Tom Akers is
+    the subject "he" looks back to, not the other man named before."""
+    text = (
+        "Mrs. Hale met Tom Akers and Carl Dunn at the depot on Monday.\n\n"
+        "Akers appeared to dismiss the plan, saying the trains were fine.\n\n"
+        'On Friday, he remarked: "The line works."'
+    )
+    assert speaker_of(nlp, text, "remarked", "he") == "Tom Akers"
