@@ -793,3 +793,71 @@ def test_a_long_chain_of_pronouns_is_cut_not_crashed_on(nlp) -> None:
         + ' "We will build it," he said.'
     )
     assert speaker_of(nlp, text, "said", "he") in (None, "Ann Hale")
+
+
+def test_a_pronoun_after_an_untagged_surname_subject_is_that_person(nlp) -> None:
+    """ "Dunmore blamed the council ..." with "Dunmore" left untagged at the start of a
+    sentence: still Carl Dunmore, the subject "he" looks back to, not the mayor before him."""
+    text = (
+        "Carl Dunmore, who runs the ferry company, met the council in March.\n\n"
+        "Mayor Tom Hale opened the bridge on Friday. Dunmore blamed the council for the delay.\n\n"
+        '"It should have been done a year ago," he said.'
+    )
+    assert speaker_of(nlp, text, "said", "he") == "Carl Dunmore"
+
+
+def test_a_pronoun_after_a_speaker_the_ner_missed_is_no_one_named(nlp) -> None:
+    """ "..., Mezghani said" with the name tagged a place: "He said" after it is Mezghani, whom
+    no entity stands for, so no one named, never the mayor named before."""
+    text = (
+        "Mayor Tom Hale opened the new clinic on Friday.\n\n"
+        '"We waited ten years for this," Mezghani said after the speech.\n\n'
+        "He said the town would need more doctors."
+    )
+    assert speaker_of(nlp, text, "said", "He") is None
+
+
+def test_she_in_her_own_sentence_is_not_a_woman_named_as_a_modifier(nlp) -> None:
+    """ "Dana Hale, a Clinton volunteer, ..., and she said": the woman the text names in the
+    pronoun's sentence only modifies "volunteer"; the volunteer, Hale, is the one named there."""
+    text = (
+        "Mrs. Clinton spoke to a crowd in Toledo on Monday.\n\n"
+        "Dana Hale, a Clinton volunteer, walked the streets all day, and she said the turnout "
+        "would be high."
+    )
+    assert speaker_of(nlp, text, "said", "she") == "Dana Hale"
+
+
+def test_a_pronoun_after_a_speaker_tagged_an_organisation_is_no_one_named(nlp) -> None:
+    """ "..., Benzarti said" with the name tagged an organisation, and never a person: "She
+    said" after it is no one named, not the mayor named before."""
+    text = (
+        "Mayor Ann Hale opened the new clinic on Friday.\n\n"
+        '"We waited ten years for this," Benzarti said after the speech.\n\n'
+        "She said the town would need more doctors."
+    )
+    assert speaker_of(nlp, text, "said", "She") is None
+
+
+def test_a_pronoun_after_a_missed_name_as_a_main_subject_is_no_one_named(nlp) -> None:
+    """ "Tebourbi waited outside ..." with the name untagged (or tagged a work of art): a main
+    clause's subject, used as a name where no sentence starts, so "she" after it is no one
+    named, not the mayor named before."""
+    text = (
+        "Mayor Tom Hale opened the new clinic on Friday.\n\n"
+        "Tebourbi waited outside with the other nurses. It was the third clinic that Tebourbi "
+        "had seen built.\n\n"
+        '"We need more doctors," she said.'
+    )
+    assert speaker_of(nlp, text, "said", "she") is None
+
+
+def test_a_pronoun_after_a_surname_tagged_a_plural_noun_is_that_person(nlp) -> None:
+    """ "Akers appeared to dismiss the plan" with "Akers" tagged a plural noun: Tom Akers is
+    the subject "he" looks back to, not the other man named before."""
+    text = (
+        "Mrs. Hale met Tom Akers and Carl Dunn at the depot on Monday.\n\n"
+        "Akers appeared to dismiss the plan, saying the trains were fine.\n\n"
+        'On Friday, he remarked: "The line works."'
+    )
+    assert speaker_of(nlp, text, "remarked", "he") == "Tom Akers"
