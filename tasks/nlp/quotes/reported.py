@@ -230,17 +230,7 @@ def _noun_cue(art: ArticleContext, noun: Token) -> Found | None:
     span = trim(art.doc, clause.left_edge.i, clause.right_edge.i + 1)
     if span is None:
         return None
-    rule: QuoteRule = "speech_noun"
-    return Found(
-        "indirect",
-        span[0],
-        span[1],
-        art.resolve(owner),
-        noun,
-        rule,
-        CONFIDENCE[rule],
-        art.paragraph_of(span[0]),
-    )
+    return _speech_noun_quote(art, noun, owner, span)
 
 
 # Prepositions that introduce what an owned speech noun is about ("Trump's attacks on Clinton",
@@ -263,6 +253,13 @@ def _noun_prep_cue(art: ArticleContext, noun: Token) -> Found | None:
     span = trim(art.doc, obj.left_edge.i, obj.right_edge.i + 1, need_verb=False, min_words=1)
     if span is None:
         return None
+    return _speech_noun_quote(art, noun, owner, span)
+
+
+def _speech_noun_quote(
+    art: ArticleContext, noun: Token, owner: Token, span: tuple[int, int]
+) -> Found:
+    """The ``speech_noun`` quote of ``noun`` over the token span ``span``, said by ``owner``."""
     rule: QuoteRule = "speech_noun"
     return Found(
         "indirect",
