@@ -450,7 +450,7 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
             continue
         stems = _stems(line)
         shared = len(stems & declared)
-        # A short headline over its byline whose every word the <title> has ("The Deadline
+        # A short headline over its byline whose every word the <title> has ("The Inquiry
         # Clock" over "By Jo Bloggs", in "Council Inquiry: Mayor Working against the Clock"):
         # a <title> written out from the printed one.
         over_byline = (
