@@ -307,13 +307,7 @@ def teaser_stream_lines(texts: Sequence[str], stopwords: frozenset[str]) -> set[
         }
 
     def headline(text: str) -> bool:
-        return (
-            text_length(text) < STREAM_HEADLINE_MAX_CHARS
-            and _HEADLINE_OPENING.match(text) is not None
-            and SENTENCE_STOP.search(text) is None
-            and not text.endswith(":")
-            and sum(not w.isdigit() for w in WORD.findall(text)) >= STREAM_HEADLINE_MIN_WORDS
-        )
+        return _headline_shaped(text, STREAM_HEADLINE_MAX_CHARS, STREAM_HEADLINE_MIN_WORDS)
 
     def blurb(text: str, over: str) -> bool:
         return (
@@ -402,17 +396,25 @@ def bulleted_list_lines(texts: Sequence[str]) -> set[int]:
     return out
 
 
-def _is_headline(text: str) -> bool:
-    """A headline's shape: it opens with a capital (or a quote mark), holds at least
-    REPEATED_HEADLINE_MIN_WORDS words of letters, is shorter than a paragraph and ends neither
-    like a sentence nor like a lead-in; no code, address or markup ("$ hg amend", "http://...")."""
+def _headline_shaped(text: str, max_chars: int, min_words: int) -> bool:
+    """Shorter than ``max_chars``, opening with a capital (or a quote mark), ending neither like a
+    sentence nor like a lead-in, with at least ``min_words`` words that are not figures."""
     return (
-        text_length(text) < LENGTH_HIGH
+        text_length(text) < max_chars
         and _HEADLINE_OPENING.match(text) is not None
         and SENTENCE_STOP.search(text) is None
         and not text.endswith(":")
+        and sum(not w.isdigit() for w in WORD.findall(text)) >= min_words
+    )
+
+
+def _is_headline(text: str) -> bool:
+    """A teaser headline's shape: headline-shaped (``_headline_shaped``), shorter than a
+    paragraph, with at least REPEATED_HEADLINE_MIN_WORDS words of letters; no code, address or
+    markup ("$ hg amend", "http://...")."""
+    return (
+        _headline_shaped(text, LENGTH_HIGH, REPEATED_HEADLINE_MIN_WORDS)
         and _CODE_CHARS.search(text) is None
-        and sum(not w.isdigit() for w in WORD.findall(text)) >= REPEATED_HEADLINE_MIN_WORDS
     )
 
 

@@ -233,7 +233,7 @@ class SpeakerResolver:
         woman said", "A voter in Leeds told us"), outside quote marks and naming no one ("her
         husband, Tom Hale" is Hale). A he or she after one may be that person, and then is no
         one named; its gender, where the noun gives one, goes in ``unresolved_gender``."""
-        nouns = lexicon.words("person_nouns") | lexicon.words("relation_nouns")
+        nouns = _person_nouns()
         gendered = _gendered_nouns()
         refs = []
         for token in self.doc:
@@ -292,13 +292,7 @@ class SpeakerResolver:
         from tasks.nlp.quotes.cues import speech_verb_forms  # noqa: PLC0415 (imports speakers)
 
         speech = speech_verb_forms()
-        common = (
-            lexicon.words("titles")
-            | lexicon.words("unnamed_sources")
-            | lexicon.words("org_nouns")
-            | lexicon.words("person_nouns")
-            | lexicon.words("relation_nouns")
-        )
+        common = _common_nouns()
         uses: dict[str, list[Any]] = {}
         for token in self.doc:
             if token.is_title:
@@ -849,6 +843,23 @@ class SpeakerResolver:
 
     def _sentence_start(self, char: int) -> int:
         return int(self._token_at(char).sent.start_char)
+
+
+@functools.cache
+def _person_nouns() -> frozenset[str]:
+    """Nouns for a person or a relative (``person_nouns.txt``, ``relation_nouns.txt``)."""
+    return lexicon.words("person_nouns") | lexicon.words("relation_nouns")
+
+
+@functools.cache
+def _common_nouns() -> frozenset[str]:
+    """Capitalised words that are titles, sources, organisations or people, not names."""
+    return (
+        lexicon.words("titles")
+        | lexicon.words("unnamed_sources")
+        | lexicon.words("org_nouns")
+        | _person_nouns()
+    )
 
 
 @functools.cache
