@@ -19,6 +19,7 @@ from tasks.nlp.quotes.cues import (
     question_verb_forms,
     stance_adjective_forms,
 )
+from tasks.nlp.quotes.syntax import marked_by
 
 # Reported content shorter than this many words is too thin to be a statement: on PolNeAR
 # train, 2 gives F1 +0.0002 at precision -0.001, and 4 F1 -0.0015.
@@ -56,6 +57,11 @@ CLAUSE_RUN_ON = frozenset({"prep", "advcl", "ccomp"})
 # F1 +0.0008 for the prepositions, dev +0.0011 for the clauses).
 TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
 TIME_MARKS = frozenset({"after", "before", "since", "until", "till", "while", "as", "once"})
+# Words opening a clause: the question a verb of asking asks ("asked if ..."), a second thing
+# said ("said A, and that B"), the clause an "as" speech verb comments on ("As he noted, ...").
+QUESTION_MARKS = frozenset({"if", "whether"})
+THAT = frozenset({"that"})
+AS = frozenset({"as"})
 # What gives a clause a subject of its own (syntax.SUBJECT_DEPS, the speaker's, and more).
 CLAUSE_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
 # Tags of the word opening a relative clause ("who", "which", "whose").
@@ -166,7 +172,7 @@ def _question_mark(verb: Token, clause: Token) -> bool:
     condition."""
     if verb.lower_ not in question_verb_forms():
         return False
-    return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in clause.children)
+    return marked_by(clause, QUESTION_MARKS)
 
 
 def _free_relative(clause: Token) -> bool:
@@ -302,11 +308,7 @@ def _that_conjunct(rights: list[Token]) -> bool:
     verb that "that" opens ("said A, and that B"): a second thing said, not a second act
     (PolNeAR train F1 +0.0002, dev flat)."""
     nxt = next((c for c in rights if c.dep_ not in ("cc", "punct")), None)
-    return (
-        nxt is not None
-        and nxt.dep_ == "conj"
-        and any(c.dep_ == "mark" and c.lower_ == "that" for c in nxt.children)
-    )
+    return nxt is not None and nxt.dep_ == "conj" and marked_by(nxt, THAT)
 
 
 def _time_or_occasion(phrase: Token) -> bool:
@@ -317,7 +319,7 @@ def _time_or_occasion(phrase: Token) -> bool:
         return phrase.lower_ in TIME_PREPS or any(
             c.dep_ == "pobj" and _speech_event(c) for c in phrase.children
         )
-    return any(c.dep_ == "mark" and c.lower_ in TIME_MARKS for c in phrase.children) or any(
+    return marked_by(phrase, TIME_MARKS) or any(
         c.dep_ == "advmod" and c.tag_ == "WRB" and c.i < phrase.i for c in phrase.children
     )
 
@@ -374,7 +376,7 @@ def _as_clause(verb: Token) -> bool:
         verb.dep_ == "advcl"
         and verb.head.pos_ in VERB_POS
         and is_speech_verb(verb)
-        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and marked_by(verb, AS)
         and not any(c.dep_ in AS_CLAUSE_OWN_COMPLEMENTS for c in verb.children)
     )
 

@@ -19,6 +19,7 @@ from spacy.tokens import Token
 
 from schemas.vocab import QuoteRule
 from tasks.nlp.quotes.complements import (
+    THAT,
     Extent,
     clause_around,
     complement_extent,
@@ -37,7 +38,7 @@ from tasks.nlp.quotes.cues import (
     speech_noun_forms,
 )
 from tasks.nlp.quotes.rules import CONFIDENCE, Found, QuoteOptions, confidence
-from tasks.nlp.quotes.syntax import is_passive
+from tasks.nlp.quotes.syntax import is_passive, marked_by
 
 # "I think", "you know", "it seeks to": with these subjects an attitude verb is mostly talk or a
 # thing, not someone's stance (train precision 0.43, 0.45, 0.50 against 0.78 for named people).
@@ -211,12 +212,7 @@ def _clause_with_source(
 def _noun_cue(art: ArticleContext, noun: Token) -> Found | None:
     """ "X's warning that ...", "the claim by X that ...": the that-clause, said by the owner."""
     clause = next(
-        (
-            c
-            for c in noun.children
-            if c.dep_ in ("acl", "ccomp", "relcl")
-            and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
-        ),
+        (c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and marked_by(c, THAT)),
         None,
     )
     if clause is None:

@@ -107,6 +107,12 @@ def same_token(a: Token | None, b: Token | None) -> bool:
     return a is not None and b is not None and a.i == b.i
 
 
+def marked_by(clause: Token, words: frozenset[str]) -> bool:
+    """Whether a subordinating word of ``words`` opens ``clause`` ("that", "if", "as": its
+    ``mark`` child)."""
+    return any(c.dep_ == "mark" and c.lower_ in words for c in clause.children)
+
+
 def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
