@@ -68,6 +68,9 @@ SPEED_CHUNK = 16
 SPEED_BUDGET_RATIO = 0.5
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EVAL_DIR = SHARED / "eval"
+# The train articles no rule is developed on (the identity gold's held-out part): the train
+# split's scores are also printed for them apart, and for the rest.
+IDENTITY_GOLD = Path(__file__).resolve().parent / "gold" / "polnear_identity.tsv"
 
 
 def load_articles(split: str, limit: int | None) -> tuple[list[Any], dict[str, list[dict]]]:
@@ -501,6 +504,29 @@ def cached_run(
     return out
 
 
+def held_out_train_articles() -> set[str]:
+    """The PolNeAR train articles of the identity gold's ``train-heldout`` part."""
+    with IDENTITY_GOLD.open() as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
+    return {row[1] for row in rows[1:] if row[0] == "train-heldout"}
+
+
+def part_scores(
+    score: Any, gold: dict[str, list[dict]], ours: dict[str, list[dict]]
+) -> dict[str, dict[str, Any]]:
+    """The train split's scores over its developed articles and its held-out ones apart."""
+    held = held_out_train_articles()
+    out = {}
+    for part, keep in (
+        ("train-develop", lambda a: a not in held),
+        ("train-heldout", held.__contains__),
+    ):
+        part_gold = {a: g for a, g in gold.items() if keep(a)}
+        part_ours = {a: q for a, q in ours.items() if keep(a)}
+        out[part] = {"articles": len(part_gold), **score.quote_scores(part_gold, part_ours)}
+    return out
+
+
 def scored_run(
     score: Any,
     articles: list[Any],
@@ -528,6 +554,8 @@ def scored_run(
     }
     if by_rule:
         out["by_rule"] = rule_scores(score, gold, ours)
+    if set(gold) & held_out_train_articles():
+        out["parts"] = part_scores(score, gold, ours)
     return out
 
 
@@ -683,6 +711,15 @@ def table(result: dict[str, Any]) -> str:
         f"P {ours['trusted_P']:.3f}, R {ours['trusted_R']:.3f}",
         "",
     ]
+    if "parts" in result:
+        lines += ["| whosaid, train part | articles | P | R | F1 | exact F1 | source acc |"]
+        lines += ["|---|---|---|---|---|---|---|"]
+        for part, s in result["parts"].items():
+            lines.append(
+                f"| {part} | {s['articles']} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | "
+                f"{s['exact_F1']:.3f} | {s['source_acc']:.3f} |"
+            )
+        lines.append("")
     upper = result.get("recall_by_cue_upper")
     lines += [
         "| gold attributions cued by | n | share | whosaid R |"

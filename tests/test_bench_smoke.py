@@ -162,3 +162,25 @@ def test_only_rules_keeps_the_quotes_of_those_rules() -> None:
 def test_eval_quotes_refuses_an_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert _eval_quotes().main(["--rule", "marked_cue", "--rule", "guesswork"]) == 2
     assert "no such rule ['guesswork']" in capsys.readouterr().err
+
+
+def test_train_parts_are_scored_apart() -> None:
+    """The held-out train articles are scored on their own, the rest as train-develop."""
+    bench = _eval_quotes()
+    held = sorted(bench.held_out_train_articles())
+    assert len(held) == 30
+    seen: list[tuple[str, list[dict]]] = []
+
+    class Score:
+        @staticmethod
+        def quote_scores(gold: dict, ours: dict) -> dict:
+            seen.append((sorted(gold), sorted(ours)))
+            return {"P": 1.0}
+
+    gold = {held[0]: [], "another_article": []}
+    parts = bench.part_scores(Score, gold, {held[0]: [], "another_article": []})
+    assert parts == {
+        "train-develop": {"articles": 1, "P": 1.0},
+        "train-heldout": {"articles": 1, "P": 1.0},
+    }
+    assert seen == [(["another_article"], ["another_article"]), ([held[0]], [held[0]])]
