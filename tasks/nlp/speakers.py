@@ -21,7 +21,7 @@ from tasks import lexicon
 from tasks.model import EntityCluster, Mention
 from tasks.nlp import speaker_phrases as phrases
 from tasks.nlp.clusters import UNRESOLVED_KEY
-from tasks.nlp.entities import SURNAME_TAGGED_TIMES, doc_text, role_text
+from tasks.nlp.entities import SURNAME_TAGGED_TIMES, doc_text, plural_stem, role_text
 from tasks.nlp.gender import FEMALE_PRONOUNS, MALE_PRONOUNS, inside, quoted_regions
 
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
@@ -89,15 +89,6 @@ class Speaker:
     # without agent" ("X was considered to be low-risk"), "writer's gloss" ("that is, he ...").
     # The quote finder should then give the quote no speaker phrase (or no quote).
     refused: str | None = None
-
-
-def plural_stem(word: str) -> str:
-    """ "sources" -> "source", "allies" -> "ally"; other words unchanged."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 class SpeakerResolver:
@@ -743,11 +734,14 @@ class SpeakerResolver:
         paragraph = self.paragraph_of(at)
         index = bisect.bisect_left(self.ref_starts, at) - 1
         candidates: list[tuple[int, int, int]] = []  # (char, cluster, rank)
+        others = self._co_arguments(pronoun)
         while index >= 0:
             char, cluster, rank = self.person_refs[index]
             index -= 1
             if paragraph - self.paragraph_of(char) > PRONOUN_PARAGRAPH_WINDOW:
                 break
+            if cluster in others:
+                continue
             gender = self._gender_at((char, cluster, rank))
             if want and gender and gender != want:
                 continue
@@ -803,6 +797,25 @@ class SpeakerResolver:
         if chosen is not None and want:
             self.gender.setdefault(chosen, want)
         return chosen
+
+    def _co_arguments(self, pronoun: Any) -> set[int]:
+        """People named as the object of the pronoun's own verb, directly or through a
+        preposition ("he told Hannity", "she thanked Ms Ortiz", "he spoke with Trump"): a subject
+        is not the person its own verb's object names, so "Hannity asked Trump ... 'I think
+        so,' he told Hannity" is not Hannity."""
+        verb = pronoun.head
+        if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.i == pronoun.i:
+            return set()
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        objects += [o for c in verb.children if c.dep_ == "prep" for o in c.children]
+        out = set()
+        for token in objects:
+            if token.dep_ not in ("dobj", "dative", "pobj"):
+                continue
+            mention = self.token_mention.get(token.i)
+            if mention is not None and mention.label == "PERSON":
+                out.add(mention.cluster)
+        return out
 
     def _chained_pronoun(
         self, sentence: int, pronoun: Any, want: str | None, best: tuple[int, int, int]
