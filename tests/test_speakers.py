@@ -875,9 +875,10 @@ def test_a_pronoun_is_not_the_person_its_own_verb_addresses(nlp) -> None:
     assert speaker_of(nlp, text, "told", "he") == "Tom Hale"
 
 
-def analyse_tagged(nlp, text: str, labels: dict[str, str]):  # type: ignore[no-untyped-def]
-    """(clusters, quotes) with the NER's entities replaced by ``labels`` (words -> label), to
-    rebuild the tags spaCy gives some real names whatever the sentence."""
+def analyse_tagged(nlp, text: str, labels: dict[str, str | list[str]]):  # type: ignore[no-untyped-def]
+    """(clusters, quotes) with the NER's entities replaced by ``labels`` (words -> label, or a
+    label for each time the words occur), to rebuild the tags spaCy gives some real names
+    whatever the sentence."""
     from tasks.model import Article
     from tasks.nlp.analyse import analyse_doc
 
@@ -885,8 +886,10 @@ def analyse_tagged(nlp, text: str, labels: dict[str, str]):  # type: ignore[no-u
     spans = []
     taken: set[int] = set()
     for words, label in sorted(labels.items(), key=lambda item: -len(item[0])):
-        for found in re.finditer(rf"\b{re.escape(words)}\b", text):
-            span = doc.char_span(found.start(), found.end(), label=label)
+        for n, found in enumerate(re.finditer(rf"\b{re.escape(words)}\b", text)):
+            span = doc.char_span(
+                found.start(), found.end(), label=label if isinstance(label, str) else label[n]
+            )
             assert span is not None, words
             if not taken & set(range(span.start, span.end)):
                 taken |= set(range(span.start, span.end))
@@ -956,3 +959,23 @@ def test_a_person_named_after_an_outlets_possessive_is_a_person(nlp) -> None:
     asked = quote_cued_by(quotes, "asked")
     assert asked is not None and asked.speaker_kind == "person"
     assert name_of(clusters, asked.speaker_cluster) == "Dana Ruiz"
+
+
+def test_a_place_tagged_a_person_once_is_a_place_and_no_ones_he(nlp) -> None:
+    """ "Clarkston" tagged a place, used as one ("in Clarkston"), and once tagged a person: that
+    once is the town too, so "he" after it is the man named before; and "Xinhua, the official
+    news agency" tagged a person is an organisation."""
+    text = (
+        "Luay Sami moved to a flat in Clarkston in 2009. He got a car and a job in Clarkston, "
+        "and Clarkston became his home.\n\n"
+        '"People here are kind," he said.\n\n'
+        '"The admiral is a threat," Xinhua, the official news agency, wrote.'
+    )
+    clusters, quotes = analyse_tagged(
+        nlp,
+        text,
+        {"Luay Sami": "PERSON", "Clarkston": ["GPE", "GPE", "PERSON"], "Xinhua": "PERSON"},
+    )
+    assert name_of(clusters, quote_cued_by(quotes, "said").speaker_cluster) == "Luay Sami"
+    wrote = quote_cued_by(quotes, "wrote")
+    assert wrote is not None and wrote.speaker_kind == "organisation"

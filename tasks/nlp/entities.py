@@ -322,6 +322,7 @@ def _looks_like_person(ent: Any) -> bool:
 SPEAKING_NAME_WORDS = (2, 3)
 # Prepositions whose object is a place, not a person: "in Mexico", "across Iowa".
 PLACE_PREPOSITIONS = frozenset({"in", "into", "across", "throughout", "within"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Possessive marks that end an outlet's name before a person's: "Fox News' Sean Hannity".
 POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 
@@ -400,6 +401,56 @@ def _speaking_name(ent: Any, words: tuple[str, ...], speaking: frozenset[str]) -
     )
 
 
+def _places_not_people(doc: Any, ents: list[Any]) -> dict[str, str]:
+    """One-word names the NER tagged PERSON that are places, with the label they are: the same
+    word tagged a place more often than a person and used as one ("in Clarkston", "across
+    Iowa": ``PLACE_PREPOSITIONS``), where no longer name of any label ends in it ("Sarah
+    Palin" tagged GPE makes "Palin" a surname) and no honorific marks it. (An organisation's
+    name is not told from a person's so: spaCy tags "Trump" ORG more often than PERSON in many
+    an article.)"""
+    words = {e.text for e in ents if e.label_ == "PERSON" and len(e) == 1}
+    if not words:
+        return {}
+    votes: dict[str, Counter[str]] = {w: Counter() for w in words}
+    for e in ents:
+        if len(e) == 1 and e.text in votes:
+            votes[e.text][e.label_] += 1
+    ends = {e[-1].text for e in ents if len(e) >= 2}
+    marked = {
+        e.text
+        for e in ents
+        if len(e) == 1
+        and e.start > 0
+        and doc[e.start - 1].lower_.rstrip(".") in honorifics().stripped
+    }
+    places = {t.text for t in doc if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPOSITIONS}
+    out = {}
+    for word, count in votes.items():
+        if word in ends or word in marked or word not in places:
+            continue
+        label, n = max(
+            ((lab, k) for lab, k in count.items() if lab in PLACE_LABELS),
+            key=lambda lk: lk[1],
+            default=("", 0),
+        )
+        if n > count["PERSON"]:
+            out[word] = label
+    return out
+
+
+def _body_by_appositive(doc: Any, ent: Any) -> bool:
+    """A one-word PERSON-tagged name whose appositive is a word for a body ("Xinhua, the
+    official Chinese news agency": ``org_nouns.txt``; a person introduced so is named in full:
+    "Ann Hale, the firm's founder")."""
+    if len(ent) != 1 or ent.end >= len(doc) or doc[ent.end].text != ",":
+        return False
+    bodies = lexicon.words("org_nouns")
+    return any(
+        t.dep_ == "appos" and ent.start <= t.head.i < ent.end and t.lower_ in bodies
+        for t in doc[ent.end : min(len(doc), ent.end + PERSON_APPOSITIVE_TOKENS)]
+    )
+
+
 def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     """Entity clusters and mentions of one spaCy ``Doc``; offsets index ``doc.text``."""
     text = doc_text(doc)
@@ -427,6 +478,15 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
             if e.label_ in GROUP_LABELS and len(e) >= 2 and _looks_like_person(e)
             else _person_after_possessive(e, speaking)
         )
+    ]
+    bodies = _places_not_people(doc, ents)
+    ents = [
+        Span(doc, e.start, e.end, label=bodies[e.text])
+        if e.label_ == "PERSON" and e.text in bodies
+        else Span(doc, e.start, e.end, label="ORG")
+        if e.label_ == "PERSON" and _body_by_appositive(doc, e)
+        else e
+        for e in ents
     ]
     extra += _known_name_mentions(doc, [*ents, *extra])
     for ent in sorted([*ents, *extra], key=lambda e: e.start):
