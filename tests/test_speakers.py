@@ -979,3 +979,21 @@ def test_a_place_tagged_a_person_once_is_a_place_and_no_ones_he(nlp) -> None:
     assert name_of(clusters, quote_cued_by(quotes, "said").speaker_cluster) == "Luay Sami"
     wrote = quote_cued_by(quotes, "wrote")
     assert wrote is not None and wrote.speaker_kind == "organisation"
+
+
+def test_a_title_speaking_after_a_quote_is_the_subject_before_it(nlp) -> None:
+    """ "Tom Hale attacked Greg Olsen on Monday. '...,' the former mayor said": the title that
+    speaks right after a quote is the person the sentence before it was about, its main
+    subject, not the name nearest it. A title in the narrative ("Tom Hale offered advice to
+    Greg Olsen. The former mayor said ...") is still the name nearest it (news style: "Trump
+    attacked Cruz. The Texas senator replied")."""
+    quoted = (
+        "Tom Hale attacked his old rival Greg Olsen at a rally in Leeds on Monday.\n\n"
+        '"He has never once kept a promise to this town," the former mayor said.'
+    )
+    assert speaker_of(nlp, quoted, "said", "the former mayor") == "Tom Hale"
+    narrative = (
+        "Tom Hale offered advice to his old rival Greg Olsen at a rally in Leeds on Monday.\n\n"
+        "The former mayor said that the town would need a new bridge."
+    )
+    assert speaker_of(nlp, narrative, "said", "The former mayor") == "Greg Olsen"

@@ -48,6 +48,8 @@ PRONOUN_PARAGRAPH_WINDOW = 3
 # more often than not (PolNeAR dev: with three
 # paragraphs, 44 of 52 such speakers right; with one, 42 of 47).
 TITLE_PARAGRAPH_WINDOW = 1
+# Marks that close a quote: a title right after one is the quote's speaker (_title_cluster).
+CLOSING_QUOTES = ('"', "”", "''")
 # A he or she followed to the he or she before it (_chained_pronoun) is followed at most this many
 # links back; past that it is no one named. News chains run a few sentences (a paragraph's "He
 # ... He ... he said"); the cap keeps an article of thousands of such sentences (a transcript, a
@@ -395,7 +397,11 @@ class SpeakerResolver:
         title it matches, by role, by an office abbreviation before the name, or the person
         named just before (``TITLE_PARAGRAPH_WINDOW``) who holds no other title, passing over
         names that only modify another noun ("Hillary Clinton's reaction ..., the candidate
-        said": not Clinton).
+        said": not Clinton); right after a quote, the main subject of the nearest sentence that
+        names someone. On PolNeAR train (the identity gold's held-out articles left out) the
+        main subject after a quote changed 4 speakers, all wrong made right; for every title it
+        made 8 right and 5 right wrong or unresolved, and dev identity precision fell 0.967 ->
+        0.965.
 
         A role matches the title when it is the title or the title names it more or less
         fully (``role_matches``: "the chairman" is the "RNC Chairman" and the "Rules Committee
@@ -420,15 +426,27 @@ class SpeakerResolver:
         taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
         paragraph = self.paragraph_of(at)
         index = bisect.bisect_left(self.name_ref_starts, at) - 1
+        nearest: list[tuple[int, int, int]] = []  # the eligible names of the nearest sentence
         while index >= 0:
-            char, cluster, _rank = self.name_refs[index]
+            char, cluster, rank = self.name_refs[index]
             index -= 1
             if paragraph - self.paragraph_of(char) > TITLE_PARAGRAPH_WINDOW:
                 break
             if cluster in taken or char in self.modifier_names:
                 continue
-            return None if cluster == NOBODY else cluster
-        return None
+            if nearest and self._sentence_start(char) != self._sentence_start(nearest[0][0]):
+                break
+            nearest.append((char, cluster, rank))
+        if not nearest:
+            return None
+        # A title that speaks right after a quote ('"...," the former president said') is the
+        # person the sentence before the quote was about, its main subject; another title is
+        # the name nearest it ("Sanders offered advice to Clinton. ... the nominee", a title
+        # used for the person the sentence named other than as its subject).
+        after_quote = self.text[:at].rstrip().endswith(CLOSING_QUOTES)
+        subjects = [ref for ref in nearest if ref[2] == SUBJECT_RANK] if after_quote else []
+        cluster = (subjects or nearest)[0][1]
+        return None if cluster == NOBODY else cluster
 
     def _last_named(self, clusters: list[int], at: int) -> int:
         """Of ``clusters``, the one whose name was last mentioned before ``at`` (else the last
