@@ -997,3 +997,25 @@ def test_a_title_speaking_after_a_quote_is_the_subject_before_it(nlp) -> None:
         "The former mayor said that the town would need a new bridge."
     )
     assert speaker_of(nlp, narrative, "said", "The former mayor") == "Greg Olsen"
+
+
+def test_a_staff_title_is_not_the_person_named_before(nlp) -> None:
+    """ "Tom Hale ... Olsen's campaign manager said": someone who speaks for another is not
+    the last person named (nor Olsen, the principal); with no role to name them, no one."""
+    text = (
+        "Mayor Tom Hale spent Monday in Leeds with his rival Greg Olsen.\n\n"
+        "Olsen's campaign manager said the debate would go ahead on Friday."
+    )
+    assert speaker_of(nlp, text, "said", "Olsen's campaign manager") is None
+
+
+def test_a_title_in_quote_marks_is_not_whom_he_after_it_is(nlp) -> None:
+    """'"What the president chooses to do is up to him," he said' after a sentence about Tom
+    Hale: "the president" in the quote is what the speaker talked about, not whom the "he"
+    after it is, as a name in quote marks would not be."""
+    text = (
+        "President Barack Obama flew to Leeds on Monday.\n\n"
+        "On Tuesday, campaign chairman Tom Hale told a lunch group that the plan remains firm. "
+        '"What the president chooses to do is up to him," he said.'
+    )
+    assert speaker_of(nlp, text, "said", "he") == "Tom Hale"

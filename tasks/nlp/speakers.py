@@ -187,9 +187,17 @@ class SpeakerResolver:
             if root.dep_ in PREDICATIVE_DEPS:
                 # "becoming the party's nominee": what someone is or may be, not a reference.
                 continue
+            if inside(quoted, quoted_starts, chunk.start_char):
+                # Like a name in quote marks, a title there ("my lawyer", "the president") is
+                # what the speaker talked about, not whom a "he" or "she" after the quote is.
+                continue
             key = title_key(chunk.text)
             cluster = self._title_cluster(
-                key, chunk.start_char, role_owner, title_holder, _post_modified(root)
+                key,
+                chunk.start_char,
+                role_owner,
+                title_holder,
+                _post_modified(root) or phrases.is_staff_noun(root),
             )
             self.title_at[chunk.start_char] = cluster
             if cluster is not None:
@@ -421,7 +429,8 @@ class SpeakerResolver:
         if introduces:
             # "The attorney general of the state of New York is suing Trump": a title with
             # words after it that say whose or where introduces someone; it does not point
-            # back to whoever was named last.
+            # back to whoever was named last. Nor does a staff noun ("the spokesman", "Sanders'
+            # campaign manager"): someone who speaks for another, whom only a role names.
             return None
         taken = set(holder.values()) | {c for cs in role_owner.values() for c in cs}
         paragraph = self.paragraph_of(at)
@@ -596,7 +605,11 @@ class SpeakerResolver:
                 cluster_index = self.title_at[start]
             else:
                 cluster_index = self._title_cluster(
-                    key, start, self._role_owners(), self.title_holder, _post_modified(head)
+                    key,
+                    start,
+                    self._role_owners(),
+                    self.title_holder,
+                    _post_modified(head) or phrases.is_staff_noun(head),
                 )
             role = role or title_text(span.text)
             if cluster_index is not None:
