@@ -316,6 +316,141 @@ def _looks_like_person(ent: Any) -> bool:
     )
 
 
+# A name spaCy tagged an organisation or a place is a person's when its last word alone speaks
+# ("Carly Fiorina" as ORG, then "Fiorina said"): two or three capitalised words, as a full name
+# has (a longer one is a body's: "Bank of New York Mellon").
+SPEAKING_NAME_WORDS = (2, 3)
+# Prepositions whose object is a place, not a person: "in Mexico", "across Iowa".
+PLACE_PREPOSITIONS = frozenset({"in", "into", "across", "throughout", "within"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Possessive marks that end an outlet's name before a person's: "Fox News' Sean Hannity".
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+
+
+def _speaking_words(doc: Any) -> frozenset[str]:
+    """Capitalised words that stand alone as the subject of a speech verb ("Fiorina said",
+    "Hannity asked"): no determiner, possessive or compound before them, no other word of a
+    name after them, and not a word for a body, a source or a title ("Officials said", "The
+    Committee said": ``org_nouns.txt``, ``unnamed_sources.txt``, ``titles.txt``). Where the same
+    word ends a name spaCy tagged an organisation, the name is a person's."""
+    from tasks.nlp.quotes.cues import speech_verb_forms  # noqa: PLC0415 (imports entities)
+
+    speech = speech_verb_forms()
+    common = lexicon.words("org_nouns") | lexicon.words("unnamed_sources") | lexicon.words("titles")
+    # Words used as places ("in Mexico", "across Iowa"): a place speaks as its government.
+    places = {t.text for t in doc if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPOSITIONS}
+    words = set()
+    for token in doc:
+        if token.dep_ != "nsubj" or token.head.lower_ not in speech or not token.is_title:
+            continue
+        if any(c.dep_ in ("det", "poss", "compound") for c in token.lefts):
+            continue
+        if token.ent_iob_ == "I" or (
+            token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == "I" and token.ent_type_
+        ):
+            continue
+        if token.lower_ in common or plural_stem(token.lower_) in common or token.text in places:
+            continue
+        words.add(token.text)
+    return frozenset(words)
+
+
+def plural_stem(word: str) -> str:
+    """ "sources" -> "source", "allies" -> "ally"; other words unchanged."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _person_after_possessive(ent: Any, speaking: frozenset[str]) -> list[Any]:
+    """An organisation's name that runs into a person's after a possessive ("Fox News' Sean
+    Hannity", "CNN's Jake Tapper", tagged ORG whole) as the two, when the person's surname
+    speaks alone elsewhere (``_speaking_words``); else ``ent`` as it is."""
+    marks = [t.i for t in ent if t.text in POSSESSIVE_MARKS]
+    if ent.label_ != "ORG" or not marks:
+        return [ent]
+    start = marks[-1] + 1
+    name = ent.doc[start : ent.end]
+    lo, hi = SPEAKING_NAME_WORDS
+    if (
+        lo <= len(name) <= hi
+        and all(t.pos_ == "PROPN" and t.is_title for t in name)
+        and name[-1].text in speaking
+    ):
+        person = Span(ent.doc, start, ent.end, label="PERSON")
+        body = [Span(ent.doc, ent.start, marks[-1], label="ORG")] if marks[-1] > ent.start else []
+        return [*body, person]
+    return [ent]
+
+
+def _speaking_name(ent: Any, words: tuple[str, ...], speaking: frozenset[str]) -> bool:
+    """An organisation's or place's name (canonical ``words``) that is a full name whose surname
+    speaks alone elsewhere: proper nouns only ("Say Mexico demanded" is no name) and no word of
+    an outlet's or a body's name in it ("the Washington Post Trump", tagged ORG whole, is the
+    Post and Trump: ``byline_organisations.txt``, ``org_nouns.txt``)."""
+    lo, hi = SPEAKING_NAME_WORDS
+    bodies = lexicon.words("byline_organisations") | lexicon.words("org_nouns")
+    return (
+        lo <= len(words) <= hi
+        and all(t.pos_ == "PROPN" for t in ent if not t.is_punct)
+        and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        and not any(w.lower() in bodies for w in words[:-1])
+        and words[-1] in speaking
+    )
+
+
+def _places_not_people(doc: Any, ents: list[Any]) -> dict[str, str]:
+    """One-word names the NER tagged PERSON that are places, with the label they are: the same
+    word tagged a place more often than a person and used as one ("in Clarkston", "across
+    Iowa": ``PLACE_PREPOSITIONS``), where no longer name of any label ends in it ("Sarah
+    Palin" tagged GPE makes "Palin" a surname) and no honorific marks it. (An organisation's
+    name is not told from a person's so: spaCy tags "Trump" ORG more often than PERSON in many
+    an article.)"""
+    words = {e.text for e in ents if e.label_ == "PERSON" and len(e) == 1}
+    if not words:
+        return {}
+    votes: dict[str, Counter[str]] = {w: Counter() for w in words}
+    for e in ents:
+        if len(e) == 1 and e.text in votes:
+            votes[e.text][e.label_] += 1
+    ends = {e[-1].text for e in ents if len(e) >= 2}
+    marked = {
+        e.text
+        for e in ents
+        if len(e) == 1
+        and e.start > 0
+        and doc[e.start - 1].lower_.rstrip(".") in honorifics().stripped
+    }
+    places = {t.text for t in doc if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPOSITIONS}
+    out = {}
+    for word, count in votes.items():
+        if word in ends or word in marked or word not in places:
+            continue
+        label, n = max(
+            ((lab, k) for lab, k in count.items() if lab in PLACE_LABELS),
+            key=lambda lk: lk[1],
+            default=("", 0),
+        )
+        if n > count["PERSON"]:
+            out[word] = label
+    return out
+
+
+def _body_by_appositive(doc: Any, ent: Any) -> bool:
+    """A one-word PERSON-tagged name whose appositive is a word for a body ("Xinhua, the
+    official Chinese news agency": ``org_nouns.txt``; a person introduced so is named in full:
+    "Ann Hale, the firm's founder")."""
+    if len(ent) != 1 or ent.end >= len(doc) or doc[ent.end].text != ",":
+        return False
+    bodies = lexicon.words("org_nouns")
+    return any(
+        t.dep_ == "appos" and ent.start <= t.head.i < ent.end and t.lower_ in bodies
+        for t in doc[ent.end : min(len(doc), ent.end + PERSON_APPOSITIVE_TOKENS)]
+    )
+
+
 def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
     """Entity clusters and mentions of one spaCy ``Doc``; offsets index ``doc.text``."""
     text = doc_text(doc)
@@ -334,9 +469,22 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
         for e in doc.ents
         if not any(i in taken for i in range(e.start, e.end))
     ]
+    speaking = _speaking_words(doc)
     ents = [
-        Span(doc, e.start, e.end, label="PERSON")
-        if e.label_ in GROUP_LABELS and len(e) >= 2 and _looks_like_person(e)
+        part
+        for e in ents
+        for part in (
+            [Span(doc, e.start, e.end, label="PERSON")]
+            if e.label_ in GROUP_LABELS and len(e) >= 2 and _looks_like_person(e)
+            else _person_after_possessive(e, speaking)
+        )
+    ]
+    bodies = _places_not_people(doc, ents)
+    ents = [
+        Span(doc, e.start, e.end, label=bodies[e.text])
+        if e.label_ == "PERSON" and e.text in bodies
+        else Span(doc, e.start, e.end, label="ORG")
+        if e.label_ == "PERSON" and _body_by_appositive(doc, e)
         else e
         for e in ents
     ]
@@ -369,6 +517,7 @@ def extract_entities(doc: Any) -> tuple[list[EntityCluster], list[Mention]]:
             and (
                 " ".join(words).lower() in person_keys
                 or (words[-1].lower() in honorific_surnames and all(w[:1].isupper() for w in words))
+                or _speaking_name(ent, words, speaking)
             )
         ):
             raw[n] = (Span(doc, ent.start, ent.end, label="PERSON"), start, end, words)
