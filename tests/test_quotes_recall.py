@@ -100,3 +100,29 @@ def test_participle_set_off_after_an_object_is_the_subjects() -> None:
     )
     found = subject(doc[4])
     assert found is not None and found.text == "statement"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "speaker"),
+    [
+        # the relative pronoun is the verb's object, with the predicate the verb gives it
+        (
+            "The council praised the harbour trust, which Ruth Okoro blamed for the closure "
+            "of the pier.",
+            "blamed",
+            "which for the closure of the pier",
+            "Ruth Okoro",
+        ),
+        (
+            "Tomas Berg met Ruth Okoro, whom he described as a friend of the islanders.",
+            "described",
+            "whom as a friend of the islanders",
+            "he",
+        ),
+    ],
+)
+def test_relative_pronoun_reported(nlp, text: str, cue: str, content: str, speaker: str) -> None:
+    quote = indirect(quotes_of(nlp, text), cue)
+    assert quote.quote_text == content
+    assert quote.speaker_text == speaker
