@@ -77,7 +77,28 @@ def complement_extent(verb: Token) -> Extent | None:
         return None
     start, end, need_verb = extent
     end = _before_next_report(verb.doc, start, end)
-    return start, _before_trailing_relative(verb.doc, start, end), need_verb
+    end = _before_trailing_relative(verb.doc, start, end)
+    return start, _before_trailing_aside(verb.doc, start, end), need_verb
+
+
+def _before_trailing_aside(doc: Doc, start: int, end: int) -> int:
+    """End of content before a participle set off by a comma that ends it, wherever in the
+    content the parse hangs it ("that she is a proud Democrat, contrasting herself with
+    Sanders", 'that he has "expanded the party," claiming ...'): it says what the speaker did
+    next, not what was said (PolNeAR train F1 +0.0007, exact F1 +0.0012; dev +0.0003, exact
+    +0.0025)."""
+    for token in doc[start:end]:
+        if (
+            token.dep_ == "advcl"
+            and token.tag_ == "VBG"
+            and token.left_edge.i == token.i
+            and start < token.i - 1
+            and token.head.i < token.i - 1
+            and token.right_edge.i + 1 >= end - 1
+            and _after_comma(doc, token.i)
+        ):
+            return token.i - 1
+    return end
 
 
 def _complement_extent(verb: Token) -> Extent | None:
@@ -231,6 +252,20 @@ def _before_trailing_participle(clause: Token, end: int) -> int:
     return end
 
 
+# Closing quote marks, which may stand between a comma and the words after it ('has "expanded
+# the party," claiming ...').
+CLOSING_QUOTE_MARKS = frozenset({"”", "’", '"', "'", "''"})
+
+
+def _after_comma(doc: Doc, i: int) -> bool:
+    """Whether a comma, perhaps followed by closing quote marks, stands right before token
+    ``i``."""
+    j = i - 1
+    while j > 0 and doc[j].text in CLOSING_QUOTE_MARKS:
+        j -= 1
+    return j >= 0 and doc[j].text == ","
+
+
 def _with_predicate(verb: Token, obj: Token) -> int:
     """End of an object with the predicate the verb gives it: "described Trump as "kind"",
     "accused him of lying", "attacked Romney for being a "failed candidate"; a prepositional
@@ -275,7 +310,7 @@ def _before_trailing_relative(doc: Doc, start: int, end: int) -> int:
         if (
             token.dep_ == "relcl"
             and first.i - 1 > start
-            and doc[first.i - 1].text == ","
+            and _after_comma(doc, first.i)
             and first.tag_ in RELATIVE_TAGS
             and token.right_edge.i + 1 >= end - 1
         ):

@@ -7,7 +7,7 @@ import unicodedata
 
 from spacy.tokens import Doc, Token
 
-from tasks.nlp.quotes.cues import is_speech_verb
+from tasks.nlp.quotes.cues import VERB_POS, is_speech_verb
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # A subject is looked for at most this many clauses up from the verb. On PolNeAR train
@@ -41,6 +41,12 @@ def subject(verb: Token) -> Token | None:
             # Two subjects are a misparse ('"One of the brightest members," Rep. Moran said':
             # "One" and "Moran"); the one nearest the verb is its own.
             return past_dateline(min(subjects, key=lambda child: abs(child.i - node.i)))
+        if _set_off_object_participle(node):
+            # "Gowdy's office dismissed the lawsuit, calling it meritless": a participle set
+            # off after the object is the clause's next act, whatever noun the parse hangs it on.
+            verb = node.head.head
+            node, climbed = (verb.head if verb.dep_ == "prep" else verb), True
+            continue
         if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in ("NOUN", "PROPN"):
             # "a statement defending the plan", "polls showing Trump ahead": the noun the
             # participle hangs on is the one speaking.
@@ -55,6 +61,23 @@ def subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _set_off_object_participle(node: Token) -> bool:
+    """A participle after a comma that the parse hangs on the object of a verb ("dismissed the
+    lawsuit, calling it ..."), not a noun's own description ("a statement defending ...")."""
+    head = node.head
+    if head.dep_ == "pobj" and head.head.dep_ == "prep":
+        head = head.head
+    elif head.dep_ != "dobj":
+        return False
+    return (
+        node.dep_ == "acl"
+        and node.tag_ == "VBG"
+        and node.i > node.head.i
+        and node.doc[node.left_edge.i - 1].text == ","
+        and head.head.pos_ in VERB_POS
+    )
 
 
 def past_dateline(head: Token) -> Token:
