@@ -119,6 +119,17 @@ def only(text: str):  # type: ignore[no-untyped-def]
         "Click to email this to a friend (Opens in new window)",
         "Click to print (Opens in new tab)",
         "Like Loading...",
+        # the site speaking about itself: comment policy, subscription and consent prose
+        "Comments are moderated and may take a day to appear under the story.",
+        "Please read our community guidelines before you post a reply to other readers.",
+        "The views expressed in reader comments are not necessarily those of the Weekly Planet "
+        "or its owners, and posters are responsible for what they write.",
+        "We reserve the right to remove any post that breaks these rules without notice.",
+        "No spam. You can unsubscribe at any time from the link in every email we send you.",
+        "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service "
+        "apply.",
+        "We may earn a commission when you buy through links on our site.",
+        "Stories from our partners and sponsors",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -143,6 +154,9 @@ def test_junk_lines(line: str) -> None:
         "Share this view of the harbour with a friend, the poster said.",
         "The board's report can be read online (opens in new window)",
         "Like this: a terminal with no ferries and no buyer.",
+        "The council said comments on the plan would be reviewed by a panel of residents.",
+        "Readers who subscribe to the paper's print edition will get the map free.",
+        "The ferry company's new terms leave passengers who cancel late with nothing back.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
