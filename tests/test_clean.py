@@ -538,6 +538,15 @@ def test_box_heading_followed_by_one_teaser_paragraph_ends_the_article() -> None
     assert found.body == "\n\n".join([P1, P2, P3])
 
 
+def test_a_box_over_the_articles_closing_paragraph_is_skipped() -> None:
+    # one paragraph after the box, then the page's furniture with no box heading of its own:
+    # the article's last paragraph, not a teaser's blurb
+    box = ["Related Links", "Harbour board website"]
+    furniture = ["Report an error", "Most read", "Seaside cafe wins national award"]
+    found = only(dump(TITLE, P1, P2, P3, *box, P4, *furniture))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
 def test_a_box_of_known_furniture_longer_than_the_window_is_bridged() -> None:
     # "Related Coverage" over dated headlines (captions) and junk lines: eleven lines in all,
     # but none that the cleaner cannot already tell as furniture, so the box is short.

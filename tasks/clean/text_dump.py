@@ -334,7 +334,7 @@ def _prose_resumes(
         if (
             opens
             and not _CUT_OFF.search(lines[j].text)
-            and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS
+            and _article_resumes_at(lines, scores, j, end)
         ):
             return True
         # Lines already known as furniture (junk lines, captions, the dated entries of a
@@ -354,6 +354,22 @@ def _is_paragraph(line: Line, scores: list[float]) -> bool:
         and TERMINAL.search(line.text) is not None
         and _CUT_OFF.search(line.text) is None
     )
+
+
+def _article_resumes_at(lines: list[Line], scores: list[float], start: int, end: int) -> bool:
+    """Whether the prose from ``start`` is the article's, resumed after a box: at least
+    BOX_RESUME_PARAGRAPHS paragraphs before the next furniture heading, or the run's last
+    paragraph when no furniture heading follows it in the run and the next one after the run,
+    within BOX_MAX_LINES, opens no box (a "Related Links" box over the article's closing
+    paragraph). A teaser's blurb in a rail is followed by the next teaser's "Read more"."""
+    paragraphs = _paragraphs_before_furniture(lines, scores, start, end)
+    if paragraphs >= BOX_RESUME_PARAGRAPHS:
+        return True
+    if paragraphs == 0 or any(is_end_marker(ln.text) for ln in lines[start:end]):
+        return False
+    after = lines[end : end + BOX_MAX_LINES]
+    heading = next((ln.text for ln in after if is_end_marker(ln.text)), None)
+    return heading is None or not is_box_heading(heading)
 
 
 def _paragraphs_before_furniture(
