@@ -426,6 +426,33 @@ def test_furniture_after_the_article_is_cut() -> None:
     assert "thirty years" not in found.body
 
 
+# Blurbs of other stories, each a paragraph of prose, printed above the article.
+OTHER_STORIES = [
+    "Volunteers at the allotments on the edge of town have spent the summer rebuilding the old "
+    "glasshouse with panes donated by a local window firm, and hope to open it to schools next "
+    "spring.",
+    "The county cricket club has named a new captain after a season in which it lost more "
+    "matches than it won, and the committee says the squad will be rebuilt around its younger "
+    "players.",
+    "A bakery that has stood on the corner of the market square for ninety years is to close in "
+    "October, when its owners retire and the lease on the building runs out at the end of the "
+    "month.",
+    "Residents of the flats above the library say the lift has been broken for three weeks and "
+    "that the landlord has not told them when the engineers will come back to finish the "
+    "repairs.",
+]
+
+
+def test_the_piece_of_prose_that_fits_the_title_is_the_article() -> None:
+    """Other stories' blurbs above a furniture heading name none of the title's words; the
+    article after the heading names them: it is the article, not the blurbs."""
+    found = only(dump(TITLE, *OTHER_STORIES, "Most read", P1, P2, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+    # the first piece stays the article when it fits the title
+    found = only(dump(TITLE, P1, P2, P3, P4, "Most read", *OTHER_STORIES))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
 def test_byline_becomes_author() -> None:
     found = only(dump(TITLE, "By Ruth Abernathy and Tom Oduya", P1, P2, P3))
     assert found.authors == ("Ruth Abernathy", "Tom Oduya")
