@@ -130,6 +130,17 @@ def only(text: str):  # type: ignore[no-untyped-def]
         "apply.",
         "We may earn a commission when you buy through links on our site.",
         "Stories from our partners and sponsors",
+        # a consent banner and a paywall, however long the line
+        "We and our partners store and/or access information on a device, such as cookies, and "
+        "process personal data for personalised ads and content, ad and content measurement.",
+        "We value your privacy. Choose below how the Weekly Planet may use your data.",
+        "Manage consent preferences",
+        "Do Not Sell or Share My Personal Information",
+        "Subscribe for unlimited access to the Weekly Planet's reporting from the harbour, the "
+        "town hall and the county courts, with the crossword, the archive going back to 1890 and "
+        "a newsletter every morning.",
+        "Create a free account to read two more stories from the harbour this month.",
+        "Readers like you support our journalism: give what you can to the Weekly Planet today.",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -157,6 +168,7 @@ def test_junk_lines(line: str) -> None:
         "The council said comments on the plan would be reviewed by a panel of residents.",
         "Readers who subscribe to the paper's print edition will get the map free.",
         "The ferry company's new terms leave passengers who cancel late with nothing back.",
+        "The ticket gives unlimited access to the harbour's museums for a flat fee each month.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
