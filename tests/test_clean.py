@@ -586,6 +586,19 @@ def test_a_box_over_the_articles_closing_paragraph_is_skipped() -> None:
     assert found.body == "\n\n".join([P1, P2, P3, P4])
 
 
+def test_an_ad_slots_markup_inside_the_article_does_not_cut_it() -> None:
+    ad = [
+        '<script type="text/javascript"> document.write(\'<a href="http://ads.example.net/click/'
+        "site=harbour;zone=mpu;size=300x250;ord=' + Math.random() + '\" target=\"_blank\">');"
+        "</script>",
+        '<div class="mpu"><a href="http://ads.example.net/click/site=harbour;zone=mpu"><img src="'
+        'http://ads.example.net/image/site=harbour;zone=mpu;size=300x250" width="300" '
+        'height="250" border="0"></a></div>',
+    ]
+    found = only(dump(TITLE, P1, P2, *ad, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
 def test_a_box_of_known_furniture_longer_than_the_window_is_bridged() -> None:
     # "Related Coverage" over dated headlines (captions) and junk lines: eleven lines in all,
     # but none that the cleaner cannot already tell as furniture, so the box is short.
