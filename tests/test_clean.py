@@ -119,6 +119,28 @@ def only(text: str):  # type: ignore[no-untyped-def]
         "Click to email this to a friend (Opens in new window)",
         "Click to print (Opens in new tab)",
         "Like Loading...",
+        # the site speaking about itself: comment policy, subscription and consent prose
+        "Comments are moderated and may take a day to appear under the story.",
+        "Please read our community guidelines before you post a reply to other readers.",
+        "The views expressed in reader comments are not necessarily those of the Weekly Planet "
+        "or its owners, and posters are responsible for what they write.",
+        "We reserve the right to remove any post that breaks these rules without notice.",
+        "No spam. You can unsubscribe at any time from the link in every email we send you.",
+        "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service "
+        "apply.",
+        "We may earn a commission when you buy through links on our site.",
+        "Stories from our partners and sponsors",
+        # a consent banner and a paywall, however long the line
+        "We and our partners store and/or access information on a device, such as cookies, and "
+        "process personal data for personalised ads and content, ad and content measurement.",
+        "We value your privacy. Choose below how the Weekly Planet may use your data.",
+        "Manage consent preferences",
+        "Do Not Sell or Share My Personal Information",
+        "Subscribe for unlimited access to the Weekly Planet's reporting from the harbour, the "
+        "town hall and the county courts, with the crossword, the archive going back to 1890 and "
+        "a newsletter every morning.",
+        "Create a free account to read two more stories from the harbour this month.",
+        "Readers like you support our journalism: give what you can to the Weekly Planet today.",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -143,6 +165,10 @@ def test_junk_lines(line: str) -> None:
         "Share this view of the harbour with a friend, the poster said.",
         "The board's report can be read online (opens in new window)",
         "Like this: a terminal with no ferries and no buyer.",
+        "The council said comments on the plan would be reviewed by a panel of residents.",
+        "Readers who subscribe to the paper's print edition will get the map free.",
+        "The ferry company's new terms leave passengers who cancel late with nothing back.",
+        "The ticket gives unlimited access to the harbour's museums for a flat fee each month.",
         "The company said its cookies were baked without palm oil, and that the recipe had not "
         "changed in forty years despite the rising cost of butter and sugar in the region.",
         P1,
@@ -412,6 +438,33 @@ def test_furniture_after_the_article_is_cut() -> None:
     assert "thirty years" not in found.body
 
 
+# Blurbs of other stories, each a paragraph of prose, printed above the article.
+OTHER_STORIES = [
+    "Volunteers at the allotments on the edge of town have spent the summer rebuilding the old "
+    "glasshouse with panes donated by a local window firm, and hope to open it to schools next "
+    "spring.",
+    "The county cricket club has named a new captain after a season in which it lost more "
+    "matches than it won, and the committee says the squad will be rebuilt around its younger "
+    "players.",
+    "A bakery that has stood on the corner of the market square for ninety years is to close in "
+    "October, when its owners retire and the lease on the building runs out at the end of the "
+    "month.",
+    "Residents of the flats above the library say the lift has been broken for three weeks and "
+    "that the landlord has not told them when the engineers will come back to finish the "
+    "repairs.",
+]
+
+
+def test_the_piece_of_prose_that_fits_the_title_is_the_article() -> None:
+    """Other stories' blurbs above a furniture heading name none of the title's words; the
+    article after the heading names them: it is the article, not the blurbs."""
+    found = only(dump(TITLE, *OTHER_STORIES, "Most read", P1, P2, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+    # the first piece stays the article when it fits the title
+    found = only(dump(TITLE, P1, P2, P3, P4, "Most read", *OTHER_STORIES))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
 def test_byline_becomes_author() -> None:
     found = only(dump(TITLE, "By Ruth Abernathy and Tom Oduya", P1, P2, P3))
     assert found.authors == ("Ruth Abernathy", "Tom Oduya")
@@ -522,6 +575,28 @@ def test_box_heading_followed_by_one_teaser_paragraph_ends_the_article() -> None
     teaser = P4 + " " + P1
     found = only(dump(TITLE, P1, P2, P3, "Read more", teaser, "Read more", "Share this article"))
     assert found.body == "\n\n".join([P1, P2, P3])
+
+
+def test_a_box_over_the_articles_closing_paragraph_is_skipped() -> None:
+    # one paragraph after the box, then the page's furniture with no box heading of its own:
+    # the article's last paragraph, not a teaser's blurb
+    box = ["Related Links", "Harbour board website"]
+    furniture = ["Report an error", "Most read", "Seaside cafe wins national award"]
+    found = only(dump(TITLE, P1, P2, P3, *box, P4, *furniture))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_an_ad_slots_markup_inside_the_article_does_not_cut_it() -> None:
+    ad = [
+        '<script type="text/javascript"> document.write(\'<a href="http://ads.example.net/click/'
+        "site=harbour;zone=mpu;size=300x250;ord=' + Math.random() + '\" target=\"_blank\">');"
+        "</script>",
+        '<div class="mpu"><a href="http://ads.example.net/click/site=harbour;zone=mpu"><img src="'
+        'http://ads.example.net/image/site=harbour;zone=mpu;size=300x250" width="300" '
+        'height="250" border="0"></a></div>',
+    ]
+    found = only(dump(TITLE, P1, P2, *ad, P3, P4))
+    assert found.body == "\n\n".join([P1, P2, P3, P4])
 
 
 def test_a_box_of_known_furniture_longer_than_the_window_is_bridged() -> None:

@@ -82,6 +82,9 @@ NOTICE_MAX_CHARS = 200
 # "A", "I"; Portuguese, Spanish, Italian "A", "E", "O", "Y"): a drop cap of one of them may be
 # the word itself.
 _ONE_LETTER_WORDS = frozenset("AEIOY")
+# An HTML tag or comment opening a line, and the tags and web addresses in a line.
+_MARKUP_OPENING = re.compile(r"<(?:/?[a-zA-Z][\w:-]*|!--)")
+_MARKUP_TAG_OR_ADDRESS = re.compile(r"<[^<>]*>?|\S*://\S*")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _GLUE_NO_SPACE = frozenset(",.;:!?)]}’”'%")
 _OPENS_CONTINUATION = re.compile(r"^(?:[a-z\u00df-\u00ff]|[,.;:!?)\]}’”%](?:\s|$))")
@@ -328,6 +331,18 @@ def line_score(line: Line, stopwords: frozenset[str]) -> float:
     return weight * size
 
 
+def is_markup_line(text: str, stopwords: frozenset[str]) -> bool:
+    """A line of HTML markup printed as text (an ad slot's ``<script>`` or ``<a href=...><img
+    ...>``): a line of LENGTH_LOW or more that opens with a tag, and what is left of it without
+    its tags and addresses is no prose (stopword density under STOPWORDS_LOW). A paragraph in
+    ``<p>`` tags is prose; a short line of markup is left to the other rules, since a blog post
+    about web pages prints its examples (``<script src="app.js"></script>``) in the article."""
+    if text_length(text) < LENGTH_LOW or not _MARKUP_OPENING.match(text):
+        return False
+    rest = _MARKUP_TAG_OR_ADDRESS.sub(" ", text)
+    return not stopwords or stopword_density(rest, stopwords) < STOPWORDS_LOW
+
+
 def scored_lines(
     texts: list[str], in_list: list[bool], stopwords: frozenset[str]
 ) -> tuple[list[Line], list[float], set[int]]:
@@ -360,6 +375,8 @@ def scored_lines(
             i in kicker_rail
             or i in stream
             or is_caption_line(text)
+            # an ad slot's markup printed as text
+            or is_markup_line(text, stopwords)
             # the line over a photo credit, when it is not a sentence
             or (
                 i + 1 < len(texts)

@@ -45,6 +45,7 @@ from tasks.clean.header import (
     parse_author_note,
     parse_byline,
     read_header,
+    site_names,
 )
 from tasks.clean.line_model import (
     LINE_FEATURE_NAMES,
@@ -136,6 +137,20 @@ MIN_SECOND_ARTICLE_CHARS = 400
 # (a wire brief is ~300 characters; 100 keeps those and drops a stray caption).
 MIN_BODY_CHARS = 100
 
+# The title's content words are words of 3+ letters (acronyms like "NHS" count) outside the
+# stoplist and outside the site's name; a title of fewer than 2 such words ("Home") says nothing
+# about which piece of prose is the article.
+TITLE_WORD_MIN_CHARS = 3
+TITLE_MIN_WORDS = 2
+# The first piece of the main run is not the article when its prose holds under a quarter of
+# the title's content words and a later piece holds half of them or more: an article's prose
+# names most of its headline's words, so the first piece must fit badly, not just worse. On the
+# development pages the first piece of a run cut by a furniture heading holds under a quarter on
+# two pages, and a later piece half or more on one of them (a rail of other stories' blurbs
+# over the article).
+TITLE_FIT_POOR = 0.25
+TITLE_FIT_GOOD = 0.5
+
 # Separators of a record's fields ("June 17 – Nashville, TN @ Bridgestone Arena", "Bruins 5 |
 # Devils 1"); commas and brackets are left out (they vary with the fields' contents).
 _ITEM_SEPARATOR = re.compile(r"[–—@|•:/]| - ")
@@ -220,6 +235,8 @@ def _extract_one(
         # above it were the box.
         start = run.end + 1
         run = _walk_run(lines, scores, raw_class, start, span[1])
+    if not run.rest and run.end < span[1]:
+        start, run = _best_fitting_piece(lines, scores, raw_class, stopwords, start, run, span[1])
     end = run.end
     if not run.rest and end == span[1] and not list_items:
         list_end = _list_after_lead_in(lines, end)
@@ -308,6 +325,62 @@ def _walk_run(
     return run
 
 
+def _title_words(lines: list[Line], stopwords: frozenset[str]) -> set[str]:
+    """The content words of the dump's title (its first line), its site's name left out:
+    lower-cased words of TITLE_WORD_MIN_CHARS or more letters that are not stopwords."""
+    title = lines[0].text
+    for name in site_names(title, lines):
+        title = title.replace(name, " ")
+    return {
+        w
+        for w in WORD.findall(title.lower())
+        if len(w) >= TITLE_WORD_MIN_CHARS and not w.isdigit() and w not in stopwords
+    }
+
+
+def _title_fit(
+    lines: list[Line], scores: list[float], title: set[str], start: int, end: int
+) -> float:
+    """The share of the title's content words that the prose of lines [start, end) holds."""
+    words: set[str] = set()
+    for line in lines[start:end]:
+        if scores[line.index] > 0:
+            words.update(WORD.findall(line.text.lower()))
+    return len(title & words) / len(title)
+
+
+def _best_fitting_piece(
+    lines: list[Line],
+    scores: list[float],
+    raw_class: list[str],
+    stopwords: frozenset[str],
+    start: int,
+    run: _RunEnd,
+    end: int,
+) -> tuple[int, _RunEnd]:
+    """Of the pieces that furniture headings cut the main run into, the article: the first
+    piece, unless it holds under TITLE_FIT_POOR of the content words of the dump's title and a
+    later piece with an article's worth of prose holds TITLE_FIT_GOOD or more (the one holding
+    most). A rail of other stories' blurbs above the article reads as prose but names other
+    stories. The site's name is left out of the title: the site's furniture prints it."""
+    title = _title_words(lines, stopwords)
+    if len(title) < TITLE_MIN_WORDS or _title_fit(lines, scores, title, start, run.end) >= (
+        TITLE_FIT_POOR
+    ):
+        return start, run
+    best_start, best_run, best_fit = start, run, TITLE_FIT_GOOD
+    piece = run
+    while not piece.rest and piece.end < end:
+        piece_start = piece.end + 1
+        piece = _walk_run(lines, scores, raw_class, piece_start, end)
+        if _prose_score(scores, piece_start, piece.end) < MIN_SECOND_ARTICLE_CHARS:
+            continue
+        fit = _title_fit(lines, scores, title, piece_start, piece.end)
+        if fit >= best_fit:
+            best_start, best_run, best_fit = piece_start, piece, fit
+    return best_start, best_run
+
+
 def _prose_score(scores: list[float], start: int, end: int) -> float:
     """The run score of the prose in lines [start, end): its lines that score, summed."""
     return sum(score for score in scores[start:end] if score > 0)
@@ -334,7 +407,7 @@ def _prose_resumes(
         if (
             opens
             and not _CUT_OFF.search(lines[j].text)
-            and _paragraphs_before_furniture(lines, scores, j, end) >= BOX_RESUME_PARAGRAPHS
+            and _article_resumes_at(lines, scores, j, end)
         ):
             return True
         # Lines already known as furniture (junk lines, captions, the dated entries of a
@@ -354,6 +427,22 @@ def _is_paragraph(line: Line, scores: list[float]) -> bool:
         and TERMINAL.search(line.text) is not None
         and _CUT_OFF.search(line.text) is None
     )
+
+
+def _article_resumes_at(lines: list[Line], scores: list[float], start: int, end: int) -> bool:
+    """Whether the prose from ``start`` is the article's, resumed after a box: at least
+    BOX_RESUME_PARAGRAPHS paragraphs before the next furniture heading, or the run's last
+    paragraph when no furniture heading follows it in the run and the next one after the run,
+    within BOX_MAX_LINES, opens no box (a "Related Links" box over the article's closing
+    paragraph). A teaser's blurb in a rail is followed by the next teaser's "Read more"."""
+    paragraphs = _paragraphs_before_furniture(lines, scores, start, end)
+    if paragraphs >= BOX_RESUME_PARAGRAPHS:
+        return True
+    if paragraphs == 0 or any(is_end_marker(ln.text) for ln in lines[start:end]):
+        return False
+    after = lines[end : end + BOX_MAX_LINES]
+    heading = next((ln.text for ln in after if is_end_marker(ln.text)), None)
+    return heading is None or not is_box_heading(heading)
 
 
 def _paragraphs_before_furniture(
