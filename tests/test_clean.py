@@ -1408,3 +1408,36 @@ def test_a_short_printed_headline_over_its_byline_beats_a_title_written_out_from
         )
     )
     assert found.title == "The Ferry Deadline"
+
+
+def test_a_site_name_the_furniture_never_prints_again_is_told_by_the_lead() -> None:
+    # The logo prints the <title>'s last piece, and nothing else names the site: the piece that
+    # is not about the article is the site's name, not the headline.
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Harbour Gazette",
+            "Home",
+            "News",
+            _PRINTED,
+            "By Jo Bloggs",
+            *_FERRY,
+        )
+    )
+    assert found.title == _PRINTED
+
+
+def test_a_headline_printed_longer_than_its_title_is_the_headline() -> None:
+    # The <title> holds the headline's first clause; the page prints the rest after a comma.
+    found = only(
+        dump(
+            "Harbour council backs ferry deal - Harbour Gazette",
+            "Home",
+            "News",
+            _SEO_TITLE,
+            "By Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _SEO_TITLE

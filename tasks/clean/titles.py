@@ -21,6 +21,10 @@ would, most certain first:
 4. **The declared title with the site's name taken off**: leading or trailing pieces that
    are the page's site name (``og:site_name``, the JSON-LD publisher) or its domain.
 
+A piece at either end of a declared title that the article's lead does not fit, when another
+piece does, is the site's name too (``unfit_edges``): "... - CBS News" names its site whether
+or not the page declares it, and a logo printing "CBS News" is not the headline.
+
 In 1 and 2 a title part beats a heading that only resembles a declared title; of several title
 parts the one with the most words wins (a title part "Soccerway" is the site's name, "Holders
 Egypt maintain winning run ahead of Nations Cup" the headline), a heading over a plain line when
@@ -272,7 +276,9 @@ def choose_title(
     heading is the headline (``_weak``)."""
     own = usable_titles(declared)
     titles = own + [t for t in usable_titles(derived) if t not in own]
+    lead = lead_stems(body)
     names = [n for n in site_names if n]
+    names += [p for t in titles for p in unfit_edges(t, lead, names) if p not in names]
     parts: dict[str, str] = {}
     for title in titles:
         for part in title_parts(title):
@@ -280,7 +286,6 @@ def choose_title(
             if folded and not is_site_name(part, names):
                 parts.setdefault(folded, part)
     whole = [fold(strip_site_name(t, names)) for t in titles]
-    lead = _stems(" ".join(body.split()[:LEAD_WORDS])) if body else set()
 
     printed = [(text, level) for text, level in headings] + [(text, -1) for text in lines]
     candidates = [
@@ -325,6 +330,34 @@ def choose_title(
     return stripped
 
 
+def unfit_edges(title: str, lead: set[str], site_names: Sequence[str] = ()) -> list[str]:
+    """The pieces at either end of a declared title that name the site, told by the article's
+    lead: a piece of 2-4 words (a site's name is 1-4, SITE_NAME_MAX_WORDS; one word is too
+    few to tell by its fit) that does not fit the lead, when another piece of the title, not
+    one of ``site_names``, does ("Obama admits US gun laws are his 'biggest frustration' - BBC
+    News": the headline is about the article, the site's name is not). A page whose furniture
+    never prints its name again still names itself so. None when no such piece fits: a
+    feature's headline may share no word with its lead, and a title of a site's name and a
+    section ("The Sports Network - National Hockey League") holds no headline to tell them
+    from."""
+    pieces = [title[a:b].strip() for a, b in _spans(title)]
+    if len(pieces) < 2 or not any(
+        _fits(p, lead) and not is_site_name(p, site_names) for p in pieces
+    ):
+        return []
+
+    def unfit(piece: str) -> bool:
+        words = len(fold(piece).split())
+        return HEADLINE_MIN_WORDS <= words <= SITE_NAME_MAX_WORDS and not _fits(piece, lead)
+
+    names = []
+    while len(pieces) > 1 and unfit(pieces[-1]):
+        names.append(pieces.pop())
+    while len(pieces) > 1 and unfit(pieces[0]):
+        names.append(pieces.pop(0))
+    return names
+
+
 def usable_titles(declared: Sequence[str | None]) -> list[str]:
     """Declared titles cleaned, each once, without the empty and the overlong."""
     cleaned = (clean_title(d) for d in declared)
@@ -366,6 +399,11 @@ def _stopwords() -> frozenset[str]:
 def _stems(text: str) -> set[str]:
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     return {w[:WORD_STEM_CHARS] for w in words if w not in _stopwords() and not w.isdigit()}
+
+
+def lead_stems(body: str | None) -> set[str]:
+    """The content words of the article's lead (its first LEAD_WORDS words), as compared."""
+    return _stems(" ".join(body.split()[:LEAD_WORDS])) if body else set()
 
 
 def _body_start(lines: Sequence[str], body: str) -> int | None:
@@ -431,7 +469,7 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
     shares fewer words with the <title> than the headline it rewrites. None when the header
     prints the declared headline, alone or run together with furniture ("<headline> by Jo
     Bloggs")."""
-    lead = _stems(" ".join(body.split()[:LEAD_WORDS]))
+    lead = lead_stems(body)
     declared = _stems(headline)
     best: tuple[int, int] | None = None
     chosen = None
