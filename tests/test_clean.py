@@ -328,6 +328,27 @@ def test_a_date_line_in_lower_case_is_not_reflowed_into_its_heading(
     assert split_lines(text)[0] == _plain_reflow(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a byline printed in lower case under its headline
+        (
+            "Harbour board names new master\nby Jo Bloggs",
+            ["Harbour board names new master", "by Jo Bloggs"],
+        ),
+        # a sentence cut at a link to its author goes on after the name
+        (
+            "The report was written\nby Jo Bloggs, who chairs the board.",
+            ["The report was written by Jo Bloggs, who chairs the board."],
+        ),
+    ],
+)
+def test_a_byline_in_lower_case_is_not_reflowed_into_its_headline(
+    text: str, lines: list[str]
+) -> None:
+    assert split_lines(text)[0] == lines
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")
