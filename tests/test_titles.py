@@ -303,3 +303,12 @@ def test_unfit_edges_need_a_fitting_piece_that_is_not_a_known_name() -> None:
     # headline to set the section apart from.
     lead = _stems("The Harbour Gazette reported on Monday that the league would expand.")
     assert unfit_edges("Harbour Gazette - Regional League", lead, ["Harbour Gazette"]) == []
+
+
+def test_headline_above_takes_the_line_over_its_byline() -> None:
+    # The headline shares one word with the lead ("heater"); it is set over its byline.
+    lines = ["News", "Heater fire leaves couple homeless", "By Jo Bloggs", *_BLAZE.split("\n\n")]
+    assert headline_above(lines, _BLAZE, _stems(_BLAZE)) == lines[1]
+    # A date over the byline has one content word: not a headline.
+    lines[1] = "14 March, 2024"
+    assert headline_above(lines, _BLAZE, _stems(_BLAZE)) is None

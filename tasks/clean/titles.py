@@ -420,8 +420,10 @@ def _body_start(lines: Sequence[str], body: str) -> int | None:
 def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | None:
     """The headline-shaped line right above the body that shares the most words with its lead:
     2+ words, no full stop at the end, not a byline; of those sharing as many, the one with the
-    larger share of its words in the lead, then the nearest. A sentence between the line and the
-    body counts as lead (an opening paragraph the extractor left out, under the headline)."""
+    larger share of its words in the lead, then the nearest. A line of two content words or more
+    right over a byline fits however few words it shares (a headline is set over its byline). A
+    sentence between the line and the body counts as lead (an opening paragraph the extractor
+    left out, under the headline)."""
     start = _body_start(lines, body)
     if start is None:
         return None
@@ -444,6 +446,12 @@ def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | Non
             continue
         stems = _stems(line)
         shared = len(stems & lead)
+        if len(stems) >= HEADLINE_MIN_WORDS and i + 1 < len(lines) and parse_byline(lines[i + 1]):
+            # A line of content words over its byline is set as a headline: it fits as one that
+            # shares enough words with the lead ("Latest riots test Sarkozy" over "By Jo
+            # Bloggs", above "PARIS -- Clashes between youths and riot police ..."); a date
+            # over the byline has one content word at most.
+            shared = max(shared, HEADLINE_MIN_SHARED)
         # Of lines sharing as many words, the one whose words the lead holds the larger share
         # of: a headline is the article in a few words, a caption also tells what the picture
         # shows. Then the nearest.
