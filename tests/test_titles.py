@@ -290,7 +290,8 @@ def test_headline_words_that_are_frequent_still_count() -> None:
         ),
         # no piece fits: a feature's headline cannot be told from a site's name
         ("The Long Goodbye - Harbour Gazette", []),
-        # one word is too few to tell by its fit
+        # a one-word section or site at the end, not a one-word label at the start
+        ("Board delays ferry terminal sale - Local | Gazette", ["Gazette", "Local"]),
         ("Harbour: Board delays ferry terminal sale", []),
     ],
 )

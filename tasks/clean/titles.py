@@ -332,9 +332,11 @@ def choose_title(
 
 def unfit_edges(title: str, lead: set[str], site_names: Sequence[str] = ()) -> list[str]:
     """The pieces at either end of a declared title that name the site, told by the article's
-    lead: a piece of 2-4 words (a site's name is 1-4, SITE_NAME_MAX_WORDS; one word is too
-    few to tell by its fit) that does not fit the lead, when another piece of the title, not
-    one of ``site_names``, does ("Obama admits US gun laws are his 'biggest frustration' - BBC
+    lead: a piece of 1-4 words at the end, 2-4 at the start (a site's name is 1-4 words,
+    SITE_NAME_MAX_WORDS; a headline may open with a one-word label, "Obama: ...", "Review:
+    ...", while what follows its last separator is the site or its section, "- Sport", "|
+    CNN") that does not fit the lead, when another piece of the title, not one of
+    ``site_names``, does ("Obama admits US gun laws are his 'biggest frustration' - BBC
     News": the headline is about the article, the site's name is not). A page whose furniture
     never prints its name again still names itself so. None when no such piece fits: a
     feature's headline may share no word with its lead, and a title of a site's name and a
@@ -346,12 +348,12 @@ def unfit_edges(title: str, lead: set[str], site_names: Sequence[str] = ()) -> l
     ):
         return []
 
-    def unfit(piece: str) -> bool:
+    def unfit(piece: str, least: int = HEADLINE_MIN_WORDS) -> bool:
         words = len(fold(piece).split())
-        return HEADLINE_MIN_WORDS <= words <= SITE_NAME_MAX_WORDS and not _fits(piece, lead)
+        return least <= words <= SITE_NAME_MAX_WORDS and not _fits(piece, lead)
 
     names = []
-    while len(pieces) > 1 and unfit(pieces[-1]):
+    while len(pieces) > 1 and unfit(pieces[-1], 1):
         names.append(pieces.pop())
     while len(pieces) > 1 and unfit(pieces[0]):
         names.append(pieces.pop(0))
