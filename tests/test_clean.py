@@ -354,6 +354,27 @@ def test_a_date_line_in_lower_case_is_not_reflowed_into_its_heading(
     assert split_lines(text)[0] == _plain_reflow(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a byline printed in lower case under its headline
+        (
+            "Harbour board names new master\nby Jo Bloggs",
+            ["Harbour board names new master", "by Jo Bloggs"],
+        ),
+        # a sentence cut at a link to its author goes on after the name
+        (
+            "The report was written\nby Jo Bloggs, who chairs the board.",
+            ["The report was written by Jo Bloggs, who chairs the board."],
+        ),
+    ],
+)
+def test_a_byline_in_lower_case_is_not_reflowed_into_its_headline(
+    text: str, lines: list[str]
+) -> None:
+    assert split_lines(text)[0] == lines
+
+
 def test_a_notice_made_by_a_join_stops_the_reflow() -> None:
     texts = split_lines(_NOTICE_ACROSS_A_JOIN)[0]
     assert len(texts[0]) > 200 and texts[0].endswith("published every week")
@@ -1483,3 +1504,36 @@ def test_a_short_printed_headline_over_its_byline_beats_a_title_written_out_from
         )
     )
     assert found.title == "The Ferry Deadline"
+
+
+def test_a_site_name_the_furniture_never_prints_again_is_told_by_the_lead() -> None:
+    # The logo prints the <title>'s last piece, and nothing else names the site: the piece that
+    # is not about the article is the site's name, not the headline.
+    found = only(
+        dump(
+            f"{_SEO_TITLE} - Harbour Gazette",
+            "Harbour Gazette",
+            "Home",
+            "News",
+            _PRINTED,
+            "By Jo Bloggs",
+            *_FERRY,
+        )
+    )
+    assert found.title == _PRINTED
+
+
+def test_a_headline_printed_longer_than_its_title_is_the_headline() -> None:
+    # The <title> holds the headline's first clause; the page prints the rest after a comma.
+    found = only(
+        dump(
+            "Harbour council backs ferry deal - Harbour Gazette",
+            "Home",
+            "News",
+            _SEO_TITLE,
+            "By Jo Bloggs",
+            *_FERRY,
+            "© 2024 Harbour Gazette",
+        )
+    )
+    assert found.title == _SEO_TITLE

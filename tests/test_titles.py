@@ -15,6 +15,7 @@ from tasks.clean.titles import (
     page_lines,
     strip_site_name,
     title_parts,
+    unfit_edges,
 )
 
 LEAD = (
@@ -274,3 +275,41 @@ def test_headline_words_that_are_frequent_still_count() -> None:
     )
     lines = ["Sport", "School team won county title", "Saturday 12 May", body]
     assert headline_above(lines, body, _stems(body)) == "School team won county title"
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        # the piece about the article fits its lead, the site's name does not
+        ("Board delays ferry terminal sale - Harbour Gazette", ["Harbour Gazette"]),
+        ("Harbour Gazette | Board delays ferry terminal sale", ["Harbour Gazette"]),
+        # a section and a site at the end, both unfit
+        (
+            "Ferry terminal sale delayed | Local News | Harbour Gazette",
+            ["Harbour Gazette", "Local News"],
+        ),
+        # no piece fits: a feature's headline cannot be told from a site's name
+        ("The Long Goodbye - Harbour Gazette", []),
+        # a one-word section or site at the end, not a one-word label at the start
+        ("Board delays ferry terminal sale - Local | Gazette", ["Gazette", "Local"]),
+        ("Harbour: Board delays ferry terminal sale", []),
+    ],
+)
+def test_unfit_edges(title: str, names: list[str]) -> None:
+    assert unfit_edges(title, _stems(LEAD)) == names
+
+
+def test_unfit_edges_need_a_fitting_piece_that_is_not_a_known_name() -> None:
+    # A site's name and a section: the name fits a lead that names the site, but holds no
+    # headline to set the section apart from.
+    lead = _stems("The Harbour Gazette reported on Monday that the league would expand.")
+    assert unfit_edges("Harbour Gazette - Regional League", lead, ["Harbour Gazette"]) == []
+
+
+def test_headline_above_takes_the_line_over_its_byline() -> None:
+    # The headline shares one word with the lead ("heater"); it is set over its byline.
+    lines = ["News", "Heater fire leaves couple homeless", "By Jo Bloggs", *_BLAZE.split("\n\n")]
+    assert headline_above(lines, _BLAZE, _stems(_BLAZE)) == lines[1]
+    # A date over the byline has one content word: not a headline.
+    lines[1] = "14 March, 2024"
+    assert headline_above(lines, _BLAZE, _stems(_BLAZE)) is None

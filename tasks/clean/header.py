@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ TITLE_INSIDE_MIN_CHARS = 20
 # to be found inside a genuine sentence of this length by chance.
 SITE_NAME_MAX_WORDS = 4
 TITLE_REPEAT_MIN_WORDS = 4
+# The words titles.fold keeps, to find a folded headline's end in a printed line.
+_FOLD_WORD = re.compile(r"\w+")
+# Punctuation after which a headline goes on with more of itself (see _run_together).
+_GOES_ON = re.compile(r"^['’”\"]*[,:;]")
 # In a dump, the header (category line, title, standfirst, byline) sits in the first lines.
 HEADER_MAX_LINES = 6
 # The main run often starts above the byline (a title that reads like prose, a standfirst), so
@@ -232,9 +237,11 @@ def choose_title(
       holding the whole declared title, site name taken off, and more words ("<headline> by Jo
       Bloggs", "<headline> chevron_left") is the headline run together with furniture, not a
       heading of its own (a piece of it is not enough: "Design Week 2018 | <headline>" prints
-      the section with the headline);
+      the section with the headline), unless the headline goes on in it after a comma or a
+      colon (``_run_together``: the page prints a longer headline than its ``<title>``);
     - *lines*: every line after the first, what the page prints;
-    - *site names*: ``site_names``;
+    - *site names*: ``site_names``, and the pieces at the ends of the first line that the
+      article's lead does not fit when another piece does (``titles.unfit_edges``);
     - *body*: the article (without the lines repeating ``guess``), whose lead a headline found
       above it must fit.
 
@@ -244,7 +251,12 @@ def choose_title(
     if not lines:
         return guess
     first = lines[0].text
+    body_text = "\n\n".join(
+        ln.text for ln in body if guess is None or not repeats_title(ln.text, guess)
+    )
     names = site_names(first, lines)
+    lead = titles.lead_stems(body_text)
+    names += [p for p in titles.unfit_edges(first, lead, names) if p not in names]
     # A first line that is the site's name and nothing else declares no headline.
     declared = (
         [first]
@@ -257,13 +269,8 @@ def choose_title(
     shown = [
         ln.text
         for ln in header
-        if ln.index > 0
-        and len(ln.text) <= TITLE_MAX_CHARS
-        and not _holds_more(titles.fold(ln.text), headline)
+        if ln.index > 0 and len(ln.text) <= TITLE_MAX_CHARS and not _run_together(ln.text, headline)
     ]
-    body_text = "\n\n".join(
-        ln.text for ln in body if guess is None or not repeats_title(ln.text, guess)
-    )
     title = titles.choose_title(
         declared,
         [(text, len(shown) - i) for i, text in enumerate(shown)],
@@ -306,9 +313,24 @@ def _holds(folded: str, headline: str) -> bool:
     return bool(headline) and f" {headline} " in f" {folded} "
 
 
-def _holds_more(folded: str, headline: str) -> bool:
-    """Whether a folded line holds the folded headline as a run of words, and more words."""
-    return bool(headline) and folded != headline and f" {headline} " in f" {folded} "
+def _run_together(text: str, headline: str) -> bool:
+    """Whether a line is the folded headline run together with furniture: it holds the
+    headline as a run of words and more words, and the headline does not go on in it after a
+    comma, a colon or a semicolon. The re-flow joins a line to the next with a space ("<headline>
+    by Jo Bloggs", "<headline> chevron_left"); a headline printed longer than the <title> has
+    it goes on with its own punctuation ("<headline>, says her lawyer")."""
+    from tasks.clean import titles
+
+    folded = titles.fold(text)
+    if not headline or folded == headline or f" {headline} " not in f" {folded} ":
+        return False
+    before = f" {folded} ".index(f" {headline} ")
+    end = len(folded[:before].split()) + len(headline.split())
+    words = list(_FOLD_WORD.finditer(unicodedata.normalize("NFKC", text)))
+    if end >= len(words):
+        return True
+    between = unicodedata.normalize("NFKC", text)[words[end - 1].end() : words[end].start()]
+    return not _GOES_ON.match(between)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,11 @@ _LOWER_CASE_DATE_LINE = re.compile(
     r"^[a-z\u00df-\u00ff]+(?:-[a-z\u00df-\u00ff]+)?,\s+[0-3]?\d\b.*\b(?:19|20)\d\d\b"
 )
 
+# A byline in lower case ("by Paola Messana", as some sites print it under the headline): "by"
+# and one to four capitalised names, the whole line. It is the credit under a heading, not the
+# rest of the heading's sentence (a sentence cut by a link to its author goes on after the name).
+_LOWER_CASE_BYLINE = re.compile(r"^by\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
+
 
 @dataclass
 class Line:
@@ -123,7 +128,8 @@ def language_and_stopwords(texts: list[str]) -> tuple[str | None, frozenset[str]
 
 def split_lines(text: str) -> tuple[list[str], list[bool]]:
     """Non-empty lines, re-flowed (see ``runs_on``), and for each whether it sits in a link list
-    (see LINK_LIST_MIN_LINES)."""
+    (see LINK_LIST_MIN_LINES). A furniture heading does not take the capitalised line after it,
+    nor any line a byline in lower case (``_LOWER_CASE_BYLINE``)."""
     texts: list[str] = []
     in_list: list[bool] = []
     # Whether texts[-1] is a furniture line (is_junk_line), kept up to date at every join so a
@@ -148,6 +154,7 @@ def split_lines(text: str) -> tuple[list[str], list[bool]]:
                 and not last_junk
                 and not (last_marker and not _OPENS_CONTINUATION.match(line))
                 and not junk
+                and not _LOWER_CASE_BYLINE.match(line)
                 and _continues(texts[-1], line)
             ):
                 glue = "" if line[0] in _GLUE_NO_SPACE or is_drop_cap(texts[-1], line) else " "

@@ -21,6 +21,10 @@ would, most certain first:
 4. **The declared title with the site's name taken off**: leading or trailing pieces that
    are the page's site name (``og:site_name``, the JSON-LD publisher) or its domain.
 
+A piece at either end of a declared title that the article's lead does not fit, when another
+piece does, is the site's name too (``unfit_edges``): "... - CBS News" names its site whether
+or not the page declares it, and a logo printing "CBS News" is not the headline.
+
 In 1 and 2 a title part beats a heading that only resembles a declared title; of several title
 parts the one with the most words wins (a title part "Soccerway" is the site's name, "Holders
 Egypt maintain winning run ahead of Nations Cup" the headline), a heading over a plain line when
@@ -272,7 +276,9 @@ def choose_title(
     heading is the headline (``_weak``)."""
     own = usable_titles(declared)
     titles = own + [t for t in usable_titles(derived) if t not in own]
+    lead = lead_stems(body)
     names = [n for n in site_names if n]
+    names += [p for t in titles for p in unfit_edges(t, lead, names) if p not in names]
     parts: dict[str, str] = {}
     for title in titles:
         for part in title_parts(title):
@@ -280,7 +286,6 @@ def choose_title(
             if folded and not is_site_name(part, names):
                 parts.setdefault(folded, part)
     whole = [fold(strip_site_name(t, names)) for t in titles]
-    lead = _stems(" ".join(body.split()[:LEAD_WORDS])) if body else set()
 
     printed = [(text, level) for text, level in headings] + [(text, -1) for text in lines]
     candidates = [
@@ -323,6 +328,36 @@ def choose_title(
         if above is not None:
             return above
     return stripped
+
+
+def unfit_edges(title: str, lead: set[str], site_names: Sequence[str] = ()) -> list[str]:
+    """The pieces at either end of a declared title that name the site, told by the article's
+    lead: a piece of 1-4 words at the end, 2-4 at the start (a site's name is 1-4 words,
+    SITE_NAME_MAX_WORDS; a headline may open with a one-word label, "Obama: ...", "Review:
+    ...", while what follows its last separator is the site or its section, "- Sport", "|
+    CNN") that does not fit the lead, when another piece of the title, not one of
+    ``site_names``, does ("Obama admits US gun laws are his 'biggest frustration' - BBC
+    News": the headline is about the article, the site's name is not). A page whose furniture
+    never prints its name again still names itself so. None when no such piece fits: a
+    feature's headline may share no word with its lead, and a title of a site's name and a
+    section ("The Sports Network - National Hockey League") holds no headline to tell them
+    from."""
+    pieces = [title[a:b].strip() for a, b in _spans(title)]
+    if len(pieces) < 2 or not any(
+        _fits(p, lead) and not is_site_name(p, site_names) for p in pieces
+    ):
+        return []
+
+    def unfit(piece: str, least: int = HEADLINE_MIN_WORDS) -> bool:
+        words = len(fold(piece).split())
+        return least <= words <= SITE_NAME_MAX_WORDS and not _fits(piece, lead)
+
+    names = []
+    while len(pieces) > 1 and unfit(pieces[-1], 1):
+        names.append(pieces.pop())
+    while len(pieces) > 1 and unfit(pieces[0]):
+        names.append(pieces.pop(0))
+    return names
 
 
 def usable_titles(declared: Sequence[str | None]) -> list[str]:
@@ -368,6 +403,11 @@ def _stems(text: str) -> set[str]:
     return {w[:WORD_STEM_CHARS] for w in words if w not in _stopwords() and not w.isdigit()}
 
 
+def lead_stems(body: str | None) -> set[str]:
+    """The content words of the article's lead (its first LEAD_WORDS words), as compared."""
+    return _stems(" ".join(body.split()[:LEAD_WORDS])) if body else set()
+
+
 def _body_start(lines: Sequence[str], body: str) -> int | None:
     """Index of the first printed line the body begins with."""
     first = fold(body.split("\n\n", 1)[0])
@@ -382,8 +422,10 @@ def _body_start(lines: Sequence[str], body: str) -> int | None:
 def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | None:
     """The headline-shaped line right above the body that shares the most words with its lead:
     2+ words, no full stop at the end, not a byline; of those sharing as many, the one with the
-    larger share of its words in the lead, then the nearest. A sentence between the line and the
-    body counts as lead (an opening paragraph the extractor left out, under the headline)."""
+    larger share of its words in the lead, then the nearest. A line of two content words or more
+    right over a byline fits however few words it shares (a headline is set over its byline). A
+    sentence between the line and the body counts as lead (an opening paragraph the extractor
+    left out, under the headline)."""
     start = _body_start(lines, body)
     if start is None:
         return None
@@ -406,6 +448,12 @@ def headline_above(lines: Sequence[str], body: str, lead: set[str]) -> str | Non
             continue
         stems = _stems(line)
         shared = len(stems & lead)
+        if len(stems) >= HEADLINE_MIN_WORDS and i + 1 < len(lines) and parse_byline(lines[i + 1]):
+            # A line of content words over its byline is set as a headline: it fits as one that
+            # shares enough words with the lead ("Latest riots test Sarkozy" over "By Jo
+            # Bloggs", above "PARIS -- Clashes between youths and riot police ..."); a date
+            # over the byline has one content word at most.
+            shared = max(shared, HEADLINE_MIN_SHARED)
         # Of lines sharing as many words, the one whose words the lead holds the larger share
         # of: a headline is the article in a few words, a caption also tells what the picture
         # shows. Then the nearest.
@@ -431,7 +479,7 @@ def printed_headline(header: Sequence[str], headline: str, body: str) -> str | N
     shares fewer words with the <title> than the headline it rewrites. None when the header
     prints the declared headline, alone or run together with furniture ("<headline> by Jo
     Bloggs")."""
-    lead = _stems(" ".join(body.split()[:LEAD_WORDS]))
+    lead = lead_stems(body)
     declared = _stems(headline)
     best: tuple[int, int] | None = None
     chosen = None
