@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -385,7 +386,7 @@ def _person_after_possessive(ent: Any, speaking: frozenset[str]) -> list[Any]:
     return [ent]
 
 
-def _speaking_name(ent: Any, words: tuple[str, ...], speaking: frozenset[str]) -> bool:
+def _speaking_name(ent: Any, words: Sequence[str], speaking: frozenset[str]) -> bool:
     """An organisation's or place's name (canonical ``words``) that is a full name whose surname
     speaks alone elsewhere: proper nouns only ("Say Mexico demanded" is no name) and no word of
     an outlet's or a body's name in it ("the Washington Post Trump", tagged ORG whole, is the
