@@ -22,12 +22,11 @@ def nlp():  # type: ignore[no-untyped-def]
     return load_nlp()
 
 
-def analyse(nlp, text: str, authors: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
-    """(clusters, quotes) of one article with byline ``authors`` as the NLP stage finds them."""
+def article_of(text: str, authors: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """An Article of body ``text`` with byline ``authors``."""
     from tasks.model import Article
-    from tasks.nlp.analyse import analyse_doc
 
-    article = Article(
+    return Article(
         article_id="a",
         content_hash="h",
         source_uri="test",
@@ -42,6 +41,13 @@ def analyse(nlp, text: str, authors: tuple[str, ...] = ()):  # type: ignore[no-u
         language="en",
         body=text,
     )
+
+
+def analyse(nlp, text: str, authors: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """(clusters, quotes) of one article with byline ``authors`` as the NLP stage finds them."""
+    from tasks.nlp.analyse import analyse_doc
+
+    article = article_of(text, authors)
     found = analyse_doc(article, nlp(text))
     return list(found.entities), list(found.quotes)
 
@@ -879,7 +885,6 @@ def analyse_tagged(nlp, text: str, labels: dict[str, str | list[str]]):  # type:
     """(clusters, quotes) with the NER's entities replaced by ``labels`` (words -> label, or a
     label for each time the words occur), to rebuild the tags spaCy gives some real names
     whatever the sentence."""
-    from tasks.model import Article
     from tasks.nlp.analyse import analyse_doc
 
     doc = nlp(text)
@@ -895,21 +900,7 @@ def analyse_tagged(nlp, text: str, labels: dict[str, str | list[str]]):  # type:
                 taken |= set(range(span.start, span.end))
                 spans.append(span)
     doc.ents = sorted(spans, key=lambda s: s.start)
-    article = Article(
-        article_id="a",
-        content_hash="h",
-        source_uri="test",
-        source_locator="file",
-        url=None,
-        outlet=None,
-        title=None,
-        standfirst=None,
-        authors=(),
-        published_at=None,
-        published_at_source=None,
-        language="en",
-        body=text,
-    )
+    article = article_of(text)
     found = analyse_doc(article, doc)
     return list(found.entities), list(found.quotes)
 
