@@ -20,8 +20,8 @@ BENCH = ROOT / "bench"
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
 
 # Measured on the warehouse path over all 84 dev articles (bench/eval_identity.py --part dev
-# --path warehouse): on_entity 0.977, precision 0.967 (of 880), merged 11 (0 by name, 4 by a
-# pronoun or title, 7 by another phrase), unresolved 0.120.
+# --path warehouse): on_entity 0.976, precision 0.965 (of 880), merged 11 (0 by name, 5 by a
+# pronoun or title, 6 by another phrase), unresolved 0.120.
 FLOORS = {
     "on_entity": 0.972,  # share of a person's resolved quotes on their majority entity
     "precision": 0.962,  # quotes resolved to a PERSON entity whose gold person owns that entity
