@@ -1537,3 +1537,36 @@ def test_a_headline_printed_longer_than_its_title_is_the_headline() -> None:
         )
     )
     assert found.title == _SEO_TITLE
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The platform said the clip violated its community guidelines and took it down on Friday.",
+        "If both unions agree to the terms, the strike will end before the weekend.",
+        "Mr Hale said his views were not necessarily those of the party leadership.",
+        '"We value your privacy and we are looking into this," a spokeswoman for the bank said.',
+        "The council's public comments will be reviewed by the planning committee in March.",
+        '"We have had real support from our partners in the north," the mayor said.',
+        "Estate agents say they earn a commission of about one per cent on each sale.",
+    ],
+)
+def test_news_sentences_about_policies_are_not_notices(paragraph: str) -> None:
+    """A notice is junk at any length, so its formulas must be ones a news paragraph does not
+    use: a story about a platform's rules, a deal's terms or a firm's privacy stays article."""
+    assert _notice_pattern().search(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Please read our community guidelines before you post a comment.",
+        "By signing up you agree to our Terms of Use and acknowledge our Privacy Policy.",
+        "The views expressed in the comments are not necessarily those of this site.",
+        "We value your privacy. We and our partners store and/or access information on a device.",
+        "More from our partners",
+        "This form is protected by reCAPTCHA; the Privacy Policy and Terms of Service apply.",
+    ],
+)
+def test_a_site_speaking_about_itself_is_a_notice(paragraph: str) -> None:
+    assert _notice_pattern().search(paragraph) is not None
